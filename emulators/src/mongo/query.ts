@@ -1,0 +1,200 @@
+import { Aggregator, Context, Query } from 'mingo';
+import type { Iterator } from 'mingo/types/lazy';
+import type { Options } from 'mingo/types/types';
+import { fail, MongoServerError, notImplemented } from './errors';
+import { clone, compareValues, isPlainObject, pathValues, type Doc } from './values';
+
+/** Stages mongod has that the emulator does not run; they fail with NotImplemented instead of a wrong result. */
+const UNSUPPORTED_STAGES = new Set([
+  '$out',
+  '$merge',
+  '$geoNear',
+  '$search',
+  '$searchMeta',
+  '$vectorSearch',
+  '$collStats',
+  '$indexStats',
+  '$currentOp',
+  '$listSessions',
+  '$listLocalSessions',
+  '$changeStream',
+  '$planCacheStats',
+  '$listSearchIndexes',
+]);
+
+const SUPPORTED_STAGES = new Set([
+  '$addFields',
+  '$bucket',
+  '$bucketAuto',
+  '$count',
+  '$densify',
+  '$documents',
+  '$facet',
+  '$fill',
+  '$graphLookup',
+  '$group',
+  '$limit',
+  '$lookup',
+  '$match',
+  '$project',
+  '$redact',
+  '$replaceRoot',
+  '$replaceWith',
+  '$sample',
+  '$set',
+  '$setWindowFields',
+  '$skip',
+  '$sort',
+  '$sortByCount',
+  '$unionWith',
+  '$unset',
+  '$unwind',
+]);
+
+/** Turns mingo's plain errors into the coded errors mongod sends for the same mistakes. */
+export function translateMingoError(e: unknown): MongoServerError {
+  if (e instanceof MongoServerError) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  let m = /unknown query operator (\$\w+)/i.exec(message);
+  if (m) return new MongoServerError('BadValue', `unknown operator: ${m[1]}`);
+  m = /Unknown update operator: '?(\$\w+)'?/i.exec(message);
+  if (m) {
+    return new MongoServerError(
+      'FailedToParse',
+      `Unknown modifier: ${m[1]}. Expected a valid update modifier or pipeline-style update specified as an array`,
+    );
+  }
+  m = /(?:unknown|invalid) (?:expression )?operator:? '?(\$\w+)'?/i.exec(message);
+  if (m) return new MongoServerError('InvalidPipelineOperator', `Unrecognized expression '${m[1]}'`);
+  return new MongoServerError('BadValue', message);
+}
+
+export function mingo<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw translateMingoError(e);
+  }
+}
+
+export type Matcher = (doc: Doc) => boolean;
+
+export function compileFilter(filter: unknown): Matcher {
+  if (filter === undefined || filter === null) return () => true;
+  if (!isPlainObject(filter))
+    fail('TypeMismatch', "BSON field 'filter' is the wrong type, expected type 'object'");
+  if (Object.keys(filter).length === 0) return () => true;
+  const query = mingo(() => new Query(filter, { useStrictMode: true }));
+  return (doc) => mingo(() => query.test(doc));
+}
+
+type SortSpec = [path: string, direction: 1 | -1][];
+
+export function parseSort(spec: unknown): SortSpec {
+  if (!isPlainObject(spec)) fail('TypeMismatch', 'sort must be an object');
+  return Object.entries(spec).map(([path, dir]) => {
+    if (isPlainObject(dir)) notImplemented(`sort by ${JSON.stringify(dir)}`);
+    if (dir !== 1 && dir !== -1) {
+      fail('BadValue', '$sort key ordering must be 1 (for ascending) or -1 (for descending)');
+    }
+    return [path, dir];
+  });
+}
+
+/**
+ * Sorts like mongod: BSON type order first (ObjectId < Boolean < Date …); an array sorts by its smallest element
+ * ascending and its largest descending. Stable, so ties keep insertion order.
+ */
+export function sortDocs<T extends Doc>(docs: T[], spec: unknown): T[] {
+  const keys = parseSort(spec);
+  if (keys.length === 0) return docs;
+  const sortKey = (doc: Doc, path: string, dir: 1 | -1): unknown => {
+    const values = pathValues(doc, path);
+    return values.reduce((best, v) => (compareValues(v, best) * dir < 0 ? v : best));
+  };
+  const decorated = docs.map((doc) => ({ doc, k: keys.map(([p, d]) => sortKey(doc, p, d)) }));
+  decorated.sort((a, b) => {
+    for (let i = 0; i < keys.length; i++) {
+      const c = compareValues(a.k[i], b.k[i]);
+      if (c !== 0) return c * keys[i][1];
+    }
+    return 0;
+  });
+  return decorated.map((d) => d.doc);
+}
+
+export function project(docs: Doc[], projection: unknown, filter?: unknown): Doc[] {
+  if (projection === undefined || projection === null) return docs;
+  if (!isPlainObject(projection)) fail('TypeMismatch', 'projection must be an object');
+  if (Object.keys(projection).length === 0) return docs;
+  const positional = Object.keys(projection).some((k) => k.endsWith('.$'));
+  const condition = positional && isPlainObject(filter) ? filter : {};
+  return mingo(() => new Query(condition, { useStrictMode: true }).find<Doc>(docs, projection).all());
+}
+
+/**
+ * `transform` only calls `next()` on what its callback returns; `mingo/lazy`'s own `Lazy` is unreachable under this
+ * package's `node` module resolution, and an array iterator has the same protocol.
+ */
+function iterate(docs: Doc[]): Iterator {
+  return docs[Symbol.iterator]() as unknown as Iterator;
+}
+
+/** `$sort` with mongod's comparison order instead of mingo's. */
+function sortStage(coll: Iterator, expr: unknown): Iterator {
+  return coll.transform((docs: Doc[]) => iterate(sortDocs(docs, expr)));
+}
+
+/** `$count` over no documents produces no document, as in mongod (mingo would emit `{ n: 0 }`). */
+function countStage(coll: Iterator, expr: unknown): Iterator {
+  if (typeof expr !== 'string' || !expr || expr.startsWith('$') || expr.includes('.')) {
+    fail(
+      'Location40324',
+      'the count field must be a non-empty string that does not start with $ or contain .',
+    );
+  }
+  return coll.transform((docs: Doc[]) => iterate(docs.length ? [{ [expr]: docs.length }] : []));
+}
+
+const OVERRIDES = Context.init({
+  pipeline: {
+    $sort: sortStage as never,
+    $count: countStage as never,
+  },
+});
+
+export function validatePipeline(pipeline: unknown): Doc[] {
+  if (!Array.isArray(pipeline)) fail('TypeMismatch', "'pipeline' option must be specified as an array");
+  for (const stage of pipeline) {
+    if (!isPlainObject(stage) || Object.keys(stage).length !== 1) {
+      fail('Location40324', 'A pipeline stage specification object must contain exactly one field.');
+    }
+    const name = Object.keys(stage)[0];
+    if (UNSUPPORTED_STAGES.has(name)) notImplemented(`the ${name} aggregation stage`);
+    if (!SUPPORTED_STAGES.has(name)) fail('Location40324', `Unrecognized pipeline stage name: '${name}'`);
+    const nested = (stage[name] as Doc | undefined)?.pipeline;
+    if (Array.isArray(nested)) validatePipeline(nested);
+    if (name === '$facet' && isPlainObject(stage[name])) Object.values(stage[name]).forEach(validatePipeline);
+  }
+  return pipeline as Doc[];
+}
+
+/**
+ * Runs a pipeline over `docs`. Inputs are cloned so no stage can modify the store; `resolve` provides the
+ * collections `$lookup`/`$unionWith`/`$graphLookup` read.
+ */
+export function aggregate(
+  docs: Doc[],
+  pipeline: unknown,
+  resolve: (name: string) => Doc[],
+  variables?: Doc,
+): Doc[] {
+  const stages = validatePipeline(pipeline);
+  const options: Partial<Options> = {
+    useStrictMode: true,
+    context: OVERRIDES,
+    collectionResolver: (name: string) => resolve(name).map(clone),
+    variables,
+  };
+  return mingo(() => new Aggregator(stages, options).run<Doc>(docs.map(clone)));
+}
