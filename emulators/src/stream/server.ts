@@ -539,6 +539,7 @@ export async function startStreamEmulator(opts: StartStreamEmulatorOptions = {})
   const port = await listen(server, opts.port ?? 0, host);
 
   let wsServer: http.Server | undefined;
+  let boundWsPort = port;
   const wsPort = opts.wsPort ?? (port === 3030 ? SDK_WS_PORT_FOR_3030 : undefined);
   if (wsPort !== undefined && wsPort !== port) {
     // The SDK rewrites :3030 to :8800 for its WebSocket URL; serve the socket (only) there too.
@@ -547,7 +548,7 @@ export async function startStreamEmulator(opts: StartStreamEmulatorOptions = {})
     );
     wsServer.on('upgrade', onUpgrade);
     try {
-      await listen(wsServer, wsPort, host);
+      boundWsPort = await listen(wsServer, wsPort, host);
     } catch (e) {
       await closeServer(server);
       throw e;
@@ -564,6 +565,7 @@ export async function startStreamEmulator(opts: StartStreamEmulatorOptions = {})
   const publicHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   return {
     baseUrl: `http://${publicHost}:${port}`,
+    wsBaseUrl: `ws://${publicHost}:${boundWsPort}`,
     port,
     apiKey,
     apiSecret,

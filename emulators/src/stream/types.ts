@@ -58,6 +58,8 @@ export interface StreamEmulator {
   readonly port: number;
   readonly apiKey: string;
   readonly apiSecret: string;
+  /** Where `/connect` is served: `ws://` + the HTTP port, or the separate `wsPort` (8800 when HTTP is on 3030). */
+  readonly wsBaseUrl: string;
   readonly state: StreamEmulatorState;
   readonly faults: StreamEmulatorFaults;
   /** Clears state and faults. */
