@@ -308,8 +308,6 @@ const IGNORED_FIELDS = new Set([
 
 function create(cmd: Doc, db: string, ctx: CommandContext): Doc {
   const name = collectionArg(cmd, 'create');
-  for (const opt of UNSUPPORTED_CREATE_OPTIONS)
-    if (cmd[opt] !== undefined && cmd[opt] !== false) notImplemented(`create with ${opt}`);
   const options = Object.fromEntries(
     Object.entries(cmd).filter(([k]) => k !== 'create' && !IGNORED_FIELDS.has(k)),
   );
@@ -320,6 +318,9 @@ function create(cmd: Doc, db: string, ctx: CommandContext): Doc {
       fail('NamespaceExists', `Collection ${db}.${name} already exists.`);
     }
     return { ok: 1 };
+  }
+  for (const opt of UNSUPPORTED_CREATE_OPTIONS) {
+    if (cmd[opt] !== undefined && cmd[opt] !== false) notImplemented(`create with ${opt}`);
   }
   const coll = ctx.store.collection(db, name);
   Object.assign(coll.options, options);

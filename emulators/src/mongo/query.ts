@@ -156,27 +156,37 @@ function countStage(coll: Iterator, expr: unknown): Iterator {
   return coll.transform((docs: Doc[]) => iterate(docs.length ? [{ [expr]: docs.length }] : []));
 }
 
+/**
+ * mingo merges contexts keeping the first definition of an operator, so its own `$sort`/`$count` cannot be
+ * replaced; the pipeline is rewritten to call these under private names instead.
+ */
+const OVERRIDDEN_STAGES: Record<string, string> = { $sort: '$emulatorSort', $count: '$emulatorCount' };
+
 const OVERRIDES = Context.init({
   pipeline: {
-    $sort: sortStage as never,
-    $count: countStage as never,
+    $emulatorSort: sortStage as never,
+    $emulatorCount: countStage as never,
   },
 });
 
+/** Checks every stage name (recursing into sub-pipelines) and returns the pipeline mingo should run. */
 export function validatePipeline(pipeline: unknown): Doc[] {
   if (!Array.isArray(pipeline)) fail('TypeMismatch', "'pipeline' option must be specified as an array");
-  for (const stage of pipeline) {
+  return pipeline.map((stage: unknown) => {
     if (!isPlainObject(stage) || Object.keys(stage).length !== 1) {
       fail('Location40324', 'A pipeline stage specification object must contain exactly one field.');
     }
     const name = Object.keys(stage)[0];
     if (UNSUPPORTED_STAGES.has(name)) notImplemented(`the ${name} aggregation stage`);
     if (!SUPPORTED_STAGES.has(name)) fail('Location40324', `Unrecognized pipeline stage name: '${name}'`);
-    const nested = (stage[name] as Doc | undefined)?.pipeline;
-    if (Array.isArray(nested)) validatePipeline(nested);
-    if (name === '$facet' && isPlainObject(stage[name])) Object.values(stage[name]).forEach(validatePipeline);
-  }
-  return pipeline as Doc[];
+    let spec = stage[name];
+    if (isPlainObject(spec) && Array.isArray(spec.pipeline))
+      spec = { ...spec, pipeline: validatePipeline(spec.pipeline) };
+    if (name === '$facet' && isPlainObject(spec)) {
+      spec = Object.fromEntries(Object.entries(spec).map(([k, sub]) => [k, validatePipeline(sub)]));
+    }
+    return { [OVERRIDDEN_STAGES[name] ?? name]: spec };
+  });
 }
 
 /**

@@ -232,8 +232,8 @@ export class Store {
   ): { id: Long; firstBatch: Doc[] } {
     const firstBatch = docs.slice(0, batchSize);
     if (singleBatch || firstBatch.length === docs.length) return { id: Long.ZERO, firstBatch };
-    // Random 52-bit ids: int64 on the wire, never mistaken for another cursor, exact as a JS number.
-    const id = Long.fromNumber(Math.floor(Math.random() * 2 ** 52) + 1);
+    // Random positive 63-bit ids, like mongod's: int64 on the wire and never mistaken for another cursor.
+    const id = Long.fromBits((Math.random() * 2 ** 32) | 0, ((Math.random() * 2 ** 31) | 0) + 1);
     this.cursors.set(id.toString(), { ns, docs, pos: firstBatch.length });
     return { id, firstBatch };
   }

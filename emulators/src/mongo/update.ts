@@ -166,6 +166,24 @@ function checkTypes(doc: Doc, u: Doc): void {
   }
 }
 
+/** mongod allows `$set: { _id }` to the current value and refuses any other change of `_id` (code 66). */
+function stripUnchangedId(doc: Doc, ops: Doc): void {
+  for (const [op, args] of Object.entries(ops)) {
+    for (const [path, arg] of Object.entries(args as Doc)) {
+      if (path !== '_id' && !path.startsWith('_id.')) continue;
+      if (op !== '$set' || keyString(arg) !== keyString(getPath(doc, path))) {
+        fail(
+          'ImmutableField',
+          "Performing an update on the path '_id' would modify the immutable field '_id'",
+        );
+      }
+      const rest = { ...(args as Doc) }; // the caller's spec is reused for every matched document
+      delete rest[path];
+      ops[op] = rest;
+    }
+  }
+}
+
 export interface UpdateOutcome {
   doc: Doc;
   modified: boolean;
@@ -191,6 +209,7 @@ export function applyUpdate(
     const { $setOnInsert, ...ops } = u;
     if (opts.inserting && $setOnInsert)
       ops.$set = { ...(ops.$set as Doc | undefined), ...($setOnInsert as Doc) };
+    if (doc._id !== undefined) stripUnchangedId(doc, ops);
     checkTypes(doc, ops);
     next = clone(doc);
     mingo(() =>
