@@ -71,6 +71,22 @@ describe('Stream emulator (server-side SDK)', () => {
       expect(seen).toEqual(Array.from({ length: 7 }, (_, i) => `user-${i}`));
     });
 
+    it('pages by id with $gt (keyset paging)', async () => {
+      await server.upsertUsers(['d', 'a', 'c', 'b', 'e'].map((id) => ({ id })));
+      const seen: string[] = [];
+      let after: string | undefined;
+      for (;;) {
+        const filter = after === undefined ? {} : { id: { $gt: after } };
+        const { users } = await server.queryUsers(filter, { id: 1 }, { limit: 2 });
+        seen.push(...users.map((u) => u.id));
+        if (users.length < 2) break;
+        after = users[users.length - 1].id;
+      }
+      expect(seen).toEqual(['a', 'b', 'c', 'd', 'e']);
+      const range = await server.queryUsers({ id: { $gte: 'b', $lt: 'd' } }, { id: -1 });
+      expect(range.users.map((u) => u.id)).toEqual(['c', 'b']);
+    });
+
     it('fails loudly on a filter it does not implement', async () => {
       const err = await failure(server.queryUsers({ name: { $autocomplete: 'al' } }));
       expect(err.status).toBe(400);
@@ -172,6 +188,13 @@ describe('Stream emulator (server-side SDK)', () => {
       const res = await fetch(`${emu.baseUrl}/app?api_key=${emu.apiKey}`);
       expect(res.status).toBe(401);
       expect(await res.json()).toMatchObject({ StatusCode: 401 });
+      expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    });
+
+    it('answers CORS preflights for browser clients', async () => {
+      const res = await fetch(`${emu.baseUrl}/channels`, { method: 'OPTIONS' });
+      expect(res.status).toBe(204);
+      expect(res.headers.get('access-control-allow-headers')).toMatch(/stream-auth-type/);
     });
 
     it('answers an unimplemented endpoint with a Stream-shaped 501', async () => {
@@ -202,6 +225,22 @@ describe('Stream emulator (server-side SDK)', () => {
         path: '/channels/messaging/alice-bob/query',
         outcome: 'channel.created',
       });
+    });
+
+    it('finds a channel server-side by cid', async () => {
+      const query = () =>
+        server.queryChannels(
+          { cid: 'messaging:found' },
+          {},
+          { limit: 1, state: false, watch: false, presence: false, user_id: 'alice' },
+        );
+      expect(await query()).toEqual([]);
+      await server
+        .channel('messaging', 'found', { members: ['alice', 'bob'], created_by_id: 'alice' })
+        .create();
+      const channels = await query();
+      expect(channels.map((c) => c.cid)).toEqual(['messaging:found']);
+      expect(Object.keys(channels[0].state.members).sort()).toEqual(['alice', 'bob']);
     });
 
     it("rejects a member that doesn't exist with code 4", async () => {

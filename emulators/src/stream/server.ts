@@ -34,6 +34,15 @@ interface Connection {
 
 /** Key under which a handler reports its outcome for the request log; stripped before the response is sent. */
 const OUTCOME = '__emulator_outcome';
+/** Stream answers browsers too; a front end in dev may point its SDK at the emulator. */
+const CORS_HEADERS = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Allow-Methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
+  'Access-Control-Allow-Headers':
+    'Authorization, Content-Type, stream-auth-type, X-Stream-Client, x-client-request-id, Cache-Control',
+  'Access-Control-Expose-Headers': 'X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset',
+  'Access-Control-Max-Age': '86400',
+};
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 const SDK_WS_PORT_FOR_3030 = 8800;
 
@@ -77,6 +86,7 @@ function sendJson(
   if (res.destroyed || res.headersSent) return;
   const text = JSON.stringify(body);
   res.writeHead(status, {
+    ...CORS_HEADERS,
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(text),
     ...headers,
@@ -438,6 +448,11 @@ export async function startStreamEmulator(opts: StartStreamEmulatorOptions = {})
   function onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://emulator');
     const admin = url.pathname.startsWith('/_emulator/');
+    if (req.method === 'OPTIONS' && !faults.refusing) {
+      res.writeHead(204, CORS_HEADERS);
+      res.end();
+      return;
+    }
     // Admin paths stay reachable so an out-of-process emulator can be switched back on.
     if (faults.refusing && !admin) {
       req.socket.destroy();

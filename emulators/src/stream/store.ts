@@ -61,23 +61,34 @@ const escapeHtml = (s: string): string =>
 /** Stream's Go handlers print lists as `[a b]`. */
 const goList = (ids: string[]): string => `[${ids.join(' ')}]`;
 
-/** One id filter (`'x'`, `{ $eq: 'x' }`, `{ $in: [...] }`) as a predicate; anything else is refused loudly. */
+const RANGE_OPS: Record<string, (v: string, bound: string) => boolean> = {
+  $gt: (v, b) => v > b,
+  $gte: (v, b) => v >= b,
+  $lt: (v, b) => v < b,
+  $lte: (v, b) => v <= b,
+};
+
+/**
+ * One id-like filter (`'x'`, `{ $eq: 'x' }`, `{ $in: [...] }`, `{ $gt: 'x', $lte: 'y' }` for keyset paging) as a
+ * predicate; any other operator is refused loudly rather than ignored.
+ */
 function idPredicate(field: string, cond: unknown): (value: string) => boolean {
   if (typeof cond === 'string') return (v) => v === cond;
-  if (isObject(cond)) {
-    const ops = Object.keys(cond);
-    if (ops.length === 1 && ops[0] === '$eq' && typeof cond.$eq === 'string') {
-      const eq = cond.$eq;
-      return (v) => v === eq;
-    }
-    if (ops.length === 1 && ops[0] === '$in' && isStringArray(cond.$in)) {
-      const set = new Set(cond.$in);
-      return (v) => set.has(v);
-    }
+  if (isObject(cond) && Object.keys(cond).length > 0) {
+    const checks = Object.entries(cond).map(([op, arg]): ((v: string) => boolean) => {
+      if (op === '$eq' && typeof arg === 'string') return (v) => v === arg;
+      if (op === '$in' && isStringArray(arg)) {
+        const set = new Set(arg);
+        return (v) => set.has(v);
+      }
+      if (Object.hasOwn(RANGE_OPS, op) && typeof arg === 'string') return (v) => RANGE_OPS[op](v, arg);
+      throw inputError(
+        `invalid filter on field "${field}": the Stream emulator supports a string or $eq, $in, $gt, $gte, $lt, $lte with strings here, not ${op}`,
+      );
+    });
+    return (v) => checks.every((check) => check(v));
   }
-  throw inputError(
-    `invalid filter on field "${field}": the Stream emulator supports only a string, $eq or $in of strings here`,
-  );
+  throw inputError(`invalid filter on field "${field}"`);
 }
 
 function assertRevocationValue(value: unknown): void {
