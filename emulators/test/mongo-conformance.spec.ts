@@ -302,7 +302,7 @@ describe('mongo conformance', () => {
 
     it('applies $addToSet, $pull, $push, $unset and $currentDate with ObjectIds', async () => {
       const [a, b] = [new ObjectId(), new ObjectId()];
-      const coll = db.collection('ops');
+      const coll = db.collection<{ friends: ObjectId[]; log: string[]; gone?: number; at?: Date }>('ops');
       const { insertedId } = await coll.insertOne({ friends: [a], log: [], gone: 1 });
       await coll.updateOne(
         { _id: insertedId },
@@ -326,8 +326,9 @@ describe('mongo conformance', () => {
 
     // Write errors carry code and errmsg but no codeName, from mongod as from the emulator.
     it('reports update operator errors with mongod codes', async () => {
-      const coll = db.collection('bad');
-      const { insertedId } = await coll.insertOne({ s: 'text', n: 1, arr: 5 });
+      // Deliberately ill-typed updates: the point is the server's answer.
+      const coll = db.collection<{ s: number; n: number; arr: number[] }>('bad');
+      const { insertedId } = await coll.insertOne({ s: 'text', n: 1, arr: 5 } as never);
       await expectCode(coll.updateOne({ _id: insertedId }, { $inc: { s: 1 } }), 14);
       await expectCode(coll.updateOne({ _id: insertedId }, { $push: { arr: 1 } }), 2);
       await expectCode(coll.updateOne({ _id: insertedId }, { $set: { _id: new ObjectId() } }), 66);
