@@ -79,7 +79,9 @@ function matching(coll: Collection | undefined, filter: unknown): Doc[] {
     isPlainObject(filter) &&
     Object.keys(filter).length === 1 &&
     '_id' in filter &&
-    !isPlainObject(filter._id)
+    !isPlainObject(filter._id) &&
+    !(filter._id instanceof RegExp) &&
+    !Array.isArray(filter._id)
   ) {
     const doc = coll.docs.get(keyString(filter._id)); // the common findById: no scan
     return doc ? [doc] : [];
