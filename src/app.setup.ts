@@ -1,0 +1,38 @@
+import { INestApplication } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import cookieParser from 'cookie-parser';
+import helmet from 'helmet';
+import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { createValidationPipe } from './common/validation.pipe';
+import { appConfig } from './config/configuration';
+
+/**
+ * Everything about the HTTP surface that is set once: shared by main.ts and the e2e harness so tests exercise
+ * exactly what production serves.
+ */
+export function configureApp(app: NestExpressApplication): INestApplication {
+  const config = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
+  app.setGlobalPrefix('api');
+  app.useBodyParser('json', { limit: config.bodyLimit });
+  app.use(helmet());
+  app.use(cookieParser());
+  app.enableCors({ origin: config.corsOrigins, credentials: true });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new AllExceptionsFilter());
+  app.enableShutdownHooks();
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Lingo exchange API')
+      .setDescription('Accounts, social graph and Stream Chat access for a language-exchange app')
+      .setVersion('1.0')
+      .addCookieAuth('jwt')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  return app;
+}

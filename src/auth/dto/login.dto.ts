@@ -1,0 +1,19 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { normalizeEmail } from './signup.dto';
+
+export class LoginDto {
+  @ApiProperty({ example: 'ana@example.com' })
+  @Transform(normalizeEmail)
+  @IsNotEmpty()
+  @IsString()
+  @MaxLength(254)
+  email!: string;
+
+  @ApiProperty()
+  @IsNotEmpty()
+  @IsString()
+  @MaxLength(1024)
+  password!: string;
+}

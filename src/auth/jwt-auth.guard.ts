@@ -1,0 +1,16 @@
+import { Injectable, UnauthorizedException } from '@nestjs/common';
+import { AuthGuard } from '@nestjs/passport';
+
+/** The one guard every protected route uses. Any authentication failure is a 401, never a 500. */
+@Injectable()
+export class JwtAuthGuard extends AuthGuard('jwt') {
+  handleRequest<TUser>(err: unknown, user: TUser | false, info: unknown): TUser {
+    // passport-jwt reports bad tokens through `info`; `err` only carries what validate() threw.
+    if (err) throw err;
+    if (!user) {
+      const noToken = info instanceof Error && info.message === 'No auth token';
+      throw new UnauthorizedException(noToken ? 'Unauthorized: No token provided' : 'Unauthorized: Invalid token');
+    }
+    return user;
+  }
+}

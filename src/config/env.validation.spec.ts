@@ -1,0 +1,66 @@
+import { EnvValidationError, validateEnv } from './env.validation';
+
+const strongProd = {
+  NODE_ENV: 'production',
+  MONGODB_URI: 'mongodb://mongo:27017/lingo',
+  JWT_SECRET_KEY: 'x'.repeat(32),
+  STREAM_API_KEY: 'key',
+  STREAM_API_SECRET: 's'.repeat(40),
+};
+
+const problemsOf = (env: Record<string, string>): string[] => {
+  try {
+    validateEnv(env);
+  } catch (error) {
+    if (error instanceof EnvValidationError) return error.problems;
+    throw error;
+  }
+  return [];
+};
+
+describe('validateEnv', () => {
+  it('applies safe defaults in development with no env at all', () => {
+    const env = validateEnv({});
+    expect(env).toMatchObject({
+      NODE_ENV: 'development',
+      PORT: 5000,
+      JWT_EXPIRES_IN: '7d',
+      STREAM_TIMEOUT_MS: 2000,
+      STREAM_TOKEN_TTL_SECONDS: 3600,
+      BCRYPT_ROUNDS: 10,
+    });
+  });
+
+  it('parses numbers from strings', () => {
+    expect(validateEnv({ PORT: '8080', BCRYPT_ROUNDS: '12' })).toMatchObject({ PORT: 8080, BCRYPT_ROUNDS: 12 });
+  });
+
+  it('accepts a complete production environment', () => {
+    expect(() => validateEnv(strongProd)).not.toThrow();
+  });
+
+  it('names every missing variable in production at once', () => {
+    const problems = problemsOf({ NODE_ENV: 'production' });
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(
+      ['JWT_SECRET_KEY', 'MONGODB_URI', 'STREAM_API_KEY', 'STREAM_API_SECRET'].sort(),
+    );
+  });
+
+  it('refuses a weak JWT secret without printing it', () => {
+    const secret = 'short-secret-value';
+    const problems = problemsOf({ ...strongProd, JWT_SECRET_KEY: secret });
+    expect(problems).toEqual(['JWT_SECRET_KEY: JWT_SECRET_KEY must be at least 32 characters']);
+    expect(problems.join()).not.toContain(secret);
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['BCRYPT_ROUNDS', '4'],
+    ['JWT_EXPIRES_IN', 'forever'],
+    ['STREAM_BASE_URL', 'not a url'],
+    ['MONGODB_URI', 'postgres://x'],
+    ['NODE_ENV', 'staging'],
+  ])('refuses an invalid %s', (name, value) => {
+    expect(problemsOf({ [name]: value }).map((p) => p.split(':')[0])).toEqual([name]);
+  });
+});

@@ -1,0 +1,183 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsEnum,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+  ValidationError,
+} from 'class-validator';
+
+export enum NodeEnv {
+  Development = 'development',
+  Production = 'production',
+  Test = 'test',
+}
+
+const isProduction = (o: EnvironmentVariables) => o.NODE_ENV === NodeEnv.Production;
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+const emptyToUndefined = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+/**
+ * Every environment variable the service reads, with its default. Backends and secrets are required only in
+ * production: development and tests fall back to embedded stand-ins (see embedded-backends.ts).
+ */
+export class EnvironmentVariables {
+  @IsEnum(NodeEnv)
+  NODE_ENV: NodeEnv = NodeEnv.Development;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 5000;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^mongodb(\+srv)?:\/\/\S+$/, { message: 'MONGODB_URI must be a mongodb:// or mongodb+srv:// URI' })
+  MONGODB_URI?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'JWT_SECRET_KEY must be at least 32 characters' })
+  JWT_SECRET_KEY?: string;
+
+  @Matches(/^\d+\s*(s|m|h|d)$/, { message: 'JWT_EXPIRES_IN must look like 3600s, 30m, 12h or 7d' })
+  JWT_EXPIRES_IN = '7d';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(1, { message: 'STREAM_API_KEY must not be empty' })
+  STREAM_API_KEY?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'STREAM_API_SECRET must be at least 16 characters' })
+  STREAM_API_SECRET?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  STREAM_BASE_URL?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60000)
+  STREAM_TIMEOUT_MS = 2000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(30 * 24 * 3600)
+  STREAM_TOKEN_TTL_SECONDS = 3600;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(15)
+  BCRYPT_ROUNDS = 10;
+
+  @IsString()
+  CORS_ORIGIN = 'http://localhost:5173';
+
+  @IsString()
+  AVATAR_URL_TEMPLATE = 'https://avatar.iran.liara.run/public/{n}.png';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  THROTTLE_TTL_SECONDS = 60;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  THROTTLE_LOGIN_LIMIT = 10;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  THROTTLE_SIGNUP_LIMIT = 10;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  SYNC_INTERVAL_MS = 2000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  SYNC_BACKOFF_BASE_MS = 1000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  SYNC_BACKOFF_MAX_MS = 15000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  SYNC_LEASE_MS = 30000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  SYNC_BATCH_SIZE = 100;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(60000)
+  USER_EXISTS_CACHE_MS = 2000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  STREAM_TASK_TIMEOUT_MS = 60000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  USERS_PAGE_LIMIT_MAX = 100;
+}
+
+function describe(errors: ValidationError[]): string[] {
+  return errors.map((e) => {
+    const reasons = Object.values(e.constraints ?? {});
+    // class-validator's messages quote the rule, never the value, so secrets stay out of the output.
+    return `${e.property}: ${reasons.join('; ') || 'invalid'}`;
+  });
+}
+
+export class EnvValidationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid environment: ${problems.join(' | ')}`);
+    this.name = 'EnvValidationError';
+  }
+}
+
+/** Parses and checks the environment; throws one error naming every bad variable (never its value). */
+export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables {
+  const env = plainToInstance(EnvironmentVariables, raw, { exposeDefaultValues: true });
+  const errors = validateSync(env);
+  const problems = describe(errors);
+  if (isProduction(env)) {
+    for (const name of ['MONGODB_URI', 'JWT_SECRET_KEY', 'STREAM_API_KEY', 'STREAM_API_SECRET'] as const) {
+      if (!env[name] && !problems.some((p) => p.startsWith(`${name}:`))) problems.push(`${name}: is required`);
+    }
+  }
+  if (problems.length > 0) throw new EnvValidationError(problems);
+  return env;
+}

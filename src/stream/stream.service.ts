@@ -1,0 +1,192 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import { StreamChat } from 'stream-chat';
+import { Backends } from '../config/backends';
+import { streamConfig } from '../config/configuration';
+import { StreamError, toStreamError } from './stream.errors';
+
+/** The only profile fields mirrored into Stream: no email or other personal data leaves the app. */
+export interface StreamUserProfile {
+  id: string;
+  name: string;
+  image: string;
+}
+
+export interface StreamUserToken {
+  token: string;
+  issuedAt: Date;
+  expiresAt: Date;
+}
+
+export type StreamDeleteMode = 'hard' | 'soft';
+
+/** Per-id outcome of a Stream delete task. */
+export type StreamDeleteResult = Record<string, { ok: boolean; error?: string }>;
+
+export interface DirectChannel {
+  type: string;
+  id: string;
+  cid: string;
+  members: string[];
+  created: boolean;
+}
+
+/** Stream refuses more than this many users in one upsert or delete call. */
+export const STREAM_BATCH_LIMIT = 100;
+/** Stream refuses a token whose iat is in its future (error 42): back-date it to absorb clock skew. */
+export const TOKEN_CLOCK_SKEW_SECONDS = 5;
+
+const chunk = <T>(items: T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+
+/**
+ * Owns the stream-chat server client: the one file that imports `stream-chat`. Every method either succeeds
+ * or throws a StreamError whose `retryable` flag tells the caller whether to try again.
+ */
+@Injectable()
+export class StreamService {
+  private readonly logger = new Logger(StreamService.name);
+  private readonly client: StreamChat;
+
+  constructor(
+    backends: Backends,
+    @Inject(streamConfig.KEY) private readonly config: ConfigType<typeof streamConfig>,
+  ) {
+    const { apiKey, apiSecret, baseUrl } = backends.stream;
+    // `new`, not getInstance(): the singleton would pin the first key/secret for the whole process.
+    this.client = new StreamChat(apiKey, apiSecret, { baseURL: baseUrl, timeout: config.timeoutMs });
+  }
+
+  get apiKey(): string {
+    return this.client.key;
+  }
+
+  /** Creates or replaces users in Stream, in calls of at most 100. */
+  async upsertUsers(users: StreamUserProfile[]): Promise<void> {
+    for (const batch of chunk(users, STREAM_BATCH_LIMIT)) {
+      await this.call('upsertUsers', () => this.client.upsertUsers(batch));
+    }
+  }
+
+  /**
+   * Signs a user token with `iat` and `exp`. `notBefore` (seconds) lifts `iat` past a revocation cut-off so a
+   * token minted right after "revoke" is not itself revoked.
+   */
+  createUserToken(userId: string, notBefore = 0): StreamUserToken {
+    const now = Math.floor(Date.now() / 1000);
+    const iat = Math.max(now - TOKEN_CLOCK_SKEW_SECONDS, notBefore);
+    const exp = now + this.config.tokenTtlSeconds;
+    return {
+      token: this.client.createToken(userId, exp, iat),
+      issuedAt: new Date(iat * 1000),
+      expiresAt: new Date(exp * 1000),
+    };
+  }
+
+  /**
+   * Revokes every token issued to the user until now and returns the cut-off in seconds. Tokens carry a
+   * back-dated iat, so the cut-off is the iat a token minted now would get, plus one second: everything issued
+   * earlier falls before it, and createUserToken(id, cutOff) issues tokens that stay valid.
+   */
+  async revokeUserTokens(userId: string): Promise<number> {
+    const cutOff = Math.floor(Date.now() / 1000) - TOKEN_CLOCK_SKEW_SECONDS + 1;
+    await this.call('revokeUserToken', () => this.client.revokeUserToken(userId, new Date(cutOff * 1000)));
+    return cutOff;
+  }
+
+  /** Ids among `ids` that exist in Stream. */
+  async existingUserIds(ids: string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (const batch of chunk(ids, STREAM_BATCH_LIMIT)) {
+      const { users } = await this.call('queryUsers', () =>
+        this.client.queryUsers({ id: { $in: batch } }, { id: 1 }, { limit: batch.length }),
+      );
+      users.forEach((u) => found.add(u.id));
+    }
+    return found;
+  }
+
+  /** Pages through every Stream user id in id order (keyset paging: offset is capped by Stream). */
+  async *allUserIds(pageSize = STREAM_BATCH_LIMIT): AsyncGenerator<string[]> {
+    let after: string | undefined;
+    for (;;) {
+      const filter = after === undefined ? {} : { id: { $gt: after } };
+      const { users } = await this.call('queryUsers', () =>
+        this.client.queryUsers(filter, { id: 1 }, { limit: pageSize }),
+      );
+      if (users.length === 0) return;
+      yield users.map((u) => u.id);
+      if (users.length < pageSize) return;
+      after = users[users.length - 1].id;
+    }
+  }
+
+  /**
+   * Deletes users in Stream and waits for Stream's asynchronous task to finish. Hard deletion also removes
+   * their messages and conversations, as the seed's cleanup script did.
+   */
+  async deleteUsers(ids: string[], mode: StreamDeleteMode): Promise<StreamDeleteResult> {
+    const results: StreamDeleteResult = {};
+    const options =
+      mode === 'hard'
+        ? ({ user: 'hard', messages: 'hard', conversations: 'hard' } as const)
+        : ({ user: 'soft' } as const);
+    for (const batch of chunk(ids, STREAM_BATCH_LIMIT)) {
+      const { task_id } = await this.call('deleteUsers', () => this.client.deleteUsers(batch, options));
+      const outcome = await this.waitForTask(task_id);
+      for (const id of batch) {
+        const entry = outcome[id] as { status?: string; error?: string } | undefined;
+        results[id] = entry?.status === 'ok' || entry === undefined ? { ok: true } : { ok: false, error: entry.error };
+      }
+    }
+    return results;
+  }
+
+  /** Polls a Stream task with exponential backoff until it completes, fails, or the task timeout passes. */
+  async waitForTask(taskId: string): Promise<Record<string, unknown>> {
+    const deadline = Date.now() + this.config.taskTimeoutMs;
+    for (let delay = 100; ; delay = Math.min(delay * 2, 2000)) {
+      const task = await this.call('getTask', () => this.client.getTask(taskId));
+      if (task.status === 'completed') return (task.result ?? {}) as Record<string, unknown>;
+      if (task.status === 'failed') {
+        throw new StreamError('rejected', `task ${taskId} failed: ${task.error?.description ?? 'unknown'}`);
+      }
+      if (Date.now() + delay > deadline) {
+        throw new StreamError('timeout', `task ${taskId} still ${task.status} after ${this.config.taskTimeoutMs} ms`);
+      }
+      await sleep(delay);
+    }
+  }
+
+  /**
+   * Returns the `messaging` channel with exactly these members, creating it (server-side, with `createdBy` as
+   * creator) when it does not exist yet. Every member must already exist in Stream.
+   */
+  async ensureChannel(type: string, id: string, members: string[], createdBy: string): Promise<DirectChannel> {
+    const cid = `${type}:${id}`;
+    const existing = await this.call('queryChannels', () =>
+      this.client.queryChannels({ cid }, {}, { limit: 1, state: false, watch: false, presence: false, user_id: createdBy }),
+    );
+    if (existing.length === 0) {
+      const channel = this.client.channel(type, id, { members, created_by_id: createdBy });
+      await this.call('createChannel', () => channel.create());
+    }
+    return { type, id, cid, members: [...members].sort(), created: existing.length === 0 };
+  }
+
+  /** A cheap authenticated round trip, for the health check. */
+  async ping(): Promise<void> {
+    await this.call('getAppSettings', () => this.client.getAppSettings());
+  }
+
+  private async call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      const mapped = toStreamError(operation, error);
+      this.logger.debug(`${mapped.message} (${mapped.kind})`);
+      throw mapped;
+    }
+  }
+}

@@ -1,0 +1,71 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { HydratedDocument, Types } from 'mongoose';
+
+@Schema({ timestamps: true })
+export class User {
+  _id!: Types.ObjectId;
+
+  @Prop({ required: true, unique: true, lowercase: true, trim: true })
+  email!: string;
+
+  // select: false, so a query must ask for the hash by name and nothing returns it by accident.
+  @Prop({ required: true, select: false })
+  password!: string;
+
+  @Prop({ required: true, trim: true })
+  fullName!: string;
+
+  @Prop({ default: '' })
+  bio!: string;
+
+  @Prop({ default: '' })
+  profilePic!: string;
+
+  @Prop({ default: '' })
+  nativeLanguage!: string;
+
+  @Prop({ default: '' })
+  learningLanguage!: string;
+
+  @Prop({ default: '' })
+  location!: string;
+
+  @Prop({ default: false })
+  isOnboarded!: boolean;
+
+  @Prop({ type: [{ type: Types.ObjectId, ref: 'User' }], default: [] })
+  friends!: Types.ObjectId[];
+
+  // Stream mirror state (never in a response). profileVersion grows with every change Stream must see; the
+  // sync worker clears syncPending only if the version it pushed is still the current one.
+  @Prop({ default: 1 })
+  profileVersion!: number;
+
+  @Prop({ default: true })
+  syncPending!: boolean;
+
+  @Prop({ default: 0 })
+  syncAttempts!: number;
+
+  @Prop({ type: Date, default: () => new Date() })
+  syncNextAt!: Date;
+
+  @Prop({ type: Date })
+  syncLeaseUntil?: Date;
+
+  @Prop()
+  syncError?: string;
+
+  // Seconds: Stream tokens issued before this were revoked; new tokens get an iat at or after it.
+  @Prop()
+  chatTokensValidFrom?: number;
+
+  createdAt!: Date;
+  updatedAt!: Date;
+}
+
+export type UserDocument = HydratedDocument<User>;
+export const UserSchema = SchemaFactory.createForClass(User);
+
+// The sync worker's claim query: pending users whose retry time has come, oldest first.
+UserSchema.index({ syncPending: 1, syncNextAt: 1 });

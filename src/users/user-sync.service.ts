@@ -1,0 +1,144 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model, Types } from 'mongoose';
+import { syncConfig } from '../config/configuration';
+import { StreamError } from '../stream/stream.errors';
+import { StreamService, StreamUserProfile } from '../stream/stream.service';
+import { User } from './schemas/user.schema';
+
+interface SyncCandidate {
+  _id: Types.ObjectId;
+  fullName: string;
+  profilePic: string;
+  profileVersion: number;
+  syncAttempts: number;
+}
+
+const SYNC_FIELDS = { fullName: 1, profilePic: 1, profileVersion: 1, syncAttempts: 1 } as const;
+
+const unleased = (now: Date) => ({ $or: [{ syncLeaseUntil: null }, { syncLeaseUntil: { $lt: now } }] });
+
+const toProfile = (u: SyncCandidate): StreamUserProfile => ({
+  id: u._id.toString(),
+  name: u.fullName,
+  image: u.profilePic ?? '',
+});
+
+/**
+ * Mirrors users into Stream without ever losing a change. A change marks the user pending; `syncUser` tries
+ * at once (bounded by STREAM_TIMEOUT_MS), and the worker retries pending users with capped exponential backoff
+ * until Stream acknowledges. A user leaves the pending state only if the version pushed is still current.
+ */
+@Injectable()
+export class UserSyncService {
+  private readonly logger = new Logger(UserSyncService.name);
+
+  constructor(
+    @InjectModel(User.name) private readonly users: Model<User>,
+    private readonly stream: StreamService,
+    @Inject(syncConfig.KEY) private readonly config: ConfigType<typeof syncConfig>,
+  ) {}
+
+  /** Pushes one user now; on failure it stays pending for the worker. Never throws. */
+  async syncUser(id: string): Promise<boolean> {
+    const now = new Date();
+    const user = await this.claim({ _id: new Types.ObjectId(id), syncPending: true, ...unleased(now) });
+    return user ? this.push([user]) : true;
+  }
+
+  /** Makes sure these users exist in Stream (pushing those still pending); throws a StreamError if not. */
+  async ensureInStream(ids: string[]): Promise<void> {
+    const pending = await this.users
+      .find({ _id: { $in: ids }, syncPending: true }, SYNC_FIELDS)
+      .lean<SyncCandidate[]>()
+      .exec();
+    if (pending.length === 0) return;
+    await this.stream.upsertUsers(pending.map(toProfile));
+    await this.markSynced(pending);
+  }
+
+  /** One worker pass: claims up to SYNC_BATCH_SIZE due users and pushes them in one Stream call. */
+  async syncDue(): Promise<number> {
+    const claimed: SyncCandidate[] = [];
+    for (let i = 0; i < this.config.batchSize; i++) {
+      const now = new Date();
+      const user = await this.claim({
+        syncPending: true,
+        syncNextAt: { $lte: now },
+        ...unleased(now),
+      });
+      if (!user) break;
+      claimed.push(user);
+    }
+    if (claimed.length > 0) await this.push(claimed);
+    return claimed.length;
+  }
+
+  pendingCount(): Promise<number> {
+    return this.users.countDocuments({ syncPending: true }).exec();
+  }
+
+  /** Leases one pending user (one atomic findOneAndUpdate), so no two instances push the same user at once. */
+  private claim(filter: Record<string, unknown>): Promise<SyncCandidate | null> {
+    const leaseUntil = new Date(Date.now() + this.config.leaseMs);
+    return this.users
+      .findOneAndUpdate(filter, { $set: { syncLeaseUntil: leaseUntil } }, {
+        sort: { syncNextAt: 1 },
+        projection: SYNC_FIELDS,
+        returnDocument: 'after',
+      })
+      .lean<SyncCandidate>()
+      .exec();
+  }
+
+  private async push(users: SyncCandidate[]): Promise<boolean> {
+    try {
+      await this.stream.upsertUsers(users.map(toProfile));
+    } catch (error) {
+      await this.scheduleRetry(users, error as StreamError);
+      return false;
+    }
+    await this.markSynced(users);
+    return true;
+  }
+
+  private async markSynced(users: SyncCandidate[]): Promise<void> {
+    await this.users.bulkWrite(
+      users.map((u) => ({
+        updateOne: {
+          // A newer profile change keeps the user pending; only the lease is released then (second op).
+          filter: { _id: u._id, profileVersion: u.profileVersion },
+          update: { $set: { syncPending: false, syncAttempts: 0 }, $unset: { syncLeaseUntil: 1, syncError: 1 } },
+        },
+      })),
+      { ordered: false },
+    );
+    await this.users.updateMany(
+      { _id: { $in: users.map((u) => u._id) }, syncPending: true },
+      { $unset: { syncLeaseUntil: 1 }, $set: { syncNextAt: new Date() } },
+    );
+  }
+
+  private async scheduleRetry(users: SyncCandidate[], error: StreamError): Promise<void> {
+    this.logger.warn(`Stream sync of ${users.length} user(s) failed (${error.message}); will retry`);
+    const now = Date.now();
+    await this.users.bulkWrite(
+      users.map((u) => {
+        const attempt = u.syncAttempts + 1;
+        const backoff = Math.min(this.config.backoffBaseMs * 2 ** (attempt - 1), this.config.backoffMaxMs);
+        const wait = Math.max(backoff, error.retryAfterMs ?? 0);
+        return {
+          updateOne: {
+            filter: { _id: u._id },
+            update: {
+              $set: { syncAttempts: attempt, syncNextAt: new Date(now + wait), syncError: error.message },
+              $unset: { syncLeaseUntil: 1 },
+            },
+          },
+        };
+      }),
+      { ordered: false },
+    );
+  }
+}

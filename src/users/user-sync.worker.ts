@@ -1,0 +1,47 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import { syncConfig } from '../config/configuration';
+import { UserSyncService } from './user-sync.service';
+
+/** Runs UserSyncService.syncDue every SYNC_INTERVAL_MS in the API process (never in the CLI). */
+@Injectable()
+export class UserSyncWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(UserSyncWorker.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+
+  constructor(
+    private readonly sync: UserSyncService,
+    @Inject(syncConfig.KEY) private readonly config: ConfigType<typeof syncConfig>,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.schedule();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  private schedule(): void {
+    this.timer = setTimeout(() => {
+      this.running = this.tick().finally(() => {
+        this.running = undefined;
+        if (this.timer) this.schedule();
+      });
+    }, this.config.intervalMs);
+  }
+
+  private async tick(): Promise<void> {
+    try {
+      // Keep draining while full batches come back, so a backlog after an outage clears quickly.
+      while ((await this.sync.syncDue()) === this.config.batchSize) {
+        if (!this.timer) return;
+      }
+    } catch (error) {
+      this.logger.error(`sync pass failed: ${(error as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,187 @@
+import { LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { getConnectionToken } from '@nestjs/mongoose';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { Connection } from 'mongoose';
+import { randomBytes } from 'node:crypto';
+import { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { MongoEmulator, StreamEmulator, startMongoEmulator, startStreamEmulator } from 'offline-emulators';
+import request from 'supertest';
+import { AppModule } from '../src/app.module';
+import { configureApp } from '../src/app.setup';
+
+export const TEST_JWT_SECRET = 'test-jwt-secret-that-is-at-least-32-characters';
+
+/** Collects every log line the app writes, so specs can assert what an operator would (and would not) see. */
+export class CapturingLogger implements LoggerService {
+  readonly lines: string[] = [];
+  log(message: unknown, ...rest: unknown[]): void {
+    this.lines.push([message, ...rest].map(String).join(' '));
+  }
+  error(message: unknown, ...rest: unknown[]): void {
+    this.log(message, ...rest);
+  }
+  warn(message: unknown, ...rest: unknown[]): void {
+    this.log(message, ...rest);
+  }
+  debug(message: unknown, ...rest: unknown[]): void {
+    this.log(message, ...rest);
+  }
+  verbose(message: unknown, ...rest: unknown[]): void {
+    this.log(message, ...rest);
+  }
+}
+
+export interface TestApp {
+  app: NestExpressApplication;
+  /** supertest against the app's HTTP server. */
+  http: () => ReturnType<typeof request>;
+  /** The Stream emulator behind the app: its state and fault switches. */
+  stream: StreamEmulator;
+  /** The app's own Mongoose connection, to assert what was stored. */
+  db: Connection;
+  logs: CapturingLogger;
+  /** Every response body the app has sent, for suite-wide leak scans. */
+  bodies: string[];
+  /** Empties every collection (keeping indexes) and the Stream emulator's state and faults. */
+  reset: () => Promise<void>;
+  close: () => Promise<void>;
+}
+
+/**
+ * Boots the real Nest app exactly as main.ts does (same module, same configureApp) against a MongoDB
+ * (MONGODB_URI if set, with a throwaway database, else the wire-protocol emulator) and a Stream emulator.
+ */
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const externalMongo = process.env.MONGODB_URI;
+  let mongo: MongoEmulator | undefined;
+  let mongoUri: string;
+  const dbName = `test_${randomBytes(4).toString('hex')}`;
+  if (externalMongo) {
+    const url = new URL(externalMongo);
+    url.pathname = `/${dbName}`;
+    mongoUri = url.toString();
+  } else {
+    mongo = await startMongoEmulator({ port: 0 });
+    mongoUri = `${mongo.uri.replace(/\/$/, '')}/${dbName}`;
+  }
+  const stream = await startStreamEmulator({ port: 0, taskDelayMs: 20 });
+
+  Object.assign(process.env, {
+    NODE_ENV: 'test',
+    MONGODB_URI: mongoUri,
+    STREAM_API_KEY: stream.apiKey,
+    STREAM_API_SECRET: stream.apiSecret,
+    STREAM_BASE_URL: stream.baseUrl,
+    JWT_SECRET_KEY: TEST_JWT_SECRET,
+    BCRYPT_ROUNDS: '10',
+    STREAM_TIMEOUT_MS: '1000',
+    SYNC_INTERVAL_MS: '200',
+    SYNC_BACKOFF_BASE_MS: '200',
+    SYNC_BACKOFF_MAX_MS: '1000',
+    THROTTLE_LOGIN_LIMIT: '1000',
+    THROTTLE_SIGNUP_LIMIT: '1000',
+    ...env,
+  });
+
+  const logs = new CapturingLogger();
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: false, logger: logs });
+  configureApp(app);
+  await app.init();
+  const db = app.get<Connection>(getConnectionToken());
+  const bodies = captureBodies(app);
+
+  const reset = async () => {
+    await Promise.all(Object.values(db.collections).map((c) => c.deleteMany({})));
+    stream.reset();
+  };
+  const close = async () => {
+    await app.close();
+    if (externalMongo) await db.dropDatabase().catch(() => undefined);
+    await stream.close();
+    await mongo?.close();
+  };
+  return { app, http: () => request(app.getHttpServer()), stream, db, logs, bodies, reset, close };
+}
+
+function captureBodies(app: NestExpressApplication): string[] {
+  const bodies: string[] = [];
+  (app.getHttpServer() as Server).prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+    const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+    const keep = (chunk: unknown) => {
+      if (typeof chunk === 'string' || Buffer.isBuffer(chunk)) chunks.push(Buffer.from(chunk));
+    };
+    res.write = ((chunk: unknown, ...rest: unknown[]) => {
+      keep(chunk);
+      return write(chunk, ...rest);
+    }) as typeof res.write;
+    res.end = ((chunk?: unknown, ...rest: unknown[]) => {
+      keep(chunk);
+      bodies.push(Buffer.concat(chunks).toString('utf8'));
+      return end(chunk, ...rest);
+    }) as typeof res.end;
+  });
+  return bodies;
+}
+
+let counter = 0;
+/** A unique, valid signup body. */
+export const newAccount = (overrides: Partial<{ email: string; password: string; fullName: string }> = {}) => {
+  counter += 1;
+  return {
+    email: `user${counter}_${randomBytes(3).toString('hex')}@example.com`,
+    password: 'correct horse battery',
+    fullName: `User ${counter}`,
+    ...overrides,
+  };
+};
+
+/** The `jwt` cookie pair ("jwt=...") from a response's Set-Cookie header. */
+export const authCookie = (res: request.Response): string => {
+  const cookies = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
+  const jwt = cookies.find((c) => c.startsWith('jwt='));
+  if (!jwt) throw new Error('no jwt cookie in response');
+  return jwt.split(';')[0];
+};
+
+export interface SignedUpUser {
+  id: string;
+  cookie: string;
+  email: string;
+  password: string;
+}
+
+export async function signUp(t: TestApp, overrides: Parameters<typeof newAccount>[0] = {}): Promise<SignedUpUser> {
+  const body = newAccount(overrides);
+  const res = await t.http().post('/api/auth/signup').send(body).expect(201);
+  return { id: res.body.user._id, cookie: authCookie(res), email: body.email, password: body.password };
+}
+
+export const onboardingBody = (overrides: Record<string, string> = {}) => ({
+  fullName: 'Ana Souza',
+  bio: 'I like languages',
+  nativeLanguage: 'portuguese',
+  learningLanguage: 'english',
+  location: 'Lisbon',
+  ...overrides,
+});
+
+export async function signUpOnboarded(
+  t: TestApp,
+  profile: Record<string, string> = {},
+): Promise<SignedUpUser> {
+  const user = await signUp(t);
+  await t.http().put('/api/auth/onboarding').set('Cookie', user.cookie).send(onboardingBody(profile)).expect(200);
+  return user;
+}
+
+/** Polls until `check` holds or the time runs out; for effects that are asynchronous by design. */
+export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
