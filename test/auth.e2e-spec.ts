@@ -60,7 +60,9 @@ describe('Accounts (/api/auth)', () => {
           'updatedAt',
         ].sort(),
       );
-      const cookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith('jwt='));
+      const cookie = ([] as string[])
+        .concat(res.headers['set-cookie'] ?? [])
+        .find((c) => c.startsWith('jwt='));
       expect(cookie).toMatch(/HttpOnly/i);
       expect(cookie).toMatch(/SameSite=Strict/i);
       expect(cookie).toMatch(/Path=\//);
@@ -144,7 +146,12 @@ describe('Accounts (/api/auth)', () => {
     });
 
     it('answers malformed JSON with 400 and oversized bodies with 413', async () => {
-      await t.http().post('/api/auth/signup').set('Content-Type', 'application/json').send('{"email":').expect(400);
+      await t
+        .http()
+        .post('/api/auth/signup')
+        .set('Content-Type', 'application/json')
+        .send('{"email":')
+        .expect(400);
       const res = await t
         .http()
         .post('/api/auth/signup')
@@ -195,7 +202,9 @@ describe('Accounts (/api/auth)', () => {
     it('clears the cookie', async () => {
       const res = await t.http().post('/api/auth/logout').expect(200);
       expect(res.body).toEqual({ success: true, message: 'Logout successful' });
-      const cookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith('jwt='));
+      const cookie = ([] as string[])
+        .concat(res.headers['set-cookie'] ?? [])
+        .find((c) => c.startsWith('jwt='));
       expect(cookie).toMatch(/^jwt=;/);
       expect(cookie).toMatch(/Expires=Thu, 01 Jan 1970/);
     });
@@ -246,7 +255,12 @@ describe('Accounts (/api/auth)', () => {
         .set('Cookie', user.cookie)
         .send({ fullName: 'Ana', bio: '' })
         .expect(400);
-      expect(res.body.missingFields.sort()).toEqual(['bio', 'learningLanguage', 'location', 'nativeLanguage']);
+      expect(res.body.missingFields.sort()).toEqual([
+        'bio',
+        'learningLanguage',
+        'location',
+        'nativeLanguage',
+      ]);
     });
 
     it.each(['email', 'password', 'isOnboarded', 'friends', '_id', 'role'])(
@@ -374,7 +388,8 @@ describe('Login throttling', () => {
   afterAll(() => t.close());
 
   it('answers 429 with Retry-After past the per-client limit', async () => {
-    const attempt = () => t.http().post('/api/auth/login').send({ email: 'x@example.com', password: 'wrongpass' });
+    const attempt = () =>
+      t.http().post('/api/auth/login').send({ email: 'x@example.com', password: 'wrongpass' });
     for (let i = 0; i < 3; i++) expect((await attempt()).status).toBe(401);
     const limited = await attempt();
     expect(limited.status).toBe(429);

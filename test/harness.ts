@@ -4,11 +4,14 @@ import { getConnectionToken } from '@nestjs/mongoose';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Connection } from 'mongoose';
 import { randomBytes } from 'node:crypto';
-import { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { IncomingMessage, ServerResponse } from 'node:http';
 import { MongoEmulator, StreamEmulator, startMongoEmulator, startStreamEmulator } from 'offline-emulators';
 import request from 'supertest';
 import { AppModule } from '../src/app.module';
 import { configureApp } from '../src/app.setup';
+
+// Read once: createTestApp itself sets MONGODB_URI for the app it boots.
+const EXTERNAL_MONGODB_URI = process.env.MONGODB_URI;
 
 export const TEST_JWT_SECRET = 'test-jwt-secret-that-is-at-least-32-characters';
 
@@ -53,7 +56,7 @@ export interface TestApp {
  * (MONGODB_URI if set, with a throwaway database, else the wire-protocol emulator) and a Stream emulator.
  */
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const externalMongo = process.env.MONGODB_URI;
+  const externalMongo = EXTERNAL_MONGODB_URI;
   let mongo: MongoEmulator | undefined;
   let mongoUri: string;
   const dbName = `test_${randomBytes(4).toString('hex')}`;
@@ -85,7 +88,11 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   });
 
   const logs = new CapturingLogger();
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: false, logger: logs });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
+    bodyParser: false,
+    logger: logs,
+    abortOnError: false,
+  });
   configureApp(app);
   await app.init();
   const db = app.get<Connection>(getConnectionToken());
@@ -106,7 +113,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
 
 function captureBodies(app: NestExpressApplication): string[] {
   const bodies: string[] = [];
-  (app.getHttpServer() as Server).prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
+  app.getHttpServer().prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     const write = res.write.bind(res) as (...args: unknown[]) => boolean;
     const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
@@ -128,7 +135,9 @@ function captureBodies(app: NestExpressApplication): string[] {
 
 let counter = 0;
 /** A unique, valid signup body. */
-export const newAccount = (overrides: Partial<{ email: string; password: string; fullName: string }> = {}) => {
+export const newAccount = (
+  overrides: Partial<{ email: string; password: string; fullName: string }> = {},
+) => {
   counter += 1;
   return {
     email: `user${counter}_${randomBytes(3).toString('hex')}@example.com`,
@@ -153,7 +162,10 @@ export interface SignedUpUser {
   password: string;
 }
 
-export async function signUp(t: TestApp, overrides: Parameters<typeof newAccount>[0] = {}): Promise<SignedUpUser> {
+export async function signUp(
+  t: TestApp,
+  overrides: Parameters<typeof newAccount>[0] = {},
+): Promise<SignedUpUser> {
   const body = newAccount(overrides);
   const res = await t.http().post('/api/auth/signup').send(body).expect(201);
   return { id: res.body.user._id, cookie: authCookie(res), email: body.email, password: body.password };
@@ -173,7 +185,12 @@ export async function signUpOnboarded(
   profile: Record<string, string> = {},
 ): Promise<SignedUpUser> {
   const user = await signUp(t);
-  await t.http().put('/api/auth/onboarding').set('Cookie', user.cookie).send(onboardingBody(profile)).expect(200);
+  await t
+    .http()
+    .put('/api/auth/onboarding')
+    .set('Cookie', user.cookie)
+    .send(onboardingBody(profile))
+    .expect(200);
   return user;
 }
 

@@ -1,4 +1,15 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Inject, Post, Put, Res, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Inject,
+  Post,
+  Put,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import {
   ApiBadRequestResponse,
@@ -63,8 +74,7 @@ export class AuthController {
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: LogoutResponse })
   logout(@Res({ passthrough: true }) res: Response): LogoutResponse {
-    const { maxAge: _maxAge, ...options } = this.cookieOptions();
-    res.clearCookie(AUTH_COOKIE, options);
+    res.clearCookie(AUTH_COOKIE, { ...this.cookieOptions(), maxAge: undefined });
     return { success: true, message: 'Logout successful' };
   }
 
@@ -72,7 +82,9 @@ export class AuthController {
   @UseGuards(JwtAuthGuard)
   @ApiCookieAuth()
   @ApiOkResponse({ type: UserResponse })
-  @ApiBadRequestResponse({ description: 'Missing fields (listed in missingFields) or fields that may not be set' })
+  @ApiBadRequestResponse({
+    description: 'Missing fields (listed in missingFields) or fields that may not be set',
+  })
   @ApiUnauthorizedResponse()
   async onboard(@CurrentUser() me: SessionUser, @Body() dto: OnboardingDto): Promise<UserResponse> {
     return { success: true, user: await this.auth.onboard(me.id, dto) };

@@ -6,10 +6,12 @@ import { AuthGuard } from '@nestjs/passport';
 export class JwtAuthGuard extends AuthGuard('jwt') {
   handleRequest<TUser>(err: unknown, user: TUser | false, info: unknown): TUser {
     // passport-jwt reports bad tokens through `info`; `err` only carries what validate() threw.
-    if (err) throw err;
+    if (err) throw err instanceof Error ? err : new UnauthorizedException('Unauthorized: Invalid token');
     if (!user) {
       const noToken = info instanceof Error && info.message === 'No auth token';
-      throw new UnauthorizedException(noToken ? 'Unauthorized: No token provided' : 'Unauthorized: Invalid token');
+      throw new UnauthorizedException(
+        noToken ? 'Unauthorized: No token provided' : 'Unauthorized: Invalid token',
+      );
     }
     return user;
   }

@@ -17,7 +17,10 @@ interface ClientError {
   type?: string;
 }
 const isClientError = (e: unknown): e is ClientError =>
-  typeof e === 'object' && e !== null && (e as ClientError).expose === true && (e as ClientError).status < 500;
+  typeof e === 'object' &&
+  e !== null &&
+  (e as ClientError).expose === true &&
+  (e as ClientError).status < 500;
 
 /**
  * Every error leaves as `{ statusCode, message, error }`. Anything unexpected is logged with its stack and
@@ -44,7 +47,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
       if (typeof response === 'string') {
         return { statusCode: status, message: response, error: STATUS_CODES[status] ?? 'Error' };
       }
-      return { error: STATUS_CODES[status] ?? 'Error', ...(response as object), statusCode: status } as ErrorBody;
+      return {
+        error: STATUS_CODES[status] ?? 'Error',
+        ...response,
+        statusCode: status,
+      } as ErrorBody;
     }
     if (isClientError(exception)) {
       const message = exception.type === 'entity.parse.failed' ? 'Malformed JSON body' : exception.message;

@@ -1,4 +1,4 @@
-import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Global, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { appConfig, mongoConfig, streamConfig } from './configuration';
 
@@ -76,7 +76,7 @@ export function redactUri(uri: string): string {
     {
       provide: Backends,
       inject: [appConfig.KEY, mongoConfig.KEY, streamConfig.KEY],
-      useFactory: Backends.resolve,
+      useFactory: (...configs: Parameters<typeof Backends.resolve>) => Backends.resolve(...configs),
     },
   ],
   exports: [Backends],

@@ -32,7 +32,10 @@ describe('validateEnv', () => {
   });
 
   it('parses numbers from strings', () => {
-    expect(validateEnv({ PORT: '8080', BCRYPT_ROUNDS: '12' })).toMatchObject({ PORT: 8080, BCRYPT_ROUNDS: 12 });
+    expect(validateEnv({ PORT: '8080', BCRYPT_ROUNDS: '12' })).toMatchObject({
+      PORT: 8080,
+      BCRYPT_ROUNDS: 12,
+    });
   });
 
   it('accepts a complete production environment', () => {

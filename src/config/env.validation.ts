@@ -175,7 +175,8 @@ export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables 
   const problems = describe(errors);
   if (isProduction(env)) {
     for (const name of ['MONGODB_URI', 'JWT_SECRET_KEY', 'STREAM_API_KEY', 'STREAM_API_SECRET'] as const) {
-      if (!env[name] && !problems.some((p) => p.startsWith(`${name}:`))) problems.push(`${name}: is required`);
+      if (!env[name] && !problems.some((p) => p.startsWith(`${name}:`)))
+        problems.push(`${name}: is required`);
     }
   }
   if (problems.length > 0) throw new EnvValidationError(problems);

@@ -18,7 +18,10 @@ describe('toStreamError', () => {
   });
 
   it('treats bad credentials as a non-retryable auth failure', () => {
-    expect(toStreamError('upsertUsers', httpError(401, 43))).toMatchObject({ kind: 'auth', retryable: false });
+    expect(toStreamError('upsertUsers', httpError(401, 43))).toMatchObject({
+      kind: 'auth',
+      retryable: false,
+    });
   });
 
   it('reads the rate-limit reset so callers can wait exactly long enough', () => {
@@ -31,11 +34,16 @@ describe('toStreamError', () => {
   });
 
   it('maps axios timeouts and refused connections to retryable errors', () => {
-    expect(toStreamError('op', { code: 'ECONNABORTED', message: 'timeout of 2000ms exceeded' })).toMatchObject({
+    expect(
+      toStreamError('op', { code: 'ECONNABORTED', message: 'timeout of 2000ms exceeded' }),
+    ).toMatchObject({
       kind: 'timeout',
       retryable: true,
     });
-    expect(toStreamError('op', { code: 'ECONNREFUSED' })).toMatchObject({ kind: 'unavailable', retryable: true });
+    expect(toStreamError('op', { code: 'ECONNREFUSED' })).toMatchObject({
+      kind: 'unavailable',
+      retryable: true,
+    });
   });
 
   it('never copies request config (which holds the signed server token) into the error', () => {

@@ -27,7 +27,11 @@ interface SdkErrorShape {
   code?: unknown;
   status?: unknown;
   message?: unknown;
-  response?: { status?: number; data?: { code?: number; message?: string }; headers?: Record<string, unknown> };
+  response?: {
+    status?: number;
+    data?: { code?: number; message?: string };
+    headers?: Record<string, unknown>;
+  };
 }
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'ETIMEDOUT']);
@@ -46,13 +50,17 @@ export function toStreamError(operation: string, error: unknown): StreamError {
     if (networkCode && NETWORK_CODES.has(networkCode)) {
       return new StreamError('unavailable', `${operation}: Stream unreachable (${networkCode})`);
     }
-    return new StreamError('unavailable', `${operation}: ${String(e.message ?? 'unknown error')}`);
+    return new StreamError(
+      'unavailable',
+      `${operation}: ${typeof e.message === 'string' ? e.message : 'unknown error'}`,
+    );
   }
   const detail = e.response?.data?.message ?? `HTTP ${status}`;
   const message = `${operation}: ${detail}`;
   if (status === 429) {
     const reset = Number(e.response?.headers?.['x-ratelimit-reset']);
-    const retryAfterMs = Number.isFinite(reset) && reset > 0 ? Math.max(0, reset * 1000 - Date.now()) : undefined;
+    const retryAfterMs =
+      Number.isFinite(reset) && reset > 0 ? Math.max(0, reset * 1000 - Date.now()) : undefined;
     return new StreamError('rate-limited', message, status, streamCode, retryAfterMs);
   }
   if (status >= 500 || status === 408) return new StreamError('unavailable', message, status, streamCode);

@@ -137,7 +137,8 @@ export class StreamService {
       const outcome = await this.waitForTask(task_id);
       for (const id of batch) {
         const entry = outcome[id] as { status?: string; error?: string } | undefined;
-        results[id] = entry?.status === 'ok' || entry === undefined ? { ok: true } : { ok: false, error: entry.error };
+        results[id] =
+          entry?.status === 'ok' || entry === undefined ? { ok: true } : { ok: false, error: entry.error };
       }
     }
     return results;
@@ -148,12 +149,15 @@ export class StreamService {
     const deadline = Date.now() + this.config.taskTimeoutMs;
     for (let delay = 100; ; delay = Math.min(delay * 2, 2000)) {
       const task = await this.call('getTask', () => this.client.getTask(taskId));
-      if (task.status === 'completed') return (task.result ?? {}) as Record<string, unknown>;
+      if (task.status === 'completed') return task.result ?? {};
       if (task.status === 'failed') {
         throw new StreamError('rejected', `task ${taskId} failed: ${task.error?.description ?? 'unknown'}`);
       }
       if (Date.now() + delay > deadline) {
-        throw new StreamError('timeout', `task ${taskId} still ${task.status} after ${this.config.taskTimeoutMs} ms`);
+        throw new StreamError(
+          'timeout',
+          `task ${taskId} still ${task.status} after ${this.config.taskTimeoutMs} ms`,
+        );
       }
       await sleep(delay);
     }
@@ -163,10 +167,19 @@ export class StreamService {
    * Returns the `messaging` channel with exactly these members, creating it (server-side, with `createdBy` as
    * creator) when it does not exist yet. Every member must already exist in Stream.
    */
-  async ensureChannel(type: string, id: string, members: string[], createdBy: string): Promise<DirectChannel> {
+  async ensureChannel(
+    type: string,
+    id: string,
+    members: string[],
+    createdBy: string,
+  ): Promise<DirectChannel> {
     const cid = `${type}:${id}`;
     const existing = await this.call('queryChannels', () =>
-      this.client.queryChannels({ cid }, {}, { limit: 1, state: false, watch: false, presence: false, user_id: createdBy }),
+      this.client.queryChannels(
+        { cid },
+        {},
+        { limit: 1, state: false, watch: false, presence: false, user_id: createdBy },
+      ),
     );
     if (existing.length === 0) {
       const channel = this.client.channel(type, id, { members, created_by_id: createdBy });

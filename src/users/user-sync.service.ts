@@ -83,11 +83,15 @@ export class UserSyncService {
   private claim(filter: Record<string, unknown>): Promise<SyncCandidate | null> {
     const leaseUntil = new Date(Date.now() + this.config.leaseMs);
     return this.users
-      .findOneAndUpdate(filter, { $set: { syncLeaseUntil: leaseUntil } }, {
-        sort: { syncNextAt: 1 },
-        projection: SYNC_FIELDS,
-        returnDocument: 'after',
-      })
+      .findOneAndUpdate(
+        filter,
+        { $set: { syncLeaseUntil: leaseUntil } },
+        {
+          sort: { syncNextAt: 1 },
+          projection: SYNC_FIELDS,
+          returnDocument: 'after',
+        },
+      )
       .lean<SyncCandidate>()
       .exec();
   }
@@ -109,7 +113,10 @@ export class UserSyncService {
         updateOne: {
           // A newer profile change keeps the user pending; only the lease is released then (second op).
           filter: { _id: u._id, profileVersion: u.profileVersion },
-          update: { $set: { syncPending: false, syncAttempts: 0 }, $unset: { syncLeaseUntil: 1, syncError: 1 } },
+          update: {
+            $set: { syncPending: false, syncAttempts: 0 },
+            $unset: { syncLeaseUntil: 1, syncError: 1 },
+          },
         },
       })),
       { ordered: false },

@@ -51,7 +51,8 @@ export class UsersService {
       return toUserView(created.toObject());
     } catch (error) {
       // The unique index decides, so concurrent signups with one email give exactly one account.
-      if (isDuplicateKey(error)) throw new ConflictException('Email already exists, please use a different one');
+      if (isDuplicateKey(error))
+        throw new ConflictException('Email already exists, please use a different one');
       throw error;
     }
   }
