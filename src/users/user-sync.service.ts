@@ -40,10 +40,12 @@ export class UserSyncService {
     @Inject(syncConfig.KEY) private readonly config: ConfigType<typeof syncConfig>,
   ) {}
 
-  /** Pushes one user now; on failure it stays pending for the worker. Never throws. */
+  /**
+   * Pushes one user now, right after the change (the write deferred the worker's turn); on failure the user
+   * stays pending for the worker. Never throws.
+   */
   async syncUser(id: string): Promise<boolean> {
-    const now = new Date();
-    const user = await this.claim({ _id: new Types.ObjectId(id), syncPending: true, ...unleased(now) });
+    const user = await this.claim({ _id: new Types.ObjectId(id), syncPending: true, ...unleased(new Date()) });
     return user ? this.push([user]) : true;
   }
 

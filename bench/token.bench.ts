@@ -1,0 +1,110 @@
+/**
+ * GET /api/chats/token under load, against the built app (`npm run build` first):
+ *  1. bare node:http baseline (verify cookie JWT + sign a Stream token),
+ *  2. the API, quiet,
+ *  3. the API while 20 logins per second run (bcrypt must stay off the event loop),
+ *  4. the API with the user-exists cache disabled (every request reads MongoDB).
+ * Prints a table and writes bench/results/token.json. BENCH_SECONDS sets each run's length (default 10).
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startMongoEmulator, startStreamEmulator } from 'offline-emulators';
+import { load, LoadResult, machine, peakRssMb, ROOT, startProcess, stopProcess } from './lib';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const JWT_SECRET = 'bench-jwt-secret-bench-jwt-secret-0123456789';
+const API_PORT = 5098;
+const BASELINE_PORT = 5099;
+
+async function main(): Promise<void> {
+  const mongo = await startMongoEmulator({ port: 0 });
+  const stream = await startStreamEmulator({ port: 0 });
+  const env = {
+    NODE_ENV: 'production',
+    MONGODB_URI: `${mongo.uri}bench`,
+    STREAM_API_KEY: stream.apiKey,
+    STREAM_API_SECRET: stream.apiSecret,
+    STREAM_BASE_URL: stream.baseUrl,
+    JWT_SECRET_KEY: JWT_SECRET,
+    THROTTLE_LOGIN_LIMIT: '1000000',
+    THROTTLE_SIGNUP_LIMIT: '1000000',
+    PORT: String(API_PORT),
+  };
+  const api = `http://127.0.0.1:${API_PORT}`;
+  const results: Record<string, LoadResult & { peakRssMb?: number }> = {};
+
+  const baseline = await startProcess(
+    ['-r', 'ts-node/register/transpile-only', join(ROOT, 'bench/baseline-server.ts')],
+    { ...env, PORT: String(BASELINE_PORT) },
+    `http://127.0.0.1:${BASELINE_PORT}`,
+  );
+  let app = await startProcess([join(ROOT, 'dist/main.js')], env, `${api}/api/health`);
+
+  const account = { email: 'bench@example.com', password: 'bench-password', fullName: 'Bench' };
+  const signup = await fetch(`${api}/api/auth/signup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(account),
+  });
+  const cookie = (signup.headers.get('set-cookie') ?? '').split(';')[0];
+  if (signup.status !== 201 || !cookie.startsWith('jwt=')) throw new Error(`signup failed: ${signup.status}`);
+  const headers = { cookie };
+
+  await load(`${api}/api/chats/token`, headers, 2); // warm-up (JIT, caches)
+  results.baseline = await load(`http://127.0.0.1:${BASELINE_PORT}/`, headers, SECONDS);
+  await stopProcess(baseline);
+  results.quiet = await load(`${api}/api/chats/token`, headers, SECONDS);
+
+  let logins = 0;
+  let loginFailures = 0;
+  const loginTimer = setInterval(() => {
+    fetch(`${api}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: account.email, password: account.password }),
+    }).then(
+      (r) => (r.status === 200 ? logins++ : loginFailures++),
+      () => loginFailures++,
+    );
+  }, 50);
+  const started = Date.now();
+  results.withLogins = await load(`${api}/api/chats/token`, headers, SECONDS);
+  clearInterval(loginTimer);
+  const loginsPerSec = Math.round((logins / ((Date.now() - started) / 1000)) * 10) / 10;
+  results.withLogins.peakRssMb = peakRssMb(app.pid as number);
+  await stopProcess(app);
+
+  app = await startProcess([join(ROOT, 'dist/main.js')], { ...env, USER_EXISTS_CACHE_MS: '0' }, `${api}/api/health`);
+  await load(`${api}/api/chats/token`, headers, 2);
+  results.noCache = await load(`${api}/api/chats/token`, headers, SECONDS);
+  await stopProcess(app);
+  await stream.close();
+  await mongo.close();
+
+  const rows = Object.entries(results).map(([name, r]) => ({
+    run: name,
+    'req/s': r.requestsPerSec,
+    'p50 ms': r.p50Ms,
+    'p99 ms': r.p99Ms,
+    non2xx: r.non2xx,
+    errors: r.errors,
+  }));
+  console.table(rows);
+  const summary = {
+    throughputVsBaseline: Math.round((results.quiet.requestsPerSec / results.baseline.requestsPerSec) * 100) / 100,
+    p99QuietMs: results.quiet.p99Ms,
+    p99WithLoginsVsQuiet: Math.round((results.withLogins.p99Ms / Math.max(1, results.quiet.p99Ms)) * 100) / 100,
+    loginsPerSec,
+    loginFailures,
+    peakRssMb: results.withLogins.peakRssMb,
+    targets: { throughputVsBaseline: '>= 0.5', p99QuietMs: '< 25', p99WithLoginsVsQuiet: '<= 3', peakRssMb: '< 200' },
+  };
+  console.log(summary);
+  const out = { date: new Date().toISOString(), machine: machine(), seconds: SECONDS, connections: 50, results, summary };
+  writeFileSync(join(ROOT, 'bench/results/token.json'), `${JSON.stringify(out, null, 2)}\n`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
