@@ -1,14 +1,22 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { StreamModule } from '../stream/stream.module';
+import { FriendRequestsService } from './friend-requests.service';
+import { FriendRequest, FriendRequestSchema } from './schemas/friend-request.schema';
 import { User, UserSchema } from './schemas/user.schema';
 import { UserSyncService } from './user-sync.service';
 import { UsersService } from './users.service';
 
 @Module({
-  imports: [MongooseModule.forFeature([{ name: User.name, schema: UserSchema }]), StreamModule],
-  providers: [UsersService, UserSyncService],
-  // The services, not MongooseModule: nobody else queries `users`.
-  exports: [UsersService, UserSyncService],
+  imports: [
+    MongooseModule.forFeature([
+      { name: User.name, schema: UserSchema },
+      { name: FriendRequest.name, schema: FriendRequestSchema },
+    ]),
+    StreamModule,
+  ],
+  providers: [UsersService, UserSyncService, FriendRequestsService],
+  // The services, not MongooseModule: nobody else queries `users` or `friendrequests`.
+  exports: [UsersService, UserSyncService, FriendRequestsService],
 })
 export class UsersModule {}

@@ -2,7 +2,7 @@ import { ConflictException, Inject, Injectable, NotFoundException } from '@nestj
 import { ConfigType } from '@nestjs/config';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
-import { authConfig } from '../config/configuration';
+import { authConfig, syncConfig } from '../config/configuration';
 import { User } from './schemas/user.schema';
 import { toUserView, UserView } from './user.view';
 
@@ -38,7 +38,13 @@ export class UsersService {
   constructor(
     @InjectModel(User.name) private readonly users: Model<User>,
     @Inject(authConfig.KEY) private readonly auth: ConfigType<typeof authConfig>,
+    @Inject(syncConfig.KEY) private readonly sync: ConfigType<typeof syncConfig>,
   ) {}
+
+  /** When the sync worker may pick up a change: the request's own inline push (UserSyncService) goes first. */
+  private deferredSync(): Date {
+    return new Date(Date.now() + this.sync.leaseMs);
+  }
 
   async createAccount(account: NewAccount): Promise<UserView> {
     try {
@@ -47,6 +53,7 @@ export class UsersService {
         password: account.passwordHash,
         fullName: account.fullName,
         profilePic: account.profilePic,
+        syncNextAt: this.deferredSync(),
       });
       return toUserView(created.toObject());
     } catch (error) {
@@ -88,6 +95,7 @@ export class UsersService {
       location: profile.location,
       isOnboarded: true,
       syncPending: true,
+      syncNextAt: this.deferredSync(),
     };
     if (profile.profilePic !== undefined) set.profilePic = profile.profilePic;
     const user = await this.users
@@ -123,5 +131,68 @@ export class UsersService {
   async setChatTokensValidFrom(id: string, seconds: number): Promise<void> {
     await this.users.updateOne({ _id: id }, { $set: { chatTokensValidFrom: seconds } }).exec();
     this.forgetSession(id);
+  }
+
+  /** Mutual friendship: each lists the other (accept writes both sides before the request counts as accepted). */
+  async areFriends(a: string, b: string): Promise<boolean> {
+    if (a === b || !Types.ObjectId.isValid(a) || !Types.ObjectId.isValid(b)) return false;
+    const both = await this.users
+      .countDocuments({
+        $or: [
+          { _id: a, friends: b },
+          { _id: b, friends: a },
+        ],
+      })
+      .exec();
+    return both === 2;
+  }
+
+  /** Whether `me` lists `other` as a friend (one side: what unfriend still has to undo). */
+  async listsAsFriend(me: string, other: string): Promise<boolean> {
+    return (await this.users.exists({ _id: me, friends: other }).exec()) !== null;
+  }
+
+  /** Idempotent ($addToSet): a repeated or concurrent call leaves each in the other's list exactly once. */
+  async addFriends(a: string, b: string): Promise<void> {
+    await this.users.bulkWrite(
+      [
+        { updateOne: { filter: { _id: a }, update: { $addToSet: { friends: b } } } },
+        { updateOne: { filter: { _id: b }, update: { $addToSet: { friends: a } } } },
+      ],
+      { ordered: true },
+    );
+  }
+
+  /**
+   * Idempotent. `me` is pulled from `other`'s list first and `other` from mine last, so while `me` still lists
+   * `other` a retried unfriend has work to finish.
+   */
+  async removeFriends(me: string, other: string): Promise<void> {
+    await this.users.bulkWrite(
+      [
+        { updateOne: { filter: { _id: other }, update: { $pull: { friends: me } } } },
+        { updateOne: { filter: { _id: me }, update: { $pull: { friends: other } } } },
+      ],
+      { ordered: true },
+    );
+  }
+
+  /** Account deletion: nobody keeps a deleted user as a friend. Returns how many lists changed. */
+  async removeFromAllFriendLists(userId: string): Promise<number> {
+    const result = await this.users.updateMany({ friends: userId }, { $pull: { friends: userId } }).exec();
+    return result.modifiedCount;
+  }
+
+  /** Which of these ids have an app user (ids are ObjectId strings; the caller validates them). */
+  async findExistingIds(ids: string[]): Promise<Set<string>> {
+    const found = await this.users.find({ _id: { $in: ids } }, { _id: 1 }).lean().exec();
+    return new Set(found.map((u) => u._id.toString()));
+  }
+
+  /** Account deletion's last step; the token hot path refuses the user at once on this instance. */
+  async deleteUserDocument(id: string): Promise<boolean> {
+    const result = await this.users.deleteOne({ _id: id }).exec();
+    this.forgetSession(id);
+    return result.deletedCount > 0;
   }
 }

@@ -1,0 +1,110 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Types } from 'mongoose';
+import { FriendRequestStatus } from './schemas/friend-request.schema';
+import { PublicProfile, toPublicProfile, UserRecord } from './user.view';
+
+/** A friend request as the seed returned it: ids for both users. */
+export class FriendRequestView {
+  @ApiProperty() _id!: string;
+  @ApiProperty() sender!: string;
+  @ApiProperty() recipient!: string;
+  @ApiProperty({ enum: FriendRequestStatus }) status!: FriendRequestStatus;
+  @ApiProperty() createdAt!: Date;
+  @ApiProperty() updatedAt!: Date;
+}
+
+/** The name and picture of the user who accepted my request. */
+export class AcceptedBy {
+  @ApiProperty() _id!: string;
+  @ApiProperty() fullName!: string;
+  @ApiProperty() profilePic!: string;
+}
+
+export class IncomingFriendRequest {
+  @ApiProperty() _id!: string;
+  @ApiProperty({ type: PublicProfile }) sender!: PublicProfile;
+  @ApiProperty() recipient!: string;
+  @ApiProperty({ enum: FriendRequestStatus }) status!: FriendRequestStatus;
+  @ApiProperty() createdAt!: Date;
+  @ApiProperty() updatedAt!: Date;
+}
+
+export class AcceptedFriendRequest {
+  @ApiProperty() _id!: string;
+  @ApiProperty() sender!: string;
+  @ApiProperty({ type: AcceptedBy }) recipient!: AcceptedBy;
+  @ApiProperty({ enum: FriendRequestStatus }) status!: FriendRequestStatus;
+  @ApiProperty() createdAt!: Date;
+  @ApiProperty() updatedAt!: Date;
+}
+
+export class OutgoingFriendRequest {
+  @ApiProperty() _id!: string;
+  @ApiProperty() sender!: string;
+  @ApiProperty({ type: PublicProfile }) recipient!: PublicProfile;
+  @ApiProperty({ enum: FriendRequestStatus }) status!: FriendRequestStatus;
+  @ApiProperty() createdAt!: Date;
+  @ApiProperty() updatedAt!: Date;
+}
+
+export class FriendRequestsOverview {
+  @ApiProperty({ type: [IncomingFriendRequest] }) incomingReqs!: IncomingFriendRequest[];
+  @ApiProperty({ type: [AcceptedFriendRequest] }) acceptedReqs!: AcceptedFriendRequest[];
+}
+
+export class MessageResponse {
+  @ApiProperty({ example: 'Friend request accepted' }) message!: string;
+}
+
+export interface FriendRequestRecord {
+  _id: Types.ObjectId;
+  sender: Types.ObjectId | UserRecord | null;
+  recipient: Types.ObjectId | UserRecord | null;
+  status: FriendRequestStatus;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const base = (r: FriendRequestRecord) => ({
+  _id: r._id.toString(),
+  status: r.status,
+  createdAt: r.createdAt,
+  updatedAt: r.updatedAt,
+});
+
+const idOf = (ref: Types.ObjectId | UserRecord | null): string =>
+  ref instanceof Types.ObjectId ? ref.toString() : (ref?._id.toString() ?? '');
+
+/** A populated reference, or null when the user it pointed to no longer exists. */
+const userOf = (ref: Types.ObjectId | UserRecord | null): UserRecord | null =>
+  ref && !(ref instanceof Types.ObjectId) ? ref : null;
+
+export const toFriendRequestView = (r: FriendRequestRecord): FriendRequestView => ({
+  ...base(r),
+  sender: idOf(r.sender),
+  recipient: idOf(r.recipient),
+});
+
+export const toIncoming = (r: FriendRequestRecord): IncomingFriendRequest | null => {
+  const sender = userOf(r.sender);
+  return sender ? { ...base(r), sender: toPublicProfile(sender), recipient: idOf(r.recipient) } : null;
+};
+
+export const toAccepted = (r: FriendRequestRecord): AcceptedFriendRequest | null => {
+  const recipient = userOf(r.recipient);
+  if (!recipient) return null;
+  return {
+    ...base(r),
+    sender: idOf(r.sender),
+    recipient: {
+      _id: recipient._id.toString(),
+      fullName: recipient.fullName ?? '',
+      profilePic: recipient.profilePic ?? '',
+    },
+  };
+};
+
+export const toOutgoing = (r: FriendRequestRecord): OutgoingFriendRequest | null => {
+  const recipient = userOf(r.recipient);
+  return recipient ? { ...base(r), sender: idOf(r.sender), recipient: toPublicProfile(recipient) } : null;
+};
