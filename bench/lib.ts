@@ -1,12 +1,17 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 
 export const ROOT = join(__dirname, '..');
 
 /** Starts `node <script>` with env and resolves once `url` answers (any status). */
-export async function startProcess(args: string[], env: Record<string, string>, url: string): Promise<ChildProcess> {
+export async function startProcess(
+  args: string[],
+  env: Record<string, string>,
+  url: string,
+): Promise<ChildProcess> {
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, ...env },
@@ -59,6 +64,6 @@ export async function load(url: string, headers: Record<string, string>, seconds
 }
 
 export const machine = (): string => {
-  const cpus = require('node:os').cpus() as { model: string }[]; // eslint-disable-line @typescript-eslint/no-require-imports
-  return `${cpus.length} x ${cpus[0]?.model ?? 'unknown CPU'}, Node ${process.version}`;
+  const list = cpus();
+  return `${list.length} x ${list[0]?.model ?? 'unknown CPU'}, Node ${process.version}`;
 };

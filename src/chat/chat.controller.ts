@@ -1,0 +1,60 @@
+import { Controller, Get, HttpCode, HttpStatus, Param, Post, Res, UseGuards } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiCookieAuth,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { CurrentUser } from '../auth/current-user.decorator';
+import { JwtAuthGuard } from '../auth/jwt-auth.guard';
+import { ParseObjectIdPipe } from '../common/parse-object-id.pipe';
+import type { SessionUser } from '../users/users.service';
+import { ChatService } from './chat.service';
+import { ChatTokenResponse, DirectChannelResponse, RevokeTokensResponse } from './dto/chat-token.response';
+
+// `chat` is the path the seed's original frontend calls; `chats` is the documented one.
+@ApiTags('chat')
+@ApiCookieAuth()
+@ApiUnauthorizedResponse({ description: 'Unauthorized: No token provided' })
+@UseGuards(JwtAuthGuard)
+@Controller(['chats', 'chat'])
+export class ChatController {
+  constructor(private readonly chat: ChatService) {}
+
+  @Get('token')
+  @ApiOkResponse({ type: ChatTokenResponse })
+  token(@CurrentUser() me: SessionUser): ChatTokenResponse {
+    return this.chat.issueToken(me);
+  }
+
+  @Post('token/revoke')
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: RevokeTokensResponse, description: 'Log out of chat on all devices' })
+  @ApiServiceUnavailableResponse()
+  revoke(@CurrentUser() me: SessionUser): Promise<RevokeTokensResponse> {
+    return this.chat.revokeTokens(me);
+  }
+
+  @Post('channels/direct/:userId')
+  @ApiCreatedResponse({ type: DirectChannelResponse, description: 'Channel created' })
+  @ApiOkResponse({ type: DirectChannelResponse, description: 'Channel already existed' })
+  @ApiBadRequestResponse({ description: 'Malformed id, or yourself' })
+  @ApiForbiddenResponse({ description: 'Not friends' })
+  @ApiNotFoundResponse()
+  @ApiServiceUnavailableResponse()
+  async directChannel(
+    @CurrentUser() me: SessionUser,
+    @Param('userId', ParseObjectIdPipe) userId: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<DirectChannelResponse> {
+    const { created, ...channel } = await this.chat.directChannel(me, userId);
+    res.status(created ? HttpStatus.CREATED : HttpStatus.OK);
+    return channel;
+  }
+}

@@ -1,0 +1,78 @@
+import {
+  BadGatewayException,
+  BadRequestException,
+  ForbiddenException,
+  Injectable,
+  NotFoundException,
+  ServiceUnavailableException,
+} from '@nestjs/common';
+import { StreamError } from '../stream/stream.errors';
+import { StreamService } from '../stream/stream.service';
+import { UserSyncService } from '../users/user-sync.service';
+import { SessionUser, UsersService } from '../users/users.service';
+import { ChatTokenResponse, DirectChannelResponse, RevokeTokensResponse } from './dto/chat-token.response';
+
+/** The seed's frontend names 1:1 channels by the two user ids, sorted and joined with '-'. */
+export const directChannelId = (a: string, b: string): string => [a, b].sort().join('-');
+
+/** A Stream failure seen by an API client: retry later (503), or Stream refused the request (502). */
+const toHttpError = (error: unknown): Error => {
+  if (!(error instanceof StreamError)) return error as Error;
+  return error.retryable
+    ? new ServiceUnavailableException('Chat service temporarily unavailable, please retry')
+    : new BadGatewayException('Chat service refused the request');
+};
+
+@Injectable()
+export class ChatService {
+  constructor(
+    private readonly stream: StreamService,
+    private readonly users: UsersService,
+    private readonly sync: UserSyncService,
+  ) {}
+
+  /** The hot path: no database work beyond the guard's cached session lookup, one HMAC signature. */
+  issueToken(me: SessionUser): ChatTokenResponse {
+    const { token, expiresAt } = this.stream.createUserToken(me.id, me.chatTokensValidFrom);
+    return { token, apiKey: this.stream.apiKey, userId: me.id, expiresAt: expiresAt.toISOString() };
+  }
+
+  async revokeTokens(me: SessionUser): Promise<RevokeTokensResponse> {
+    const cutOff = await this.stream
+      .revokeUserTokens(me.id)
+      .catch((e: unknown) => Promise.reject(toHttpError(e)));
+    await this.users.setChatTokensValidFrom(me.id, cutOff);
+    return { success: true, revokedBefore: new Date(cutOff * 1000).toISOString() };
+  }
+
+  /** Opens (or returns) the 1:1 channel with a friend; `created` tells the controller 201 from 200. */
+  async directChannel(
+    me: SessionUser,
+    otherId: string,
+  ): Promise<DirectChannelResponse & { created: boolean }> {
+    if (otherId === me.id) throw new BadRequestException('Cannot open a direct channel with yourself');
+    if (!(await this.users.exists(otherId))) throw new NotFoundException('User not found');
+    if (!(await this.users.areFriends(me.id, otherId))) {
+      throw new ForbiddenException('You can only chat with your friends');
+    }
+    try {
+      // Stream refuses a channel whose members it does not know (error 4): push any pending sync first.
+      await this.sync.ensureInStream([me.id, otherId]);
+      const channel = await this.stream.ensureChannel(
+        'messaging',
+        directChannelId(me.id, otherId),
+        [me.id, otherId],
+        me.id,
+      );
+      return {
+        type: channel.type,
+        id: channel.id,
+        cid: channel.cid,
+        members: channel.members,
+        created: channel.created,
+      };
+    } catch (error) {
+      throw toHttpError(error);
+    }
+  }
+}

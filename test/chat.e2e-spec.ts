@@ -1,0 +1,206 @@
+import jwt from 'jsonwebtoken';
+import { Types } from 'mongoose';
+import { StreamChat } from 'stream-chat';
+import { createTestApp, eventually, signUp, signUpOnboarded, SignedUpUser, TestApp } from './harness';
+
+interface StreamClaims {
+  user_id: string;
+  iat: number;
+  exp: number;
+}
+
+describe('Chat (/api/chats)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({ STREAM_TOKEN_TTL_SECONDS: '600' });
+  });
+  afterEach(() => t.stream.faults.reset());
+  afterAll(() => t.close());
+
+  const token = async (user: SignedUpUser, path = '/api/chats/token') =>
+    (await t.http().get(path).set('Cookie', user.cookie).expect(200)).body as {
+      token: string;
+      apiKey: string;
+      userId: string;
+      expiresAt: string;
+    };
+
+  /** Connects a client-side stream-chat SDK, as a browser would, and reports what Stream answered. */
+  const connect = async (userId: string, userToken: string): Promise<'ok' | number> => {
+    const client = new StreamChat(t.stream.apiKey, { baseURL: t.stream.baseUrl });
+    client.defaultWSTimeout = 1000; // the SDK otherwise leaves a 15 s timer behind
+    try {
+      await client.connectUser({ id: userId }, userToken);
+      return 'ok';
+    } catch (error) {
+      // The SDK rejects a refused WebSocket with Stream's error body as JSON text in the message.
+      return (JSON.parse((error as Error).message) as { code: number }).code;
+    } finally {
+      await client.disconnectUser(50);
+    }
+  };
+
+  const befriend = async (a: SignedUpUser, b: SignedUpUser) => {
+    const users = t.db.collection('users');
+    await users.updateOne(
+      { _id: new Types.ObjectId(a.id) },
+      { $addToSet: { friends: new Types.ObjectId(b.id) } },
+    );
+    await users.updateOne(
+      { _id: new Types.ObjectId(b.id) },
+      { $addToSet: { friends: new Types.ObjectId(a.id) } },
+    );
+  };
+
+  describe('GET /token', () => {
+    it('returns a Stream token signed with the app secret, with iat and an exp within the TTL', async () => {
+      const user = await signUp(t);
+      const before = Math.floor(Date.now() / 1000);
+      const body = await token(user);
+
+      expect(body).toMatchObject({ apiKey: t.stream.apiKey, userId: user.id });
+      const claims = jwt.verify(body.token, t.stream.apiSecret, { algorithms: ['HS256'] }) as StreamClaims;
+      expect(claims.user_id).toBe(user.id);
+      expect(claims.iat).toBeLessThanOrEqual(before + 1);
+      expect(claims.exp - before).toBeGreaterThanOrEqual(599);
+      expect(claims.exp - before).toBeLessThanOrEqual(601);
+      expect(new Date(body.expiresAt).getTime()).toBe(claims.exp * 1000);
+    });
+
+    it('is also served at /api/chat/token for the seed frontend', async () => {
+      const user = await signUp(t);
+      const body = await token(user, '/api/chat/token');
+      expect((jwt.decode(body.token) as StreamClaims).user_id).toBe(user.id);
+    });
+
+    it('lets the client SDK connect to Stream with it', async () => {
+      const user = await signUp(t);
+      const { token: userToken, userId } = await token(user);
+      expect(await connect(userId, userToken)).toBe('ok');
+    });
+
+    it('answers 401 with the seed message without a session', async () => {
+      const res = await t.http().get('/api/chats/token').expect(401);
+      expect(res.body).toMatchObject({ statusCode: 401, message: 'Unauthorized: No token provided' });
+      await t.http().get('/api/chats/token').set('Cookie', 'jwt=forged.token.here').expect(401);
+    });
+
+    it('stops issuing tokens to a deleted user within seconds', async () => {
+      const user = await signUp(t);
+      await token(user);
+      await t.db.collection('users').deleteOne({ _id: new Types.ObjectId(user.id) });
+      await eventually(
+        async () => (await t.http().get('/api/chats/token').set('Cookie', user.cookie)).status === 401,
+        5000,
+      );
+    });
+  });
+
+  describe('POST /token/revoke', () => {
+    it('revokes every earlier token in Stream while new tokens keep working', async () => {
+      const user = await signUp(t);
+      const old = await token(user);
+      expect(await connect(user.id, old.token)).toBe('ok');
+
+      const res = await t.http().post('/api/chats/token/revoke').set('Cookie', user.cookie).expect(200);
+      expect(res.body.success).toBe(true);
+      const revokedBefore = t.stream.state.users.get(user.id)?.revoke_tokens_issued_before;
+      expect(revokedBefore).toBeDefined();
+      expect(new Date(revokedBefore as string).toISOString()).toBe(res.body.revokedBefore);
+
+      expect(await connect(user.id, old.token)).toBe(40);
+      const fresh = await token(user);
+      expect(await connect(user.id, fresh.token)).toBe('ok');
+    });
+
+    it('answers 503 and changes nothing when Stream is down', async () => {
+      const user = await signUp(t);
+      t.stream.faults.refuseConnections(true);
+      const res = await t.http().post('/api/chats/token/revoke').set('Cookie', user.cookie).expect(503);
+      expect(res.body).toMatchObject({ statusCode: 503, error: 'Service Unavailable' });
+      t.stream.faults.refuseConnections(false);
+      expect(t.stream.state.users.get(user.id)?.revoke_tokens_issued_before).toBeUndefined();
+    });
+  });
+
+  describe('POST /channels/direct/:userId', () => {
+    it('creates the 1:1 channel between friends with both members, then returns the same one', async () => {
+      const ana = await signUpOnboarded(t);
+      const bo = await signUpOnboarded(t);
+      await befriend(ana, bo);
+      const id = [ana.id, bo.id].sort().join('-');
+
+      const created = await t
+        .http()
+        .post(`/api/chats/channels/direct/${bo.id}`)
+        .set('Cookie', ana.cookie)
+        .expect(201);
+      expect(created.body).toEqual({
+        type: 'messaging',
+        id,
+        cid: `messaging:${id}`,
+        members: [ana.id, bo.id].sort(),
+      });
+      const channel = t.stream.state.channels.get(`messaging:${id}`);
+      expect(channel?.members.sort()).toEqual([ana.id, bo.id].sort());
+      expect(channel?.created_by_id).toBe(ana.id);
+
+      const again = await t
+        .http()
+        .post(`/api/chats/channels/direct/${ana.id}`)
+        .set('Cookie', bo.cookie)
+        .expect(200);
+      expect(again.body.cid).toBe(created.body.cid);
+      expect([...t.stream.state.channels.keys()].filter((cid) => cid === `messaging:${id}`)).toHaveLength(1);
+    });
+
+    it('refuses non-friends with 403 and creates nothing', async () => {
+      const ana = await signUp(t);
+      const stranger = await signUp(t);
+      await t.http().post(`/api/chats/channels/direct/${stranger.id}`).set('Cookie', ana.cookie).expect(403);
+      expect(t.stream.state.channels.has(`messaging:${[ana.id, stranger.id].sort().join('-')}`)).toBe(false);
+    });
+
+    it('answers 400 for a malformed id or myself, and 404 for an unknown user', async () => {
+      const ana = await signUp(t);
+      const res = await t
+        .http()
+        .post('/api/chats/channels/direct/not-an-id')
+        .set('Cookie', ana.cookie)
+        .expect(400);
+      expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+      await t.http().post(`/api/chats/channels/direct/${ana.id}`).set('Cookie', ana.cookie).expect(400);
+      const ghost = new Types.ObjectId().toString();
+      await t.http().post(`/api/chats/channels/direct/${ghost}`).set('Cookie', ana.cookie).expect(404);
+    });
+
+    it('mirrors friends whose Stream sync is still pending before creating the channel', async () => {
+      const ana = await signUp(t);
+      const bo = await signUp(t);
+      await befriend(ana, bo);
+      // As after an outage: both still pending (not due for the worker yet) and unknown to Stream.
+      await t.db
+        .collection('users')
+        .updateMany(
+          { _id: { $in: [new Types.ObjectId(ana.id), new Types.ObjectId(bo.id)] } },
+          { $set: { syncPending: true, syncNextAt: new Date(Date.now() + 3_600_000) } },
+        );
+      t.stream.reset();
+
+      await t.http().post(`/api/chats/channels/direct/${bo.id}`).set('Cookie', ana.cookie).expect(201);
+      expect(t.stream.state.users.has(ana.id)).toBe(true);
+      expect(t.stream.state.users.has(bo.id)).toBe(true);
+      const stored = await t.db.collection('users').findOne({ _id: new Types.ObjectId(ana.id) });
+      expect(stored?.syncPending).toBe(false);
+    });
+
+    it('answers 503 when Stream is unreachable', async () => {
+      const ana = await signUp(t);
+      const bo = await signUp(t);
+      await befriend(ana, bo);
+      t.stream.faults.refuseConnections(true);
+      await t.http().post(`/api/chats/channels/direct/${bo.id}`).set('Cookie', ana.cookie).expect(503);
+    });
+  });
+});
