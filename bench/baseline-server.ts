@@ -13,7 +13,9 @@ createServer((req, res) => {
   try {
     const { userId } = jwt.verify(cookie ?? '', jwtSecret, { algorithms: ['HS256'] }) as { userId: string };
     const now = Math.floor(Date.now() / 1000);
-    const token = jwt.sign({ user_id: userId, iat: now - 5, exp: now + ttl }, streamSecret, { algorithm: 'HS256' });
+    const token = jwt.sign({ user_id: userId, iat: now - 5, exp: now + ttl }, streamSecret, {
+      algorithm: 'HS256',
+    });
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ token, userId, expiresAt: new Date((now + ttl) * 1000).toISOString() }));
   } catch {

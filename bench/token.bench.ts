@@ -74,7 +74,11 @@ async function main(): Promise<void> {
   results.withLogins.peakRssMb = peakRssMb(app.pid as number);
   await stopProcess(app);
 
-  app = await startProcess([join(ROOT, 'dist/main.js')], { ...env, USER_EXISTS_CACHE_MS: '0' }, `${api}/api/health`);
+  app = await startProcess(
+    [join(ROOT, 'dist/main.js')],
+    { ...env, USER_EXISTS_CACHE_MS: '0' },
+    `${api}/api/health`,
+  );
   await load(`${api}/api/chats/token`, headers, 2);
   results.noCache = await load(`${api}/api/chats/token`, headers, SECONDS);
   await stopProcess(app);
@@ -91,16 +95,30 @@ async function main(): Promise<void> {
   }));
   console.table(rows);
   const summary = {
-    throughputVsBaseline: Math.round((results.quiet.requestsPerSec / results.baseline.requestsPerSec) * 100) / 100,
+    throughputVsBaseline:
+      Math.round((results.quiet.requestsPerSec / results.baseline.requestsPerSec) * 100) / 100,
     p99QuietMs: results.quiet.p99Ms,
-    p99WithLoginsVsQuiet: Math.round((results.withLogins.p99Ms / Math.max(1, results.quiet.p99Ms)) * 100) / 100,
+    p99WithLoginsVsQuiet:
+      Math.round((results.withLogins.p99Ms / Math.max(1, results.quiet.p99Ms)) * 100) / 100,
     loginsPerSec,
     loginFailures,
     peakRssMb: results.withLogins.peakRssMb,
-    targets: { throughputVsBaseline: '>= 0.5', p99QuietMs: '< 25', p99WithLoginsVsQuiet: '<= 3', peakRssMb: '< 200' },
+    targets: {
+      throughputVsBaseline: '>= 0.5',
+      p99QuietMs: '< 25',
+      p99WithLoginsVsQuiet: '<= 3',
+      peakRssMb: '< 200',
+    },
   };
   console.log(summary);
-  const out = { date: new Date().toISOString(), machine: machine(), seconds: SECONDS, connections: 50, results, summary };
+  const out = {
+    date: new Date().toISOString(),
+    machine: machine(),
+    seconds: SECONDS,
+    connections: 50,
+    results,
+    summary,
+  };
   writeFileSync(join(ROOT, 'bench/results/token.json'), `${JSON.stringify(out, null, 2)}\n`);
 }
 
