@@ -41,6 +41,8 @@ export interface TestApp {
   http: () => ReturnType<typeof request>;
   /** The Stream emulator behind the app: its state and fault switches. */
   stream: StreamEmulator;
+  /** The MongoDB emulator, unless MONGODB_URI pointed the tests at a real server. */
+  mongo?: MongoEmulator;
   /** The app's own Mongoose connection, to assert what was stored. */
   db: Connection;
   logs: CapturingLogger;
@@ -106,9 +108,9 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     await app.close();
     if (externalMongo) await db.dropDatabase().catch(() => undefined);
     await stream.close();
-    await mongo?.close();
+    await mongo?.close().catch(() => undefined); // a spec may have closed it on purpose
   };
-  return { app, http: () => request(app.getHttpServer()), stream, db, logs, bodies, reset, close };
+  return { app, http: () => request(app.getHttpServer()), stream, mongo, db, logs, bodies, reset, close };
 }
 
 function captureBodies(app: NestExpressApplication): string[] {

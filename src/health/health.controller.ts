@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, MongooseHealthIndicator } from '@nestjs/terminus';
+import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
+import { MongoHealthIndicator } from './mongo.health';
 import { StreamHealthIndicator } from './stream.health';
 
 @ApiTags('health')
@@ -8,7 +9,7 @@ import { StreamHealthIndicator } from './stream.health';
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
-    private readonly mongo: MongooseHealthIndicator,
+    private readonly mongo: MongoHealthIndicator,
     private readonly stream: StreamHealthIndicator,
   ) {}
 
@@ -16,9 +17,6 @@ export class HealthController {
   @HealthCheck()
   @ApiOperation({ summary: 'MongoDB and Stream state; 503 when MongoDB is unreachable' })
   check() {
-    return this.health.check([
-      () => this.mongo.pingCheck('mongodb', { timeout: 1500 }),
-      () => this.stream.check('stream'),
-    ]);
+    return this.health.check([() => this.mongo.check('mongodb'), () => this.stream.check('stream')]);
   }
 }

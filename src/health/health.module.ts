@@ -3,11 +3,12 @@ import { TerminusModule } from '@nestjs/terminus';
 import { StreamModule } from '../stream/stream.module';
 import { UsersModule } from '../users/users.module';
 import { HealthController } from './health.controller';
+import { MongoHealthIndicator } from './mongo.health';
 import { StreamHealthIndicator } from './stream.health';
 
 @Module({
   imports: [TerminusModule.forRoot({ logger: false }), StreamModule, UsersModule],
   controllers: [HealthController],
-  providers: [StreamHealthIndicator],
+  providers: [MongoHealthIndicator, StreamHealthIndicator],
 })
 export class HealthModule {}

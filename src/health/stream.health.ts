@@ -22,7 +22,8 @@ export class StreamHealthIndicator {
         () => ({ reachable: true }),
         (error: Error) => ({ reachable: false, error: error.message }),
       ),
-      this.sync.pendingCount(),
+      // Unknown while MongoDB is down; the mongodb indicator reports that.
+      this.sync.pendingCount().catch(() => null),
     ]);
     return session.up({ ...ping, pendingSyncs });
   }

@@ -1,0 +1,56 @@
+import { createTestApp, TestApp } from './harness';
+
+describe('Health and API docs', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('GET /api/health reports MongoDB and Stream up', async () => {
+    const res = await t.http().get('/api/health').expect(200);
+    expect(res.body).toMatchObject({
+      status: 'ok',
+      info: { mongodb: { status: 'up' }, stream: { status: 'up', reachable: true, pendingSyncs: 0 } },
+    });
+  });
+
+  it('stays 200 while Stream is down, reporting it unreachable', async () => {
+    t.stream.faults.refuseConnections(true);
+    const res = await t.http().get('/api/health').expect(200);
+    t.stream.faults.refuseConnections(false);
+    expect(res.body.info.stream).toMatchObject({ status: 'up', reachable: false });
+    expect(JSON.stringify(res.body)).not.toContain(t.stream.apiSecret);
+  });
+
+  it('serves the OpenAPI document with every route and the Swagger UI', async () => {
+    const res = await t.http().get('/api/docs-json').expect(200);
+    expect(res.body.openapi).toMatch(/^3\./);
+    expect(Object.keys(res.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/auth/signup',
+        '/api/auth/login',
+        '/api/auth/onboarding',
+        '/api/auth/me',
+        '/api/chats/token',
+        '/api/chats/channels/direct/{userId}',
+        '/api/health',
+      ]),
+    );
+    await t.http().get('/api/docs').expect(200);
+  });
+
+  it('answers an unknown route with the standard 404 body', async () => {
+    const res = await t.http().get('/api/nope').expect(404);
+    expect(res.body).toMatchObject({ statusCode: 404, error: 'Not Found' });
+  });
+
+  // Last: it takes MongoDB away for good.
+  it('GET /api/health answers 503 when MongoDB is unreachable', async () => {
+    if (!t.mongo) throw new Error('needs the MongoDB emulator (run without MONGODB_URI)');
+    await t.mongo.close();
+    const res = await t.http().get('/api/health').expect(503);
+    expect(res.body.status).toBe('error');
+    expect(res.body.error.mongodb.status).toBe('down');
+  });
+});
