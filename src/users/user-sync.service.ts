@@ -150,4 +150,74 @@ export class UserSyncService {
       { ordered: false },
     );
   }
+
+  /**
+   * The operator's repair after an outage (`sync-users`): pages over every app user by _id, upserts each page of
+   * 100 into Stream and marks it synced with the same version guard as the worker. A page Stream rejects is
+   * retried one user at a time so one bad user cannot block the rest; Stream being unreachable aborts the run
+   * (a StreamError), keeping what was done so far.
+   */
+  async syncAll(options: SyncAllOptions = {}): Promise<SyncAllReport> {
+    const report: SyncAllReport = { users: 0, pending: 0, missingInStream: 0, upserted: 0, failed: [] };
+    const pageSize = 100;
+    let after: Types.ObjectId | undefined;
+    for (;;) {
+      const page = await this.users
+        .find(after ? { _id: { $gt: after } } : {}, { ...SYNC_FIELDS, syncPending: 1 })
+        .sort({ _id: 1 })
+        .limit(pageSize)
+        .lean<(SyncCandidate & { syncPending: boolean })[]>()
+        .exec();
+      if (page.length === 0) break;
+      after = page[page.length - 1]._id;
+      const inStream = await this.stream.existingUserIds(page.map((u) => u._id.toString()));
+      report.users += page.length;
+      report.pending += page.filter((u) => u.syncPending).length;
+      report.missingInStream += page.filter((u) => !inStream.has(u._id.toString())).length;
+      if (!options.dryRun) await this.pushAll(page, report);
+      options.onProgress?.(report.users);
+      if (page.length < pageSize) break;
+    }
+    return report;
+  }
+
+  private async pushAll(page: SyncCandidate[], report: SyncAllReport): Promise<void> {
+    try {
+      await this.stream.upsertUsers(page.map(toProfile));
+      await this.markSynced(page);
+      report.upserted += page.length;
+      return;
+    } catch (error) {
+      if (!(error instanceof StreamError) || error.retryable) throw error;
+    }
+    for (const user of page) {
+      try {
+        await this.stream.upsertUsers([toProfile(user)]);
+      } catch (error) {
+        if (!(error instanceof StreamError) || error.retryable) throw error;
+        report.failed.push({ id: user._id.toString(), error: error.message });
+        continue;
+      }
+      await this.markSynced([user]);
+      report.upserted += 1;
+    }
+  }
+}
+
+export interface SyncAllOptions {
+  /** Count what would change; write nothing. */
+  dryRun?: boolean;
+  /** Called after each page with the number of users seen so far. */
+  onProgress?: (seen: number) => void;
+}
+
+export interface SyncAllReport {
+  users: number;
+  /** Users whose last change Stream had not acknowledged yet. */
+  pending: number;
+  /** Users Stream does not know at all. */
+  missingInStream: number;
+  upserted: number;
+  /** Users Stream refused (e.g. an id that was hard-deleted in Stream cannot be re-created). */
+  failed: { id: string; error: string }[];
 }

@@ -4,6 +4,7 @@ import { StreamModule } from '../stream/stream.module';
 import { FriendRequestsService } from './friend-requests.service';
 import { FriendRequest, FriendRequestSchema } from './schemas/friend-request.schema';
 import { User, UserSchema } from './schemas/user.schema';
+import { UserDeletionService } from './user-deletion.service';
 import { UserSyncService } from './user-sync.service';
 import { UsersService } from './users.service';
 
@@ -15,8 +16,8 @@ import { UsersService } from './users.service';
     ]),
     StreamModule,
   ],
-  providers: [UsersService, UserSyncService, FriendRequestsService],
+  providers: [UsersService, UserSyncService, FriendRequestsService, UserDeletionService],
   // The services, not MongooseModule: nobody else queries `users` or `friendrequests`.
-  exports: [UsersService, UserSyncService, FriendRequestsService],
+  exports: [UsersService, UserSyncService, FriendRequestsService, UserDeletionService],
 })
 export class UsersModule {}
