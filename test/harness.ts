@@ -2,7 +2,7 @@ import { LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { Connection } from 'mongoose';
+import { Connection, createConnection } from 'mongoose';
 import { randomBytes } from 'node:crypto';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { MongoEmulator, StreamEmulator, startMongoEmulator, startStreamEmulator } from 'offline-emulators';
@@ -203,4 +203,58 @@ export async function eventually(check: () => boolean | Promise<boolean>, timeou
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+export interface TestBackends {
+  mongoUri: string;
+  stream: StreamEmulator;
+  /** A plain Mongoose connection to the same database, to seed and assert (no schemas, no app). */
+  db: Connection;
+  /** The env an app or a CLI process needs to use these backends (also applied to process.env). */
+  env: Record<string, string>;
+  reset: () => Promise<void>;
+  close: () => Promise<void>;
+}
+
+/**
+ * MongoDB (MONGODB_URI with a throwaway database, else the emulator) and a Stream emulator, with process.env
+ * pointing at them, but no app: for CLI specs that boot their own Nest context (or a child process).
+ */
+export async function startTestBackends(env: Record<string, string> = {}): Promise<TestBackends> {
+  let mongo: MongoEmulator | undefined;
+  let mongoUri: string;
+  const dbName = `test_${randomBytes(4).toString('hex')}`;
+  if (EXTERNAL_MONGODB_URI) {
+    const url = new URL(EXTERNAL_MONGODB_URI);
+    url.pathname = `/${dbName}`;
+    mongoUri = url.toString();
+  } else {
+    mongo = await startMongoEmulator({ port: 0 });
+    mongoUri = `${mongo.uri.replace(/\/$/, '')}/${dbName}`;
+  }
+  const stream = await startStreamEmulator({ port: 0, taskDelayMs: 20 });
+  const fullEnv = {
+    NODE_ENV: 'test',
+    MONGODB_URI: mongoUri,
+    STREAM_API_KEY: stream.apiKey,
+    STREAM_API_SECRET: stream.apiSecret,
+    STREAM_BASE_URL: stream.baseUrl,
+    JWT_SECRET_KEY: TEST_JWT_SECRET,
+    STREAM_TIMEOUT_MS: '1000',
+    ...env,
+  };
+  Object.assign(process.env, fullEnv);
+  const db = await createConnection(mongoUri).asPromise();
+  const reset = async () => {
+    const collections = await db.db!.collections();
+    await Promise.all(collections.map((c) => c.deleteMany({})));
+    stream.reset();
+  };
+  const close = async () => {
+    if (EXTERNAL_MONGODB_URI) await db.dropDatabase().catch(() => undefined);
+    await db.close();
+    await stream.close();
+    await mongo?.close().catch(() => undefined);
+  };
+  return { mongoUri, stream, db, env: fullEnv, reset, close };
 }

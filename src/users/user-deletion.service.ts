@@ -118,7 +118,8 @@ export class UserDeletionService {
     mode: StreamDeleteMode,
     options: DeletionOptions,
   ): Promise<DeletionResult[]> {
-    const inApp = await this.users.findExistingIds(ids);
+    // Stream-only runs may name Stream users that are not ObjectIds: those are never app users.
+    const inApp = await this.users.findExistingIds(ids.filter((id) => USER_ID_PATTERN.test(id)));
     let inStream: Set<string>;
     try {
       inStream = await this.withRetry(() => this.stream.existingUserIds(ids));

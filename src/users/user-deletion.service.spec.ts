@@ -1,0 +1,188 @@
+import { ServiceUnavailableException } from '@nestjs/common';
+import { StreamError } from '../stream/stream.errors';
+import type { StreamDeleteMode, StreamService } from '../stream/stream.service';
+import type { FriendRequestsService } from './friend-requests.service';
+import { UserDeletionService } from './user-deletion.service';
+import type { UsersService } from './users.service';
+
+const id = (n: number) => n.toString(16).padStart(24, '0');
+
+/** In-memory stand-ins for the three edges, logging every step in order. */
+function setup(appIds: string[], streamIds: string[]) {
+  const app = new Set(appIds);
+  const stream = new Set(streamIds);
+  const steps: string[] = [];
+  /** Users whose document is gone but who are still in friend lists or requests (an interrupted deletion). */
+  const leftovers = new Set<string>();
+  const failures: (StreamError | undefined)[] = [];
+  const deleteCalls: string[][] = [];
+  const next = () => {
+    const failure = failures.shift();
+    if (failure) throw failure;
+  };
+  const users = {
+    findExistingIds: (ids: string[]) => Promise.resolve(new Set(ids.filter((i) => app.has(i)))),
+    removeFromAllFriendLists: (userId: string) => {
+      steps.push(`friends ${userId}`);
+      return Promise.resolve(app.has(userId) || leftovers.has(userId) ? 1 : 0);
+    },
+    deleteUserDocument: (userId: string) => {
+      steps.push(`document ${userId}`);
+      return Promise.resolve(app.delete(userId));
+    },
+  };
+  const friendRequests = {
+    deleteAllInvolving: (userId: string) => {
+      steps.push(`requests ${userId}`);
+      return Promise.resolve(app.has(userId) || leftovers.has(userId) ? 2 : 0);
+    },
+  };
+  const streamService = {
+    existingUserIds: (ids: string[]) => {
+      next();
+      return Promise.resolve(new Set(ids.filter((i) => stream.has(i))));
+    },
+    deleteUsers: (ids: string[], mode: StreamDeleteMode) => {
+      next();
+      deleteCalls.push(ids);
+      ids.forEach((i) => {
+        steps.push(`stream ${mode} ${i}`);
+        stream.delete(i);
+      });
+      return Promise.resolve(Object.fromEntries(ids.map((i) => [i, { ok: true }])));
+    },
+  };
+  const service = new UserDeletionService(
+    users as unknown as UsersService,
+    friendRequests as unknown as FriendRequestsService,
+    streamService as unknown as StreamService,
+  );
+  return { service, app, stream, steps, failures, deleteCalls, leftovers };
+}
+
+describe('UserDeletionService', () => {
+  it('deletes in Stream first and the user document last', async () => {
+    const { service, steps } = setup([id(1)], [id(1)]);
+
+    const report = await service.deleteUsers([id(1)]);
+
+    expect(report.ok).toBe(true);
+    expect(report.results).toEqual([
+      {
+        id: id(1),
+        status: 'deleted',
+        inApp: true,
+        inStream: true,
+        friendLinksRemoved: 1,
+        requestsRemoved: 2,
+      },
+    ]);
+    expect(steps).toEqual([
+      `stream hard ${id(1)}`,
+      `friends ${id(1)}`,
+      `requests ${id(1)}`,
+      `document ${id(1)}`,
+    ]);
+  });
+
+  it('treats a user absent from Stream as done there and still removes the app data', async () => {
+    const { service, steps } = setup([id(1)], []);
+
+    const report = await service.deleteUsers([id(1)], { mode: 'soft' });
+
+    expect(report.results[0].status).toBe('deleted');
+    expect(steps).toEqual([`friends ${id(1)}`, `requests ${id(1)}`, `document ${id(1)}`]);
+  });
+
+  it('says not-found for a user that exists nowhere', async () => {
+    const { service } = setup([], []);
+    const report = await service.deleteUsers([id(1)]);
+    expect(report.results[0]).toMatchObject({ status: 'not-found', inApp: false, inStream: false });
+    expect(report.ok).toBe(true);
+  });
+
+  it('sweeps leftovers of a user whose document is already gone, and reports it deleted', async () => {
+    const { service, leftovers } = setup([], []);
+    leftovers.add(id(1));
+    const report = await service.deleteUsers([id(1)]);
+    expect(report.results[0]).toMatchObject({ status: 'deleted', friendLinksRemoved: 1, requestsRemoved: 2 });
+  });
+
+  it('leaves the app data alone when Stream refuses, and reports the Stream step as failed', async () => {
+    const { service, steps, failures, app } = setup([id(1)], [id(1)]);
+    failures.push(undefined, new StreamError('rejected', 'deleteUsers: bad request', 400));
+
+    const report = await service.deleteUsers([id(1)]);
+
+    expect(report.ok).toBe(false);
+    expect(report.results[0]).toMatchObject({ status: 'failed', failedStep: 'stream' });
+    expect(steps).toEqual([]);
+    expect(app.has(id(1))).toBe(true);
+  });
+
+  it('retries a retryable Stream failure, re-checking who is still there', async () => {
+    const { service, failures } = setup([id(1)], [id(1)]);
+    failures.push(undefined, new StreamError('unavailable', 'deleteUsers: HTTP 503', 503));
+
+    const report = await service.deleteUsers([id(1)]);
+
+    expect(report.results[0].status).toBe('deleted');
+  });
+
+  it('gives up after three attempts', async () => {
+    const { service, failures, app } = setup([id(1)], [id(1)]);
+    const down = new StreamError('unavailable', 'queryUsers: Stream unreachable (ECONNREFUSED)');
+    failures.push(down, down, down);
+
+    const report = await service.deleteUsers([id(1)]);
+
+    expect(report.results[0]).toMatchObject({ status: 'failed', failedStep: 'stream' });
+    expect(report.results[0].error).toContain('ECONNREFUSED');
+    expect(app.has(id(1))).toBe(true);
+  });
+
+  it('calls Stream with at most 100 ids at a time, keeping the order given', async () => {
+    const ids = Array.from({ length: 250 }, (_, i) => id(i + 1));
+    const { service, deleteCalls } = setup(ids, ids);
+    const progress: number[] = [];
+
+    const report = await service.deleteUsers(ids, { onProgress: (done) => progress.push(done) });
+
+    expect(deleteCalls.map((c) => c.length)).toEqual([100, 100, 50]);
+    expect(progress).toEqual([100, 200, 250]);
+    expect(report.results.map((r) => r.id)).toEqual(ids);
+    expect(report.counts.deleted).toBe(250);
+  });
+
+  it('changes nothing on a dry run', async () => {
+    const { service, steps, deleteCalls } = setup([id(1)], [id(2)]);
+
+    const report = await service.deleteUsers([id(1), id(2), id(3)], { dryRun: true });
+
+    expect(report.results.map((r) => r.status)).toEqual(['would-delete', 'would-delete', 'not-found']);
+    expect(steps).toEqual([]);
+    expect(deleteCalls).toEqual([]);
+  });
+
+  it('touches only Stream in stream-only mode, which also accepts Stream ids that are not ObjectIds', async () => {
+    const { service, steps } = setup([id(1)], [id(1), 'legacy-bot']);
+
+    const report = await service.deleteUsers([id(1), 'legacy-bot'], { streamOnly: true });
+
+    expect(report.results.map((r) => r.status)).toEqual(['deleted', 'deleted']);
+    expect(steps).toEqual([`stream hard ${id(1)}`, 'stream hard legacy-bot']);
+  });
+
+  it('refuses ids that are not ObjectIds', async () => {
+    const { service } = setup([], []);
+    const report = await service.deleteUsers(['legacy-bot', 'ABC']);
+    expect(report.counts.invalid).toBe(2);
+    expect(report.ok).toBe(false);
+  });
+
+  it('deleteAccount throws 503 when Stream cannot delete, so nothing is reported as done', async () => {
+    const { service, failures } = setup([id(1)], [id(1)]);
+    failures.push(new StreamError('rejected', 'queryUsers: nope', 400));
+    await expect(service.deleteAccount(id(1))).rejects.toBeInstanceOf(ServiceUnavailableException);
+  });
+});
