@@ -46,7 +46,8 @@ const CORS_HEADERS = {
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 const SDK_WS_PORT_FOR_3030 = 8800;
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+// unref: injected latency must not keep a test process alive after close().
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function readBody(req: http.IncomingMessage): Promise<string> {
