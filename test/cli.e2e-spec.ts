@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -508,6 +509,11 @@ describe('admin CLI (nest-commander)', () => {
           return { code: error.code ?? -1, stdout: error.stdout, stderr: error.stderr };
         },
       );
+
+    beforeAll(() => {
+      if (!existsSync(cli))
+        throw new Error(`${cli} is missing: run "npm run build" before these tests (CI does)`);
+    });
 
     it('documents every option of delete-users in --help', async () => {
       const help = await node(['delete-users', '--help']);
