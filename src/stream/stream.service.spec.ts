@@ -1,0 +1,57 @@
+import jwt from 'jsonwebtoken';
+import { StreamChat } from 'stream-chat';
+import { Backends } from '../config/backends';
+import { StreamService, TOKEN_CLOCK_SKEW_SECONDS } from './stream.service';
+
+const SECRET = 'unit-test-stream-secret-0123456789';
+const config = {
+  apiKey: 'key',
+  apiSecret: SECRET,
+  timeoutMs: 2000,
+  tokenTtlSeconds: 3600,
+  taskTimeoutMs: 1000,
+};
+const service = () =>
+  new StreamService({ stream: { apiKey: 'key', apiSecret: SECRET } } as Backends, config as never);
+const claims = (token: string) =>
+  jwt.verify(token, SECRET, { algorithms: ['HS256'] }) as Record<string, number>;
+
+describe('StreamService tokens', () => {
+  const now = new Date('2026-11-25T10:00:00.400Z');
+  const nowSec = Math.floor(now.getTime() / 1000);
+
+  beforeEach(() => jest.useFakeTimers({ now, doNotFake: ['nextTick', 'setImmediate'] }));
+  afterEach(() => {
+    jest.useRealTimers();
+    jest.restoreAllMocks();
+  });
+
+  it('signs user_id, a back-dated iat and exp = now + TTL', () => {
+    const { token, expiresAt, issuedAt } = service().createUserToken('u1');
+    expect(claims(token)).toMatchObject({
+      user_id: 'u1',
+      iat: nowSec - TOKEN_CLOCK_SKEW_SECONDS,
+      exp: nowSec + 3600,
+    });
+    expect(expiresAt.getTime()).toBe((nowSec + 3600) * 1000);
+    expect(issuedAt.getTime()).toBe((nowSec - TOKEN_CLOCK_SKEW_SECONDS) * 1000);
+  });
+
+  it('never issues a token Stream would count as revoked after a revocation', async () => {
+    const revoke = jest
+      .spyOn(StreamChat.prototype, 'revokeUserToken')
+      .mockResolvedValue({ duration: '1ms' } as never);
+    const s = service();
+    const before = claims(s.createUserToken('u1').token);
+
+    const cutOff = await s.revokeUserTokens('u1');
+    const revokedBeforeMs = (revoke.mock.calls[0][1] as Date).getTime();
+    expect(revokedBeforeMs).toBe(cutOff * 1000);
+    // Stream revokes tokens whose iat (seconds) lies before revoke_tokens_issued_before (ms).
+    expect(before.iat * 1000).toBeLessThan(revokedBeforeMs);
+
+    const after = claims(s.createUserToken('u1', cutOff).token);
+    expect(after.iat * 1000).toBeGreaterThanOrEqual(revokedBeforeMs);
+    expect(after.iat).toBeLessThanOrEqual(nowSec); // still not in Stream's future (error 42)
+  });
+});
