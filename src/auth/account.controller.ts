@@ -14,12 +14,12 @@ import type { Response } from 'express';
 import { authConfig } from '../config/configuration';
 import { UserDeletionService } from '../users/user-deletion.service';
 import type { SessionUser } from '../users/users.service';
+import { clearAuthCookie } from './auth-cookie';
 import { AuthThrottlerGuard } from './auth-throttler.guard';
 import { AuthService } from './auth.service';
 import { CurrentUser } from './current-user.decorator';
 import { DeleteAccountDto } from './dto/delete-account.dto';
 import { JwtAuthGuard } from './jwt-auth.guard';
-import { AUTH_COOKIE } from './jwt.strategy';
 
 /** The signed-in user's own account. Lives in AuthModule: it needs the password check (UsersModule cannot). */
 @ApiTags('users')
@@ -53,11 +53,6 @@ export class AccountController {
   ): Promise<void> {
     await this.auth.verifyPassword(me.id, dto.password);
     await this.deletion.deleteAccount(me.id);
-    res.clearCookie(AUTH_COOKIE, {
-      httpOnly: true,
-      sameSite: 'strict',
-      secure: this.config.cookieSecure,
-      path: '/',
-    });
+    clearAuthCookie(res, this.config);
   }
 }

@@ -22,8 +22,9 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
+import { clearAuthCookie, setAuthCookie } from './auth-cookie';
 import { AuthThrottlerGuard } from './auth-throttler.guard';
-import type { CookieOptions, Response } from 'express';
+import type { Response } from 'express';
 import { authConfig } from '../config/configuration';
 import { SessionUser, UsersService } from '../users/users.service';
 import { AuthService } from './auth.service';
@@ -33,7 +34,6 @@ import { OnboardingDto } from './dto/onboarding.dto';
 import { SignupDto } from './dto/signup.dto';
 import { LogoutResponse, UserResponse } from './dto/user-response.dto';
 import { JwtAuthGuard } from './jwt-auth.guard';
-import { AUTH_COOKIE } from './jwt.strategy';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -53,7 +53,7 @@ export class AuthController {
   @ApiTooManyRequestsResponse()
   async signup(@Body() dto: SignupDto, @Res({ passthrough: true }) res: Response): Promise<UserResponse> {
     const { user, token } = await this.auth.signup(dto);
-    res.cookie(AUTH_COOKIE, token, this.cookieOptions());
+    setAuthCookie(res, token, this.config);
     return { success: true, user };
   }
 
@@ -66,7 +66,7 @@ export class AuthController {
   @ApiTooManyRequestsResponse()
   async login(@Body() dto: LoginDto, @Res({ passthrough: true }) res: Response): Promise<UserResponse> {
     const { user, token } = await this.auth.login(dto);
-    res.cookie(AUTH_COOKIE, token, this.cookieOptions());
+    setAuthCookie(res, token, this.config);
     return { success: true, user };
   }
 
@@ -74,7 +74,7 @@ export class AuthController {
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: LogoutResponse })
   logout(@Res({ passthrough: true }) res: Response): LogoutResponse {
-    res.clearCookie(AUTH_COOKIE, { ...this.cookieOptions(), maxAge: undefined });
+    clearAuthCookie(res, this.config);
     return { success: true, message: 'Logout successful' };
   }
 
@@ -107,15 +107,5 @@ export class AuthController {
   @ApiUnauthorizedResponse()
   async me(@CurrentUser() me: SessionUser): Promise<UserResponse> {
     return { success: true, user: await this.users.findOrFail(me.id) };
-  }
-
-  private cookieOptions(): CookieOptions {
-    return {
-      httpOnly: true,
-      sameSite: 'strict',
-      secure: this.config.cookieSecure,
-      path: '/',
-      maxAge: this.config.jwtExpiresInSeconds * 1000,
-    };
   }
 }
