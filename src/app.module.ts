@@ -8,7 +8,7 @@ import { UserSyncWorker } from './users/user-sync.worker';
 import { UsersModule } from './users/users.module';
 
 @Module({
-  imports: [CoreModule, AuthModule, UsersModule, ChatModule, HealthModule],
+  imports: [CoreModule.forRoot({ lazyConnection: false }), AuthModule, UsersModule, ChatModule, HealthModule],
   providers: [UserSyncWorker],
 })
 export class AppModule implements NestModule {

@@ -11,7 +11,7 @@ import { SyncUsersCommand } from './sync-users.command';
  * (and without the API's background sync worker).
  */
 @Module({
-  imports: [CoreModule, UsersModule],
+  imports: [CoreModule.forRoot({ lazyConnection: true }), UsersModule],
   providers: [DeleteUsersCommand, SyncUsersCommand, CliPrinter, CliPrompt],
 })
 export class CliModule {}
