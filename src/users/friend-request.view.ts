@@ -72,12 +72,16 @@ const base = (r: FriendRequestRecord) => ({
   updatedAt: r.updatedAt,
 });
 
-const idOf = (ref: Types.ObjectId | UserRecord | null): string =>
-  ref instanceof Types.ObjectId ? ref.toString() : (ref?._id.toString() ?? '');
+type Ref = Types.ObjectId | UserRecord | null;
+
+/** An unpopulated reference is an ObjectId (checked by its BSON tag: instanceof breaks across bson copies). */
+const isObjectId = (ref: Ref): ref is Types.ObjectId =>
+  (ref as { _bsontype?: string } | null)?._bsontype === 'ObjectId';
+
+const idOf = (ref: Ref): string => (isObjectId(ref) ? ref.toString() : (ref?._id.toString() ?? ''));
 
 /** A populated reference, or null when the user it pointed to no longer exists. */
-const userOf = (ref: Types.ObjectId | UserRecord | null): UserRecord | null =>
-  ref && !(ref instanceof Types.ObjectId) ? ref : null;
+const userOf = (ref: Ref): UserRecord | null => (ref && !isObjectId(ref) ? ref : null);
 
 export const toFriendRequestView = (r: FriendRequestRecord): FriendRequestView => ({
   ...base(r),

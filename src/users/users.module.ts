@@ -6,6 +6,7 @@ import { FriendRequest, FriendRequestSchema } from './schemas/friend-request.sch
 import { User, UserSchema } from './schemas/user.schema';
 import { UserDeletionService } from './user-deletion.service';
 import { UserSyncService } from './user-sync.service';
+import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
 
 @Module({
@@ -16,6 +17,7 @@ import { UsersService } from './users.service';
     ]),
     StreamModule,
   ],
+  controllers: [UsersController],
   providers: [UsersService, UserSyncService, FriendRequestsService, UserDeletionService],
   // The services, not MongooseModule: nobody else queries `users` or `friendrequests`.
   exports: [UsersService, UserSyncService, FriendRequestsService, UserDeletionService],

@@ -1,10 +1,26 @@
-import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  Inject,
+  Injectable,
+  NotFoundException,
+} from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
-import { authConfig, syncConfig } from '../config/configuration';
+import { authConfig, syncConfig, usersConfig } from '../config/configuration';
 import { User } from './schemas/user.schema';
-import { toUserView, UserView } from './user.view';
+import { afterCursor, decodeCursor, encodeCursor, Tier, TIERS, tierFilter } from './recommendation-cursor';
+import { DEFAULT_PAGE_LIMIT, RecommendationsQueryDto } from './dto/recommendations-query.dto';
+import { FRIEND_CARD_FIELDS, FriendCard, toFriendCard } from './friend.view';
+import {
+  PUBLIC_PROFILE_FIELDS,
+  PublicProfile,
+  toPublicProfile,
+  toUserView,
+  UserRecord,
+  UserView,
+} from './user.view';
 
 export interface NewAccount {
   email: string;
@@ -28,6 +44,12 @@ export interface SessionUser {
   chatTokensValidFrom: number;
 }
 
+export interface RecommendationPage {
+  items: PublicProfile[];
+  /** Opaque cursor of the next page, absent on the last one. */
+  next?: string;
+}
+
 export const isDuplicateKey = (error: unknown): boolean => (error as { code?: number })?.code === 11000;
 
 /** Owns the `users` collection: every query on it lives here. */
@@ -39,6 +61,7 @@ export class UsersService {
     @InjectModel(User.name) private readonly users: Model<User>,
     @Inject(authConfig.KEY) private readonly auth: ConfigType<typeof authConfig>,
     @Inject(syncConfig.KEY) private readonly sync: ConfigType<typeof syncConfig>,
+    @Inject(usersConfig.KEY) private readonly paging: ConfigType<typeof usersConfig>,
   ) {}
 
   /** When the sync worker may pick up a change: the request's own inline push (UserSyncService) goes first. */
@@ -183,9 +206,77 @@ export class UsersService {
     return result.modifiedCount;
   }
 
+  /**
+   * One page of recommended partners: onboarded, not me, not my friends, ranked by tier (see tierOf) then newest
+   * first. Keyset paging: each page walks at most the three tier queries from the cursor on, each bounded by the
+   * page size and served by an index, so a page costs the same with 100 or 100,000 users. Users who sign up
+   * between two fetches sort before the cursor of their tier, so they never shift (repeat or skip) anyone.
+   */
+  async recommend(me: string, query: RecommendationsQueryDto): Promise<RecommendationPage> {
+    const limit = query.limit ?? Math.min(DEFAULT_PAGE_LIMIT, this.paging.pageLimitMax);
+    if (limit > this.paging.pageLimitMax)
+      throw new BadRequestException(`limit must not be greater than ${this.paging.pageLimitMax}`);
+    const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    const self = await this.users
+      .findById(me, { nativeLanguage: 1, learningLanguage: 1, friends: 1 })
+      .lean()
+      .exec();
+    if (!self) throw new NotFoundException('User not found');
+    const languages = {
+      nativeLanguage: self.nativeLanguage ?? '',
+      learningLanguage: self.learningLanguage ?? '',
+    };
+    const excluded = [self._id, ...(self.friends ?? [])];
+
+    const found: { tier: Tier; user: UserRecord }[] = [];
+    for (const tier of TIERS) {
+      if (cursor && tier < cursor.tier) continue;
+      const want = limit + 1 - found.length; // one extra tells whether a next page exists
+      if (want <= 0) break;
+      const and: Record<string, unknown>[] = [tierFilter(languages, tier)];
+      if (cursor && tier === cursor.tier) and.push(afterCursor(cursor));
+      const users = await this.users
+        .find(
+          { isOnboarded: true, _id: { $nin: excluded }, $and: and },
+          { ...PUBLIC_PROFILE_FIELDS, createdAt: 1 },
+        )
+        .sort({ createdAt: -1, _id: -1 })
+        .limit(want)
+        .lean()
+        .exec();
+      found.push(...users.map((user) => ({ tier, user })));
+    }
+
+    const page = found.slice(0, limit);
+    const last = page[page.length - 1];
+    const next =
+      found.length > limit && last
+        ? encodeCursor({
+            tier: last.tier,
+            createdAt: last.user.createdAt as Date,
+            id: last.user._id.toString(),
+          })
+        : undefined;
+    return { items: page.map(({ user }) => toPublicProfile(user)), next };
+  }
+
+  /** My friends' cards: one populate, no per-friend query. */
+  async findFriends(me: string): Promise<FriendCard[]> {
+    const self = await this.users
+      .findById(me, { friends: 1 })
+      .populate<{ friends: UserRecord[] }>({ path: 'friends', select: FRIEND_CARD_FIELDS })
+      .lean()
+      .exec();
+    if (!self) throw new NotFoundException('User not found');
+    return self.friends.map(toFriendCard);
+  }
+
   /** Which of these ids have an app user (ids are ObjectId strings; the caller validates them). */
   async findExistingIds(ids: string[]): Promise<Set<string>> {
-    const found = await this.users.find({ _id: { $in: ids } }, { _id: 1 }).lean().exec();
+    const found = await this.users
+      .find({ _id: { $in: ids } }, { _id: 1 })
+      .lean()
+      .exec();
     return new Set(found.map((u) => u._id.toString()));
   }
 

@@ -69,3 +69,13 @@ export const UserSchema = SchemaFactory.createForClass(User);
 
 // The sync worker's claim query: pending users whose retry time has come, oldest first.
 UserSchema.index({ syncPending: 1, syncNextAt: 1 });
+// GET /api/users tier 0 (native = my learning AND learning = my native), newest first.
+UserSchema.index({ isOnboarded: 1, nativeLanguage: 1, learningLanguage: 1, createdAt: -1, _id: -1 });
+// GET /api/users tier 1, branch "native = my learning" (merged with the next one), newest first.
+UserSchema.index({ isOnboarded: 1, nativeLanguage: 1, createdAt: -1, _id: -1 });
+// GET /api/users tier 1, branch "learning = my native", newest first.
+UserSchema.index({ isOnboarded: 1, learningLanguage: 1, createdAt: -1, _id: -1 });
+// GET /api/users tier 2 (everyone else), newest first.
+UserSchema.index({ isOnboarded: 1, createdAt: -1, _id: -1 });
+// removeFromAllFriendLists (account deletion): who lists this user as a friend.
+UserSchema.index({ friends: 1 });

@@ -1,0 +1,34 @@
+import { BadRequestException } from '@nestjs/common';
+import { decodeCursor, encodeCursor, Tier, tierOf } from './recommendation-cursor';
+
+describe('tierOf', () => {
+  const me = { nativeLanguage: 'english', learningLanguage: 'spanish' };
+  it.each<[string, string, Tier]>([
+    ['spanish', 'english', 0],
+    ['spanish', 'german', 1],
+    ['german', 'english', 1],
+    ['german', 'french', 2],
+    ['english', 'spanish', 2],
+  ])('native %s / learning %s is tier %i', (nativeLanguage, learningLanguage, tier) => {
+    expect(tierOf(me, { nativeLanguage, learningLanguage })).toBe(tier);
+  });
+});
+
+describe('recommendation cursor', () => {
+  it('round-trips tier, createdAt and id through an opaque url-safe string', () => {
+    const cursor = { tier: 1 as Tier, createdAt: new Date('2024-05-01T10:00:00.123Z'), id: 'a'.repeat(24) };
+    const raw = encodeCursor(cursor);
+    expect(raw).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(decodeCursor(raw)).toEqual(cursor);
+  });
+
+  it.each([
+    ['not base64 json', '!!!'],
+    ['an object', Buffer.from('{"tier":1}').toString('base64url')],
+    ['a bad tier', Buffer.from(JSON.stringify([3, 0, 'a'.repeat(24)])).toString('base64url')],
+    ['a non-integer time', Buffer.from(JSON.stringify([0, 1.5, 'a'.repeat(24)])).toString('base64url')],
+    ['a bad id', Buffer.from(JSON.stringify([0, 0, 'xyz'])).toString('base64url')],
+  ])('refuses %s with a 400', (_, raw) => {
+    expect(() => decodeCursor(raw)).toThrow(BadRequestException);
+  });
+});

@@ -1,0 +1,147 @@
+import { Controller, Delete, Get, Param, Post, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCookieAuth,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiParam,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { CurrentUser } from '../auth/current-user.decorator';
+import { JwtAuthGuard } from '../auth/jwt-auth.guard';
+import { ParseObjectIdPipe } from '../common/parse-object-id.pipe';
+import { RecommendationsQueryDto } from './dto/recommendations-query.dto';
+import {
+  FriendRequestsOverview,
+  FriendRequestView,
+  MessageResponse,
+  OutgoingFriendRequest,
+} from './friend-request.view';
+import { FriendRequestsService } from './friend-requests.service';
+import { FriendCard } from './friend.view';
+import { withNextLink } from './next-link';
+import { PublicProfile } from './user.view';
+import { SessionUser, UsersService } from './users.service';
+
+@ApiTags('users')
+@ApiCookieAuth()
+@ApiUnauthorizedResponse({ description: 'No or invalid jwt cookie' })
+@Controller('users')
+@UseGuards(JwtAuthGuard)
+export class UsersController {
+  constructor(
+    private readonly users: UsersService,
+    private readonly requests: FriendRequestsService,
+  ) {}
+
+  @Get()
+  @ApiOkResponse({
+    type: [PublicProfile],
+    description:
+      'Recommended partners, best language match first, newest first within a match tier. ' +
+      'The next page, if any, is in the `Link: <...>; rel="next"` header.',
+  })
+  @ApiBadRequestResponse({ description: 'Bad limit or cursor' })
+  async recommended(
+    @CurrentUser() user: SessionUser,
+    @Query() query: RecommendationsQueryDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<PublicProfile[]> {
+    return withNextLink(req, res, await this.users.recommend(user.id, query));
+  }
+
+  @Get('friends')
+  @ApiOkResponse({ type: [FriendCard] })
+  friends(@CurrentUser() user: SessionUser): Promise<FriendCard[]> {
+    return this.users.findFriends(user.id);
+  }
+
+  @Delete('friends/:id')
+  @ApiParam({ name: 'id', description: 'The friend (user id)' })
+  @ApiOkResponse({ type: MessageResponse })
+  @ApiBadRequestResponse({ description: 'Malformed id, or yourself' })
+  @ApiNotFoundResponse({ description: 'Not your friend' })
+  async unfriend(
+    @CurrentUser() user: SessionUser,
+    @Param('id', ParseObjectIdPipe) id: string,
+  ): Promise<MessageResponse> {
+    await this.requests.unfriend(user.id, id);
+    return { message: 'Friend removed' };
+  }
+
+  @Get('friend-requests')
+  @ApiOkResponse({ type: FriendRequestsOverview })
+  friendRequests(@CurrentUser() user: SessionUser): Promise<FriendRequestsOverview> {
+    return this.requests.overview(user.id);
+  }
+
+  @Get('outgoing-friend-requests')
+  @ApiOkResponse({ type: [OutgoingFriendRequest] })
+  outgoing(@CurrentUser() user: SessionUser): Promise<OutgoingFriendRequest[]> {
+    return this.requests.outgoing(user.id);
+  }
+
+  @Post('friend-request/:id')
+  @ApiParam({ name: 'id', description: 'The recipient (user id)' })
+  @ApiCreatedResponse({ type: FriendRequestView })
+  @ApiBadRequestResponse({ description: 'Malformed id, or yourself' })
+  @ApiNotFoundResponse({ description: 'No such user' })
+  @ApiConflictResponse({ description: 'Already friends, or a pending request exists in either direction' })
+  send(
+    @CurrentUser() user: SessionUser,
+    @Param('id', ParseObjectIdPipe) id: string,
+  ): Promise<FriendRequestView> {
+    return this.requests.send(user.id, id);
+  }
+
+  @Put('friend-request/:id/accept')
+  @ApiParam({ name: 'id', description: 'The friend request id' })
+  @ApiOkResponse({ type: MessageResponse })
+  @ApiBadRequestResponse({ description: 'Malformed id' })
+  @ApiForbiddenResponse({ description: 'Not the recipient' })
+  @ApiNotFoundResponse({ description: 'No such request' })
+  @ApiConflictResponse({ description: 'Not pending' })
+  async accept(
+    @CurrentUser() user: SessionUser,
+    @Param('id', ParseObjectIdPipe) id: string,
+  ): Promise<MessageResponse> {
+    await this.requests.accept(id, user.id);
+    return { message: 'Friend request accepted' };
+  }
+
+  @Put('friend-request/:id/reject')
+  @ApiParam({ name: 'id', description: 'The friend request id' })
+  @ApiOkResponse({ type: MessageResponse })
+  @ApiBadRequestResponse({ description: 'Malformed id' })
+  @ApiForbiddenResponse({ description: 'Not the recipient' })
+  @ApiNotFoundResponse({ description: 'No such request' })
+  @ApiConflictResponse({ description: 'Not pending' })
+  async reject(
+    @CurrentUser() user: SessionUser,
+    @Param('id', ParseObjectIdPipe) id: string,
+  ): Promise<MessageResponse> {
+    await this.requests.reject(id, user.id);
+    return { message: 'Friend request rejected' };
+  }
+
+  @Delete('friend-request/:id')
+  @ApiParam({ name: 'id', description: 'The friend request id' })
+  @ApiOkResponse({ type: MessageResponse })
+  @ApiBadRequestResponse({ description: 'Malformed id' })
+  @ApiForbiddenResponse({ description: 'Not the sender' })
+  @ApiNotFoundResponse({ description: 'No such request' })
+  @ApiConflictResponse({ description: 'Not pending' })
+  async withdraw(
+    @CurrentUser() user: SessionUser,
+    @Param('id', ParseObjectIdPipe) id: string,
+  ): Promise<MessageResponse> {
+    await this.requests.withdraw(id, user.id);
+    return { message: 'Friend request withdrawn' };
+  }
+}
