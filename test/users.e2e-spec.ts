@@ -93,7 +93,7 @@ describe('Social graph (/api/users)', () => {
 
   const friendsOf = async (id: string): Promise<string[]> => {
     const doc = await users().findOne({ _id: oid(id) });
-    return ((doc?.friends ?? []) as Types.ObjectId[]).map(String);
+    return (doc?.friends ?? []).map(String);
   };
 
   /** Follows the Link rel="next" headers from `first` to the end; returns every page's ids. */
