@@ -18,7 +18,7 @@ import { JwtStrategy } from './jwt.strategy';
     JwtModule.registerAsync({
       inject: [authConfig.KEY],
       useFactory: (config: ConfigType<typeof authConfig>) => ({
-        secret: config.jwtSecret,
+        secretOrKeyProvider: () => config.jwtKey,
         signOptions: { algorithm: 'HS256', expiresIn: config.jwtExpiresInSeconds },
         verifyOptions: { algorithms: ['HS256'] },
       }),

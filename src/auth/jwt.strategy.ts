@@ -27,7 +27,8 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromExtractors([fromCookie, ExtractJwt.fromAuthHeaderAsBearerToken()]),
-      secretOrKey: config.jwtSecret,
+      // passport-jwt hands the key to jsonwebtoken, which accepts a KeyObject (see authConfig.jwtKey).
+      secretOrKey: config.jwtKey as unknown as string,
       algorithms: ['HS256'],
       ignoreExpiration: false,
     });

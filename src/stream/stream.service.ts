@@ -1,6 +1,8 @@
+import { createSecretKey, KeyObject } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
+import jwt from 'jsonwebtoken';
 import { StreamChat } from 'stream-chat';
 import { Backends } from '../config/backends';
 import { streamConfig } from '../config/configuration';
@@ -48,6 +50,7 @@ const chunk = <T>(items: T[], size: number): T[][] =>
 export class StreamService {
   private readonly logger = new Logger(StreamService.name);
   private readonly client: StreamChat;
+  private readonly secretKey: KeyObject;
 
   constructor(
     backends: Backends,
@@ -56,6 +59,7 @@ export class StreamService {
     const { apiKey, apiSecret, baseUrl } = backends.stream;
     // `new`, not getInstance(): the singleton would pin the first key/secret for the whole process.
     this.client = new StreamChat(apiKey, apiSecret, { baseURL: baseUrl, timeout: config.timeoutMs });
+    this.secretKey = createSecretKey(Buffer.from(apiSecret, 'utf8'));
   }
 
   get apiKey(): string {
@@ -77,8 +81,10 @@ export class StreamService {
     const now = Math.floor(Date.now() / 1000);
     const iat = Math.max(now - TOKEN_CLOCK_SKEW_SECONDS, notBefore);
     const exp = now + this.config.tokenTtlSeconds;
+    // The claims and algorithm of the SDK's createToken(userId, exp, iat), signed with a KeyObject: given the
+    // secret as a string, jsonwebtoken tries to parse it as a PEM key first, ~0.3 ms per token (measured).
     return {
-      token: this.client.createToken(userId, exp, iat),
+      token: jwt.sign({ user_id: userId, iat, exp }, this.secretKey, { algorithm: 'HS256' }),
       issuedAt: new Date(iat * 1000),
       expiresAt: new Date(exp * 1000),
     };
