@@ -1,11 +1,13 @@
 // The floor the token endpoint is compared with: bare node:http that only verifies the cookie JWT and signs a
 // Stream token (no framework, no database). Run by token.bench.ts.
+import { createSecretKey } from 'node:crypto';
 import { createServer } from 'node:http';
 import jwt from 'jsonwebtoken';
 
 const port = Number(process.env.PORT ?? 5099);
-const jwtSecret = process.env.JWT_SECRET_KEY ?? '';
-const streamSecret = process.env.STREAM_API_SECRET ?? '';
+// KeyObjects, as the API uses: jsonwebtoken is ~0.3 ms slower per call with string secrets.
+const jwtSecret = createSecretKey(Buffer.from(process.env.JWT_SECRET_KEY ?? '', 'utf8'));
+const streamSecret = createSecretKey(Buffer.from(process.env.STREAM_API_SECRET ?? '', 'utf8'));
 const ttl = 3600;
 
 createServer((req, res) => {

@@ -3,7 +3,9 @@
  *  1. bare node:http baseline (verify cookie JWT + sign a Stream token),
  *  2. the API, quiet,
  *  3. the API while 20 logins per second run (bcrypt must stay off the event loop),
- *  4. the API with the user-exists cache disabled (every request reads MongoDB).
+ *  4. the API with the user-exists cache disabled (every request reads MongoDB),
+ *  5. run 3 again with Node's default heap limits, for peak RSS.
+ * The API runs with the Dockerfile's node flags (PROD_NODE_FLAGS) unless said otherwise.
  * Prints a table and writes bench/results/token.json. BENCH_SECONDS sets each run's length (default 10).
  */
 import { writeFileSync } from 'node:fs';
@@ -15,6 +17,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const JWT_SECRET = 'bench-jwt-secret-bench-jwt-secret-0123456789';
 const API_PORT = 5098;
 const BASELINE_PORT = 5099;
+// Keep in step with the Dockerfile's CMD.
+const PROD_NODE_FLAGS = ['--max-old-space-size=128'];
 
 async function main(): Promise<void> {
   const mongo = await startMongoEmulator({ port: 0 });
@@ -31,14 +35,16 @@ async function main(): Promise<void> {
     PORT: String(API_PORT),
   };
   const api = `http://127.0.0.1:${API_PORT}`;
-  const results: Record<string, LoadResult & { peakRssMb?: number }> = {};
+  const results: Record<string, LoadResult & { peakRssMb?: number; loginsPerSec?: number }> = {};
 
+  const startApi = (extraEnv: Record<string, string> = {}, nodeFlags = PROD_NODE_FLAGS) =>
+    startProcess([...nodeFlags, join(ROOT, 'dist/main.js')], { ...env, ...extraEnv }, `${api}/api/health`);
   const baseline = await startProcess(
     ['-r', 'ts-node/register/transpile-only', join(ROOT, 'bench/baseline-server.ts')],
     { ...env, PORT: String(BASELINE_PORT) },
     `http://127.0.0.1:${BASELINE_PORT}`,
   );
-  let app = await startProcess([join(ROOT, 'dist/main.js')], env, `${api}/api/health`);
+  let app = await startApi();
 
   const account = { email: 'bench@example.com', password: 'bench-password', fullName: 'Bench' };
   const signup = await fetch(`${api}/api/auth/signup`, {
@@ -49,38 +55,45 @@ async function main(): Promise<void> {
   const cookie = (signup.headers.get('set-cookie') ?? '').split(';')[0];
   if (signup.status !== 201 || !cookie.startsWith('jwt=')) throw new Error(`signup failed: ${signup.status}`);
   const headers = { cookie };
+  const tokenLoad = () => load(`${api}/api/chats/token`, headers, SECONDS);
+
+  /** The token load while 20 logins per second (each a bcrypt compare) run against the same process. */
+  const tokenLoadWithLogins = async () => {
+    let ok = 0;
+    let failed = 0;
+    const timer = setInterval(() => {
+      fetch(`${api}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: account.email, password: account.password }),
+      }).then(
+        (r) => (r.status === 200 ? ok++ : failed++),
+        () => failed++,
+      );
+    }, 50);
+    const started = Date.now();
+    const result = await tokenLoad();
+    clearInterval(timer);
+    return { ...result, loginsPerSec: Math.round((ok / ((Date.now() - started) / 1000)) * 10) / 10, failed };
+  };
 
   await load(`${api}/api/chats/token`, headers, 2); // warm-up (JIT, caches)
   results.baseline = await load(`http://127.0.0.1:${BASELINE_PORT}/`, headers, SECONDS);
   await stopProcess(baseline);
-  results.quiet = await load(`${api}/api/chats/token`, headers, SECONDS);
-
-  let logins = 0;
-  let loginFailures = 0;
-  const loginTimer = setInterval(() => {
-    fetch(`${api}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: account.email, password: account.password }),
-    }).then(
-      (r) => (r.status === 200 ? logins++ : loginFailures++),
-      () => loginFailures++,
-    );
-  }, 50);
-  const started = Date.now();
-  results.withLogins = await load(`${api}/api/chats/token`, headers, SECONDS);
-  clearInterval(loginTimer);
-  const loginsPerSec = Math.round((logins / ((Date.now() - started) / 1000)) * 10) / 10;
-  results.withLogins.peakRssMb = peakRssMb(app.pid as number);
+  results.quiet = await tokenLoad();
+  const withLogins = await tokenLoadWithLogins();
+  results.withLogins = { ...withLogins, peakRssMb: peakRssMb(app.pid as number) };
   await stopProcess(app);
 
-  app = await startProcess(
-    [join(ROOT, 'dist/main.js')],
-    { ...env, USER_EXISTS_CACHE_MS: '0' },
-    `${api}/api/health`,
-  );
+  app = await startApi({ USER_EXISTS_CACHE_MS: '0' });
   await load(`${api}/api/chats/token`, headers, 2);
-  results.noCache = await load(`${api}/api/chats/token`, headers, SECONDS);
+  results.noCache = await tokenLoad();
+  await stopProcess(app);
+
+  app = await startApi({}, []);
+  await load(`${api}/api/chats/token`, headers, 2);
+  const defaultHeap = await tokenLoadWithLogins();
+  results.withLoginsDefaultHeap = { ...defaultHeap, peakRssMb: peakRssMb(app.pid as number) };
   await stopProcess(app);
   await stream.close();
   await mongo.close();
@@ -90,6 +103,8 @@ async function main(): Promise<void> {
     'req/s': r.requestsPerSec,
     'p50 ms': r.p50Ms,
     'p99 ms': r.p99Ms,
+    'logins/s': r.loginsPerSec ?? '',
+    'peak RSS MB': r.peakRssMb ?? '',
     non2xx: r.non2xx,
     errors: r.errors,
   }));
@@ -100,9 +115,11 @@ async function main(): Promise<void> {
     p99QuietMs: results.quiet.p99Ms,
     p99WithLoginsVsQuiet:
       Math.round((results.withLogins.p99Ms / Math.max(1, results.quiet.p99Ms)) * 100) / 100,
-    loginsPerSec,
-    loginFailures,
+    loginsPerSec: withLogins.loginsPerSec,
+    loginFailures: withLogins.failed,
     peakRssMb: results.withLogins.peakRssMb,
+    peakRssMbDefaultHeap: results.withLoginsDefaultHeap.peakRssMb,
+    nodeFlags: PROD_NODE_FLAGS.join(' '),
     targets: {
       throughputVsBaseline: '>= 0.5',
       p99QuietMs: '< 25',

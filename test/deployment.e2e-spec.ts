@@ -62,6 +62,6 @@ describe('deployment files', () => {
     expect(dockerfile.match(/^FROM /gm)).toHaveLength(2);
     expect(dockerfile).toMatch(/npm ci --omit=dev/);
     expect(dockerfile).toMatch(/^USER node$/m);
-    expect(dockerfile).toMatch(/CMD \["node", "dist\/main.js"\]/);
+    expect(dockerfile).toMatch(/CMD \["node", "--max-old-space-size=\d+", "dist\/main.js"\]/);
   });
 });

@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, HttpStatus, Param, Post, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Header, HttpCode, HttpStatus, Param, Post, Res, UseGuards } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiCookieAuth,
@@ -28,6 +28,7 @@ export class ChatController {
   constructor(private readonly chat: ChatService) {}
 
   @Get('token')
+  @Header('Cache-Control', 'no-store')
   @ApiOkResponse({ type: ChatTokenResponse })
   token(@CurrentUser() me: SessionUser): ChatTokenResponse {
     return this.chat.issueToken(me);
