@@ -209,7 +209,14 @@ describe('Accounts (/api/auth)', () => {
         .http()
         .put('/api/auth/onboarding')
         .set('Cookie', user.cookie)
-        .send(onboardingBody({ fullName: 'Ana Onboarded', profilePic: 'https://img.example.com/a.png' }))
+        .send(
+          onboardingBody({
+            fullName: 'Ana Onboarded',
+            profilePic: 'https://img.example.com/a.png',
+            nativeLanguage: ' Portuguese ',
+            learningLanguage: 'ENGLISH',
+          }),
+        )
         .expect(200);
       expect(res.body).toMatchObject({
         success: true,
