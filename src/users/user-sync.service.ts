@@ -45,7 +45,11 @@ export class UserSyncService {
    * stays pending for the worker. Never throws.
    */
   async syncUser(id: string): Promise<boolean> {
-    const user = await this.claim({ _id: new Types.ObjectId(id), syncPending: true, ...unleased(new Date()) });
+    const user = await this.claim({
+      _id: new Types.ObjectId(id),
+      syncPending: true,
+      ...unleased(new Date()),
+    });
     return user ? this.push([user]) : true;
   }
 
