@@ -54,16 +54,15 @@ export interface TestApp {
 }
 
 /**
- * Boots the real Nest app exactly as main.ts does (same module, same configureApp) against a MongoDB
- * (MONGODB_URI if set, with a throwaway database, else the wire-protocol emulator) and a Stream emulator.
+ * MongoDB (MONGODB_URI with a throwaway database, else a fresh emulator) and a Stream emulator, with
+ * process.env pointing the app at them.
  */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const externalMongo = EXTERNAL_MONGODB_URI;
+async function startBackends(overrides: Record<string, string>) {
   let mongo: MongoEmulator | undefined;
   let mongoUri: string;
   const dbName = `test_${randomBytes(4).toString('hex')}`;
-  if (externalMongo) {
-    const url = new URL(externalMongo);
+  if (EXTERNAL_MONGODB_URI) {
+    const url = new URL(EXTERNAL_MONGODB_URI);
     url.pathname = `/${dbName}`;
     mongoUri = url.toString();
   } else {
@@ -71,16 +70,31 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     mongoUri = `${mongo.uri.replace(/\/$/, '')}/${dbName}`;
   }
   const stream = await startStreamEmulator({ port: 0, taskDelayMs: 20 });
-
-  Object.assign(process.env, {
+  const env: Record<string, string> = {
     NODE_ENV: 'test',
     MONGODB_URI: mongoUri,
     STREAM_API_KEY: stream.apiKey,
     STREAM_API_SECRET: stream.apiSecret,
     STREAM_BASE_URL: stream.baseUrl,
     JWT_SECRET_KEY: TEST_JWT_SECRET,
-    BCRYPT_ROUNDS: '10',
     STREAM_TIMEOUT_MS: '1000',
+    ...overrides,
+  };
+  Object.assign(process.env, env);
+  // Only a real server's throwaway database needs dropping; an emulator's data dies with it.
+  const dropDatabase = async (db: Connection) => {
+    if (EXTERNAL_MONGODB_URI) await db.dropDatabase().catch(() => undefined);
+  };
+  return { mongo, mongoUri, stream, env, dropDatabase };
+}
+
+/**
+ * Boots the real Nest app exactly as main.ts does (same module, same configureApp) against a MongoDB
+ * (MONGODB_URI if set, with a throwaway database, else the wire-protocol emulator) and a Stream emulator.
+ */
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const { mongo, stream, dropDatabase } = await startBackends({
+    BCRYPT_ROUNDS: '10',
     SYNC_INTERVAL_MS: '200',
     SYNC_BACKOFF_BASE_MS: '200',
     SYNC_BACKOFF_MAX_MS: '1000',
@@ -106,7 +120,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   };
   const close = async () => {
     await app.close();
-    if (externalMongo) await db.dropDatabase().catch(() => undefined);
+    await dropDatabase(db);
     await stream.close();
     await mongo?.close().catch(() => undefined); // a spec may have closed it on purpose
   };
@@ -221,29 +235,7 @@ export interface TestBackends {
  * pointing at them, but no app: for CLI specs that boot their own Nest context (or a child process).
  */
 export async function startTestBackends(env: Record<string, string> = {}): Promise<TestBackends> {
-  let mongo: MongoEmulator | undefined;
-  let mongoUri: string;
-  const dbName = `test_${randomBytes(4).toString('hex')}`;
-  if (EXTERNAL_MONGODB_URI) {
-    const url = new URL(EXTERNAL_MONGODB_URI);
-    url.pathname = `/${dbName}`;
-    mongoUri = url.toString();
-  } else {
-    mongo = await startMongoEmulator({ port: 0 });
-    mongoUri = `${mongo.uri.replace(/\/$/, '')}/${dbName}`;
-  }
-  const stream = await startStreamEmulator({ port: 0, taskDelayMs: 20 });
-  const fullEnv = {
-    NODE_ENV: 'test',
-    MONGODB_URI: mongoUri,
-    STREAM_API_KEY: stream.apiKey,
-    STREAM_API_SECRET: stream.apiSecret,
-    STREAM_BASE_URL: stream.baseUrl,
-    JWT_SECRET_KEY: TEST_JWT_SECRET,
-    STREAM_TIMEOUT_MS: '1000',
-    ...env,
-  };
-  Object.assign(process.env, fullEnv);
+  const { mongo, mongoUri, stream, env: fullEnv, dropDatabase } = await startBackends(env);
   const db = await createConnection(mongoUri).asPromise();
   const reset = async () => {
     const collections = await db.db!.collections();
@@ -251,7 +243,7 @@ export async function startTestBackends(env: Record<string, string> = {}): Promi
     stream.reset();
   };
   const close = async () => {
-    if (EXTERNAL_MONGODB_URI) await db.dropDatabase().catch(() => undefined);
+    await dropDatabase(db);
     await db.close();
     await stream.close();
     await mongo?.close().catch(() => undefined);

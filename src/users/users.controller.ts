@@ -1,4 +1,16 @@
-import { Controller, Delete, Get, Param, Post, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
+import {
+  applyDecorators,
+  Controller,
+  Delete,
+  Get,
+  Param,
+  Post,
+  Put,
+  Query,
+  Req,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -27,6 +39,17 @@ import { FriendCard } from './friend.view';
 import { withNextLink } from './next-link';
 import { PublicProfile } from './user.view';
 import { SessionUser, UsersService } from './users.service';
+
+/** The OpenAPI description shared by accept, reject and withdraw: `:id` is a request id, not a user id. */
+const ApiRequestAction = (allowed: 'recipient' | 'sender') =>
+  applyDecorators(
+    ApiParam({ name: 'id', description: 'The friend request id' }),
+    ApiOkResponse({ type: MessageResponse }),
+    ApiBadRequestResponse({ description: 'Malformed id' }),
+    ApiForbiddenResponse({ description: `Not the ${allowed}` }),
+    ApiNotFoundResponse({ description: 'No such request' }),
+    ApiConflictResponse({ description: 'Not pending' }),
+  );
 
 @ApiTags('users')
 @ApiCookieAuth()
@@ -101,12 +124,7 @@ export class UsersController {
   }
 
   @Put('friend-request/:id/accept')
-  @ApiParam({ name: 'id', description: 'The friend request id' })
-  @ApiOkResponse({ type: MessageResponse })
-  @ApiBadRequestResponse({ description: 'Malformed id' })
-  @ApiForbiddenResponse({ description: 'Not the recipient' })
-  @ApiNotFoundResponse({ description: 'No such request' })
-  @ApiConflictResponse({ description: 'Not pending' })
+  @ApiRequestAction('recipient')
   async accept(
     @CurrentUser() user: SessionUser,
     @Param('id', ParseObjectIdPipe) id: string,
@@ -116,12 +134,7 @@ export class UsersController {
   }
 
   @Put('friend-request/:id/reject')
-  @ApiParam({ name: 'id', description: 'The friend request id' })
-  @ApiOkResponse({ type: MessageResponse })
-  @ApiBadRequestResponse({ description: 'Malformed id' })
-  @ApiForbiddenResponse({ description: 'Not the recipient' })
-  @ApiNotFoundResponse({ description: 'No such request' })
-  @ApiConflictResponse({ description: 'Not pending' })
+  @ApiRequestAction('recipient')
   async reject(
     @CurrentUser() user: SessionUser,
     @Param('id', ParseObjectIdPipe) id: string,
@@ -131,12 +144,7 @@ export class UsersController {
   }
 
   @Delete('friend-request/:id')
-  @ApiParam({ name: 'id', description: 'The friend request id' })
-  @ApiOkResponse({ type: MessageResponse })
-  @ApiBadRequestResponse({ description: 'Malformed id' })
-  @ApiForbiddenResponse({ description: 'Not the sender' })
-  @ApiNotFoundResponse({ description: 'No such request' })
-  @ApiConflictResponse({ description: 'Not pending' })
+  @ApiRequestAction('sender')
   async withdraw(
     @CurrentUser() user: SessionUser,
     @Param('id', ParseObjectIdPipe) id: string,
