@@ -1,6 +1,7 @@
 /**
  * GET /api/chats/token under load, against the built app (`npm run build` first):
- *  1. bare node:http baseline (verify cookie JWT + sign a Stream token),
+ *  1. bare node:http baseline (verify cookie JWT + sign a Stream token), and for reference the framework's own
+ *     floor: Nest on Express serving one static JSON route (bench/nest-floor-server.ts),
  *  2. the API, quiet,
  *  3. the API while 20 logins per second run (bcrypt must stay off the event loop),
  *  4. the API with the user-exists cache disabled (every request reads MongoDB),
@@ -17,6 +18,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const JWT_SECRET = 'bench-jwt-secret-bench-jwt-secret-0123456789';
 const API_PORT = 5098;
 const BASELINE_PORT = 5099;
+const FLOOR_PORT = 5097;
 // Keep in step with the Dockerfile's CMD.
 const PROD_NODE_FLAGS = ['--max-old-space-size=128'];
 
@@ -80,6 +82,14 @@ async function main(): Promise<void> {
   await load(`${api}/api/chats/token`, headers, 2); // warm-up (JIT, caches)
   results.baseline = await load(`http://127.0.0.1:${BASELINE_PORT}/`, headers, SECONDS);
   await stopProcess(baseline);
+  const floor = await startProcess(
+    ['-r', 'ts-node/register/transpile-only', join(ROOT, 'bench/nest-floor-server.ts')],
+    { PORT: String(FLOOR_PORT) },
+    `http://127.0.0.1:${FLOOR_PORT}`,
+  );
+  await load(`http://127.0.0.1:${FLOOR_PORT}/`, {}, 2);
+  results.nestFloor = await load(`http://127.0.0.1:${FLOOR_PORT}/`, {}, SECONDS);
+  await stopProcess(floor);
   results.quiet = await tokenLoad();
   const withLogins = await tokenLoadWithLogins();
   results.withLogins = { ...withLogins, peakRssMb: peakRssMb(app.pid as number) };
@@ -112,6 +122,8 @@ async function main(): Promise<void> {
   const summary = {
     throughputVsBaseline:
       Math.round((results.quiet.requestsPerSec / results.baseline.requestsPerSec) * 100) / 100,
+    nestFloorVsBaseline:
+      Math.round((results.nestFloor.requestsPerSec / results.baseline.requestsPerSec) * 100) / 100,
     p99QuietMs: results.quiet.p99Ms,
     p99WithLoginsVsQuiet:
       Math.round((results.withLogins.p99Ms / Math.max(1, results.quiet.p99Ms)) * 100) / 100,
