@@ -1,4 +1,4 @@
-import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { Inject, Injectable, Logger, UnauthorizedException } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { JwtService } from '@nestjs/jwt';
 import * as bcrypt from 'bcrypt';
@@ -29,6 +29,11 @@ export class AuthService {
     @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
   ) {
     this.dummyHash = bcrypt.hash('dummy-password-for-timing', config.bcryptRounds);
+    if (config.jwtSecretGenerated) {
+      new Logger(AuthService.name).warn(
+        'JWT_SECRET_KEY is unset: using a random secret, sessions end on restart',
+      );
+    }
   }
 
   async signup(dto: SignupDto): Promise<Session> {

@@ -47,11 +47,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
       if (typeof response === 'string') {
         return { statusCode: status, message: response, error: STATUS_CODES[status] ?? 'Error' };
       }
+      const { statusCode: _ignored, message, error, ...extra } = response as Partial<ErrorBody>;
       return {
-        error: STATUS_CODES[status] ?? 'Error',
-        ...response,
         statusCode: status,
-      } as ErrorBody;
+        message: message ?? exception.message,
+        error: error ?? STATUS_CODES[status] ?? 'Error',
+        ...extra,
+      };
     }
     if (isClientError(exception)) {
       const message = exception.type === 'entity.parse.failed' ? 'Malformed JSON body' : exception.message;

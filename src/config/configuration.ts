@@ -1,5 +1,4 @@
 import { createSecretKey, randomBytes } from 'node:crypto';
-import { Logger } from '@nestjs/common';
 import { registerAs } from '@nestjs/config';
 import { NodeEnv, validateEnv } from './env.validation';
 
@@ -29,13 +28,10 @@ export const appConfig = registerAs('app', () => {
 
 export const authConfig = registerAs('auth', () => {
   const e = env();
-  let jwtSecret = e.JWT_SECRET_KEY;
-  if (!jwtSecret) {
-    // Outside production only (validation requires it there): sessions then last until the process restarts.
-    jwtSecret = randomBytes(32).toString('hex');
-    new Logger('Config').warn('JWT_SECRET_KEY is unset: using a random secret, sessions end on restart');
-  }
+  // Outside production only (validation requires it there): sessions then last until the process restarts.
+  const jwtSecret = e.JWT_SECRET_KEY ?? randomBytes(32).toString('hex');
   return {
+    jwtSecretGenerated: !e.JWT_SECRET_KEY,
     // A KeyObject, not the string: given a string, jsonwebtoken first tries to parse it as a PEM key, which
     // throws and costs ~0.3 ms per sign or verify (measured) on the token hot path.
     jwtKey: createSecretKey(Buffer.from(jwtSecret, 'utf8')),
