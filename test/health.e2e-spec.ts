@@ -40,6 +40,26 @@ describe('Health and API docs', () => {
     await t.http().get('/api/docs').expect(200);
   });
 
+  it('allows credentialed CORS from CORS_ORIGIN only, and sets security headers', async () => {
+    const allowed = await t
+      .http()
+      .options('/api/auth/login')
+      .set('Origin', 'http://localhost:5173')
+      .set('Access-Control-Request-Method', 'POST');
+    expect(allowed.headers['access-control-allow-origin']).toBe('http://localhost:5173');
+    expect(allowed.headers['access-control-allow-credentials']).toBe('true');
+    const foreign = await t
+      .http()
+      .options('/api/auth/login')
+      .set('Origin', 'https://evil.example')
+      .set('Access-Control-Request-Method', 'POST');
+    expect(foreign.headers['access-control-allow-origin']).toBeUndefined();
+
+    const res = await t.http().get('/api/health');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['x-powered-by']).toBeUndefined();
+  });
+
   it('answers an unknown route with the standard 404 body', async () => {
     const res = await t.http().get('/api/nope').expect(404);
     expect(res.body).toMatchObject({ statusCode: 404, error: 'Not Found' });
