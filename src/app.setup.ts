@@ -18,6 +18,7 @@ export function configureApp(app: NestExpressApplication): INestApplication {
   // Responses are per-user and uncacheable (tokens, profiles): hashing each body for an ETag is wasted work
   // (~8 % of the token endpoint's throughput, measured).
   app.set('etag', false);
+  app.set('trust proxy', config.trustProxy);
   app.useBodyParser('json', { limit: config.bodyLimit });
   app.use(helmet());
   app.use(cookieParser());

@@ -391,7 +391,7 @@ describe('Accounts (/api/auth)', () => {
 describe('Login throttling', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp({ THROTTLE_LOGIN_LIMIT: '3' });
+    t = await createTestApp({ THROTTLE_LOGIN_LIMIT: '3', TRUST_PROXY: 'loopback' });
   });
   afterAll(() => t.close());
 
@@ -403,5 +403,17 @@ describe('Login throttling', () => {
     expect(limited.status).toBe(429);
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     expect(limited.body).toMatchObject({ statusCode: 429 });
+  });
+
+  it('counts clients behind a trusted proxy separately (X-Forwarded-For)', async () => {
+    const attempt = (ip: string) =>
+      t
+        .http()
+        .post('/api/auth/login')
+        .set('X-Forwarded-For', ip)
+        .send({ email: 'x@example.com', password: 'wrongpass' });
+    for (let i = 0; i < 3; i++) expect((await attempt('203.0.113.7')).status).toBe(401);
+    expect((await attempt('203.0.113.7')).status).toBe(429);
+    expect((await attempt('198.51.100.20')).status).toBe(401);
   });
 });

@@ -15,6 +15,13 @@ const durationSeconds = (value: string): number => {
   return Number(match[1]) * unit;
 };
 
+const parseTrustProxy = (value: string): boolean | number | string => {
+  const v = value.trim();
+  if (v === '' || v === 'false') return false;
+  if (v === 'true') return true;
+  return /^\d+$/.test(v) ? Number(v) : v;
+};
+
 export const appConfig = registerAs('app', () => {
   const e = env();
   return {
@@ -22,6 +29,7 @@ export const appConfig = registerAs('app', () => {
     isProduction: e.NODE_ENV === NodeEnv.Production,
     port: e.PORT,
     corsOrigins: e.CORS_ORIGIN.split(',').map((o) => o.trim()),
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
     bodyLimit: '100kb',
   };
 });

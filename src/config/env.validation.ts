@@ -91,6 +91,11 @@ export class EnvironmentVariables {
   @IsString()
   CORS_ORIGIN = 'http://localhost:5173';
 
+  // Express's "trust proxy": behind a load balancer, per-client rate limits need the client's address from
+  // X-Forwarded-For. Empty = off; "true", a hop count, or addresses/subnets ("loopback, 10.0.0.0/8").
+  @IsString()
+  TRUST_PROXY = '';
+
   @IsString()
   AVATAR_URL_TEMPLATE = 'https://avatar.iran.liara.run/public/{n}.png';
 
