@@ -54,7 +54,7 @@ export class AuthService {
     const hash = credentials?.passwordHash ?? (await this.dummyHash);
     const matches = await bcrypt.compare(dto.password, hash);
     if (!credentials || !matches) throw new UnauthorizedException('Invalid email or password');
-    return { user: await this.users.findOrFail(credentials.id), token: this.sign(credentials.id) };
+    return { user: credentials.user, token: this.sign(credentials.user._id) };
   }
 
   /** Checks a password for an action that needs it again (account deletion). */

@@ -88,9 +88,10 @@ export class UsersService {
   }
 
   /** The stored hash for a login attempt, or null when no account has this email. */
-  async findCredentials(email: string): Promise<{ id: string; passwordHash: string } | null> {
-    const user = await this.users.findOne({ email }, { password: 1 }).lean().exec();
-    return user ? { id: user._id.toString(), passwordHash: user.password } : null;
+  /** The account and its hash for a login attempt, in one query; null when no account has this email. */
+  async findCredentials(email: string): Promise<{ user: UserView; passwordHash: string } | null> {
+    const user = await this.users.findOne({ email }).select('+password').lean().exec();
+    return user ? { user: toUserView(user), passwordHash: user.password } : null;
   }
 
   async findPasswordHash(id: string): Promise<string | null> {
