@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsEnum,
@@ -22,21 +23,21 @@ export enum NodeEnv {
 const isProduction = (o: EnvironmentVariables) => o.NODE_ENV === NodeEnv.Production;
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+/** An integer variable (a string in the environment) within [min, max]. */
+const IntRange = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  applyDecorators(Transform(toInt), IsInt(), Min(min), Max(max));
 const emptyToUndefined = ({ value }: { value: unknown }) =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
 
 /**
  * Every environment variable the service reads, with its default. Backends and secrets are required only in
- * production: development and tests fall back to embedded stand-ins (see embedded-backends.ts).
+ * production: development and tests fall back to embedded stand-ins (see backends.ts).
  */
 export class EnvironmentVariables {
   @IsEnum(NodeEnv)
   NODE_ENV: NodeEnv = NodeEnv.Development;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @IntRange(0, 65535)
   PORT = 5000;
 
   @Transform(emptyToUndefined)
@@ -70,22 +71,13 @@ export class EnvironmentVariables {
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
   STREAM_BASE_URL?: string;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
-  @Max(60000)
+  @IntRange(100, 60000)
   STREAM_TIMEOUT_MS = 2000;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(60)
-  @Max(30 * 24 * 3600)
+  @IntRange(60, 30 * 24 * 3600)
   STREAM_TOKEN_TTL_SECONDS = 3600;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(10)
-  @Max(15)
+  @IntRange(10, 15)
   BCRYPT_ROUNDS = 10;
 
   @IsString()
@@ -99,62 +91,37 @@ export class EnvironmentVariables {
   @IsString()
   AVATAR_URL_TEMPLATE = 'https://avatar.iran.liara.run/public/{n}.png';
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  @IntRange(1)
   THROTTLE_TTL_SECONDS = 60;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  @IntRange(1)
   THROTTLE_LOGIN_LIMIT = 10;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  @IntRange(1)
   THROTTLE_SIGNUP_LIMIT = 10;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
+  @IntRange(100)
   SYNC_INTERVAL_MS = 2000;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
+  @IntRange(100)
   SYNC_BACKOFF_BASE_MS = 1000;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1000)
+  @IntRange(1000)
   SYNC_BACKOFF_MAX_MS = 15000;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1000)
+  @IntRange(1000)
   SYNC_LEASE_MS = 30000;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @IntRange(1, 100)
   SYNC_BATCH_SIZE = 100;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(60000)
+  @IntRange(0, 60000)
   USER_EXISTS_CACHE_MS = 2000;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1000)
+  @IntRange(1000)
   STREAM_TASK_TIMEOUT_MS = 60000;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @IntRange(1, 100)
   USERS_PAGE_LIMIT_MAX = 100;
 }
 
