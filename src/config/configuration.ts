@@ -85,9 +85,4 @@ export const syncConfig = registerAs('sync', () => {
 
 export const usersConfig = registerAs('users', () => ({ pageLimitMax: env().USERS_PAGE_LIMIT_MAX }));
 
-export type AppConfig = ReturnType<typeof appConfig>;
 export type AuthConfig = ReturnType<typeof authConfig>;
-export type MongoConfig = ReturnType<typeof mongoConfig>;
-export type StreamConfig = ReturnType<typeof streamConfig>;
-export type SyncConfig = ReturnType<typeof syncConfig>;
-export type UsersConfig = ReturnType<typeof usersConfig>;

@@ -1,5 +1,5 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import { HydratedDocument, Schema as MongooseSchema, Types } from 'mongoose';
+import { Schema as MongooseSchema, Types } from 'mongoose';
 
 export enum FriendRequestStatus {
   Pending = 'pending',
@@ -38,7 +38,6 @@ export class FriendRequest {
   updatedAt!: Date;
 }
 
-export type FriendRequestDocument = HydratedDocument<FriendRequest>;
 export const FriendRequestSchema = SchemaFactory.createForClass(FriendRequest);
 
 // One live (pending or accepted) request per unordered pair: 20 concurrent sends insert exactly one. A rejected
