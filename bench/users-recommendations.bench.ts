@@ -1,7 +1,6 @@
 /**
- * GET /api/users (recommended users, one page) with 100 and then 10,000 onboarded users, against the API
- * (src/main.ts through ts-node, so a stale dist/ cannot be measured; BENCH_DIST=1 runs dist/main.js) and the
- * Mongo and Stream emulators.
+ * GET /api/users (recommended users, one page) with 100 and then 10,000 onboarded users, against the built API
+ * (dist/main.js: `npm run build` first) and the Mongo and Stream emulators (BENCH_MONGODB_URI: a real MongoDB).
  * Users are inserted straight into MongoDB (one bcrypt hash for all); one user signs in over HTTP.
  * Each size: BENCH_WARMUP requests (default 50), then BENCH_REQUESTS sequential ones (default 300) for the
  * first page and as many for the second page (cursor from the Link header). Prints a table and the
@@ -17,7 +16,7 @@ import { machine, ROOT, startProcess, stopProcess } from './lib';
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 50);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);
 const SIZES = [100, 10_000];
-const API_PORT = 5097;
+const API_PORT = 5096;
 const LANGUAGES = ['english', 'spanish', 'french', 'german', 'japanese', 'portuguese', 'italian', 'korean'];
 
 interface Measured {
@@ -58,11 +57,8 @@ async function main(): Promise<void> {
     ? Object.assign(new URL(external), { pathname: `/bench_users_${Date.now()}` }).toString()
     : `${(mongo as { uri: string }).uri.replace(/\/$/, '')}/bench_users`;
   const api = `http://127.0.0.1:${API_PORT}`;
-  const built = process.env.BENCH_DIST === '1';
-  if (built && !existsSync(join(ROOT, 'dist/main.js'))) throw new Error('run npm run build first');
-  const entry = built
-    ? [join(ROOT, 'dist/main.js')]
-    : ['-r', 'ts-node/register/transpile-only', join(ROOT, 'src/main.ts')];
+  if (!existsSync(join(ROOT, 'dist/main.js'))) throw new Error('run npm run build first');
+  const entry = [join(ROOT, 'dist/main.js')];
   const app = await startProcess(
     entry,
     {
@@ -168,7 +164,7 @@ async function main(): Promise<void> {
       {
         date: new Date().toISOString(),
         machine: machine(),
-        app: built ? 'dist/main.js' : 'src/main.ts (ts-node)',
+        app: 'dist/main.js',
         database: external ? 'MongoDB (BENCH_MONGODB_URI)' : 'offline-emulators Mongo emulator',
         warmup: WARMUP,
         requests: REQUESTS,
