@@ -68,6 +68,7 @@ async function runCli(args: string[], options: RunOptions = {}): Promise<CliRun>
     .overrideProvider(CliPrompt)
     .useValue(prompt)
     .compile();
+  app.useLogger(['warn', 'error']); // as src/cli.ts: commands report through the printer, not the log
   try {
     await CommandTestFactory.run(app, args);
     return {
