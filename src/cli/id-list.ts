@@ -1,7 +1,5 @@
 import { readFile } from 'node:fs/promises';
-
-/** App user ids are MongoDB ObjectIds, and the same 24 hex digits name the user in Stream. */
-export const USER_ID_PATTERN = /^[0-9a-f]{24}$/i;
+import { toObjectId } from '../common/object-id';
 
 export interface IdList {
   /** Valid ids, lower-cased, each once, in the order given. */
@@ -29,11 +27,11 @@ export function partitionIds(entries: string[]): IdList {
   const invalid: string[] = [];
   let duplicates = 0;
   for (const entry of entries.map((e) => e.trim()).filter((e) => e.length > 0)) {
-    if (!USER_ID_PATTERN.test(entry)) {
+    const id = toObjectId(entry);
+    if (!id) {
       invalid.push(entry);
       continue;
     }
-    const id = entry.toLowerCase();
     if (seen.has(id)) duplicates += 1;
     seen.add(id);
   }

@@ -2,7 +2,8 @@ import { Command, Option } from 'nest-commander';
 import { AdminCommand } from './admin-command';
 import { StreamError } from '../stream/stream.errors';
 import { StreamService } from '../stream/stream.service';
-import { UserDeletionService, USER_ID_PATTERN } from '../users/user-deletion.service';
+import { OBJECT_ID_PATTERN } from '../common/object-id';
+import { UserDeletionService } from '../users/user-deletion.service';
 import { SyncAllReport, UserSyncService } from '../users/user-sync.service';
 import { UsersService } from '../users/users.service';
 import { CliPrinter } from './cli-printer';
@@ -121,7 +122,7 @@ export class SyncUsersCommand extends AdminCommand {
     if (decision !== 'proceed') return decision;
 
     // Time passed while the operator read the list: never delete someone who has an app user by now.
-    const appUsers = await this.users.findExistingIds(orphans.filter((id) => USER_ID_PATTERN.test(id)));
+    const appUsers = await this.users.findExistingIds(orphans.filter((id) => OBJECT_ID_PATTERN.test(id)));
     const report = await this.deletion.deleteUsers(
       orphans.filter((id) => !appUsers.has(id)),
       { mode, streamOnly: true },
@@ -139,7 +140,7 @@ export class SyncUsersCommand extends AdminCommand {
   private async findOrphans(): Promise<string[]> {
     const orphans: string[] = [];
     for await (const page of this.stream.allUserIds()) {
-      const candidates = page.filter((id) => USER_ID_PATTERN.test(id));
+      const candidates = page.filter((id) => OBJECT_ID_PATTERN.test(id));
       const appUsers = await this.users.findExistingIds(candidates);
       orphans.push(...page.filter((id) => !appUsers.has(id)));
     }

@@ -1,12 +1,13 @@
 import { ArgumentMetadata, BadRequestException, Injectable, PipeTransform } from '@nestjs/common';
+import { toObjectId } from './object-id';
 
 /** A malformed id is the client's mistake: 400 here, never a CastError (500) deeper down. */
 @Injectable()
 export class ParseObjectIdPipe implements PipeTransform<string, string> {
   transform(value: string, metadata: ArgumentMetadata): string {
-    // isValid alone accepts any 12-character string; require the canonical 24 hex digits.
-    if (typeof value !== 'string' || !/^[0-9a-fA-F]{24}$/.test(value))
+    const id = toObjectId(value);
+    if (!id)
       throw new BadRequestException(`Invalid ${metadata.data ?? 'id'}: expected a 24-character hex ObjectId`);
-    return value.toLowerCase();
+    return id;
   }
 }

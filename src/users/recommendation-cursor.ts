@@ -1,4 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
+import { OBJECT_ID_PATTERN } from '../common/object-id';
 import { Types } from 'mongoose';
 
 /**
@@ -59,7 +60,7 @@ export const decodeCursor = (raw: string): RecommendationCursor => {
     TIERS.includes(parsed[0] as Tier) &&
     Number.isSafeInteger(parsed[1]) &&
     typeof parsed[2] === 'string' &&
-    /^[0-9a-f]{24}$/.test(parsed[2])
+    OBJECT_ID_PATTERN.test(parsed[2])
   )
     return { tier: parsed[0] as Tier, createdAt: new Date(parsed[1] as number), id: parsed[2] };
   throw new BadRequestException('Invalid cursor');

@@ -5,6 +5,7 @@ import {
   Logger,
   ServiceUnavailableException,
 } from '@nestjs/common';
+import { OBJECT_ID_PATTERN } from '../common/object-id';
 import { StreamError, toStreamError } from '../stream/stream.errors';
 import {
   STREAM_BATCH_LIMIT,
@@ -15,8 +16,6 @@ import {
 import { FriendRequestsService } from './friend-requests.service';
 import { UsersService } from './users.service';
 
-/** App user ids are ObjectIds; the same 24 hex digits name the user in Stream. */
-export const USER_ID_PATTERN = /^[0-9a-f]{24}$/;
 /** What Stream accepts as a user id: only Stream-side deletions (pruning orphans) may name such users. */
 const STREAM_ID_PATTERN = /^[\w@-]{1,255}$/;
 
@@ -80,7 +79,7 @@ export class UserDeletionService {
 
   async deleteUsers(ids: string[], options: DeletionOptions = {}): Promise<DeletionReport> {
     const mode = options.mode ?? 'hard';
-    const pattern = options.streamOnly ? STREAM_ID_PATTERN : USER_ID_PATTERN;
+    const pattern = options.streamOnly ? STREAM_ID_PATTERN : OBJECT_ID_PATTERN;
     const unique = [...new Set(ids)];
     const valid = unique.filter((id) => pattern.test(id));
     const results: DeletionResult[] = unique
@@ -119,7 +118,7 @@ export class UserDeletionService {
     options: DeletionOptions,
   ): Promise<DeletionResult[]> {
     // Stream-only runs may name Stream users that are not ObjectIds: those are never app users.
-    const inApp = await this.users.findExistingIds(ids.filter((id) => USER_ID_PATTERN.test(id)));
+    const inApp = await this.users.findExistingIds(ids.filter((id) => OBJECT_ID_PATTERN.test(id)));
     let inStream: Set<string>;
     try {
       inStream = await this.withRetry(() => this.stream.existingUserIds(ids));
