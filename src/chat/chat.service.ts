@@ -51,8 +51,9 @@ export class ChatService {
     otherId: string,
   ): Promise<DirectChannelResponse & { created: boolean }> {
     if (otherId === me.id) throw new BadRequestException('Cannot open a direct channel with yourself');
-    if (!(await this.users.exists(otherId))) throw new NotFoundException('User not found');
+    // Friends exist by definition: only a refusal needs the second query, to tell 404 from 403.
     if (!(await this.users.areFriends(me.id, otherId))) {
+      if (!(await this.users.exists(otherId))) throw new NotFoundException('User not found');
       throw new ForbiddenException('You can only chat with your friends');
     }
     try {
