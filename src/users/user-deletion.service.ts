@@ -6,7 +6,7 @@ import {
   ServiceUnavailableException,
 } from '@nestjs/common';
 import { OBJECT_ID_PATTERN } from '../common/object-id';
-import { StreamError, toStreamError } from '../stream/stream.errors';
+import { StreamError } from '../stream/stream.errors';
 import {
   STREAM_BATCH_LIMIT,
   StreamDeleteMode,
@@ -229,9 +229,9 @@ export class UserDeletionService {
     for (let attempt = 1; ; attempt++) {
       try {
         return await fn(attempt);
-      } catch (thrown) {
-        const error: StreamError = toStreamError('stream', thrown);
-        if (!error.retryable || attempt >= STREAM_ATTEMPTS) throw error;
+      } catch (error) {
+        // Only Stream's own transient failures are retried; anything else is a bug to surface at once.
+        if (!(error instanceof StreamError) || !error.retryable || attempt >= STREAM_ATTEMPTS) throw error;
         const backoff = BACKOFF_BASE_MS * 2 ** (attempt - 1);
         await sleep(Math.min(Math.max(backoff, error.retryAfterMs ?? 0), RETRY_AFTER_CAP_MS));
       }

@@ -4,7 +4,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { syncConfig } from '../config/configuration';
 import { StreamError } from '../stream/stream.errors';
-import { StreamService, StreamUserProfile } from '../stream/stream.service';
+import { STREAM_BATCH_LIMIT, StreamService, StreamUserProfile } from '../stream/stream.service';
 import { User } from './schemas/user.schema';
 
 interface SyncCandidate {
@@ -163,7 +163,7 @@ export class UserSyncService {
    */
   async syncAll(options: SyncAllOptions = {}): Promise<SyncAllReport> {
     const report: SyncAllReport = { users: 0, pending: 0, missingInStream: 0, upserted: 0, failed: [] };
-    const pageSize = 100;
+    const pageSize = STREAM_BATCH_LIMIT;
     let after: Types.ObjectId | undefined;
     for (;;) {
       const page = await this.users
