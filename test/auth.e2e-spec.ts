@@ -355,6 +355,32 @@ describe('Accounts (/api/auth)', () => {
       await eventually(() => t.stream.state.users.has(res.body.user._id), 30_000);
     });
 
+    it('keeps a change made while an older version was being pushed, and pushes it next', async () => {
+      const user = await signUp(t);
+      const users = t.db.collection('users');
+      const _id = new Types.ObjectId(user.id);
+      t.stream.faults.setLatency(300); // the inline push of the onboarding is in flight for 300 ms
+      const onboarding = t
+        .http()
+        .put('/api/auth/onboarding')
+        .set('Cookie', user.cookie)
+        .send(onboardingBody());
+      const response = onboarding.then((r) => r);
+      await eventually(async () => (await users.findOne({ _id }))?.isOnboarded === true, 5000);
+      // A second change lands while version 2 is on its way to Stream.
+      await users.updateOne(
+        { _id },
+        { $set: { fullName: 'Renamed Meanwhile' }, $inc: { profileVersion: 1 } },
+      );
+      expect((await response).status).toBe(200);
+      t.stream.faults.setLatency(0);
+
+      // Had the push of version 2 cleared the pending state, or kept its lease (SYNC_LEASE_MS = 30 s), the
+      // rename would never reach Stream within 10 s.
+      await eventually(() => t.stream.state.users.get(user.id)?.name === 'Renamed Meanwhile', 10_000);
+      await eventually(async () => (await users.findOne({ _id }))?.syncPending === false);
+    });
+
     it('answers signup within STREAM_TIMEOUT_MS (+ margin) when Stream is slow', async () => {
       t.stream.faults.setLatency(5000);
       const started = Date.now();
