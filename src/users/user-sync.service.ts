@@ -114,7 +114,7 @@ export class UserSyncService {
   }
 
   private async markSynced(users: SyncCandidate[]): Promise<void> {
-    await this.users.bulkWrite(
+    const marked = await this.users.bulkWrite(
       users.map((u) => ({
         updateOne: {
           // A newer profile change keeps the user pending; only the lease is released then (second op).
@@ -127,6 +127,7 @@ export class UserSyncService {
       })),
       { ordered: false },
     );
+    if (marked.matchedCount === users.length) return; // the usual case: no change arrived meanwhile
     await this.users.updateMany(
       { _id: { $in: users.map((u) => u._id) }, syncPending: true },
       { $unset: { syncLeaseUntil: 1 }, $set: { syncNextAt: new Date() } },
