@@ -1,15 +1,29 @@
 import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { AccountsModule } from './accounts/accounts.module';
+import { StreamSyncWorker } from './accounts/stream-sync.worker';
 import { AuthModule } from './auth/auth.module';
 import { ChatModule } from './chat/chat.module';
+import { mongoConnection } from './common/mongo-connection';
 import { RequestLoggerMiddleware } from './common/request-logger.middleware';
-import { CoreModule } from './core.module';
+import { CONFIG_NAMESPACES } from './config/configuration';
 import { HealthModule } from './health/health.module';
-import { UserSyncWorker } from './users/user-sync.worker';
+import { StreamModule } from './stream/stream.module';
 import { UsersModule } from './users/users.module';
 
 @Module({
-  imports: [CoreModule.forRoot({ lazyConnection: false }), AuthModule, UsersModule, ChatModule, HealthModule],
-  providers: [UserSyncWorker],
+  imports: [
+    ConfigModule.forRoot({ isGlobal: true, load: CONFIG_NAMESPACES }),
+    mongoConnection(),
+    StreamModule,
+    UsersModule,
+    AccountsModule,
+    AuthModule,
+    ChatModule,
+    HealthModule,
+  ],
+  // The API process mirrors pending users into Stream in the background; the CLI does not.
+  providers: [StreamSyncWorker],
 })
 export class AppModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

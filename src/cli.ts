@@ -1,6 +1,8 @@
+import { Logger } from '@nestjs/common';
 import { CommandFactory } from 'nest-commander';
 import { CliModule } from './cli/cli.module';
 import { ExitCode } from './cli/exit-code';
+import { prepareBackends } from './common/backends';
 
 /** What commander throws (instead of exiting) for --help and for bad arguments; it has already printed why. */
 const isCommanderError = (error: unknown): error is Error & { code: string; exitCode: number } =>
@@ -18,8 +20,11 @@ const onError = (error: Error): void => {
 };
 
 async function bootstrap(): Promise<void> {
+  // Commands report through their printer; the log shows only what went wrong.
+  Logger.overrideLogger(['warn', 'error']);
+  const stopStandIns = await prepareBackends();
   // Commands set process.exitCode (0 ok, 1 failed, 2 usage); the app context is closed after the command, so
-  // the process ends by itself once MongoDB, Stream and any embedded emulator are shut down.
+  // the process ends by itself once MongoDB, Stream and any embedded stand-in are shut down.
   await CommandFactory.run(CliModule, {
     logger: ['warn', 'error'],
     // nest-commander prints a failing command's error and exits 0 by default: an operator's script must see 1.
@@ -29,6 +34,7 @@ async function bootstrap(): Promise<void> {
       throw error;
     },
   });
+  await stopStandIns();
 }
 
 bootstrap().catch((error: Error) => {

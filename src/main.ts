@@ -3,10 +3,13 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
-import { appConfig, checkEnvironment } from './config/configuration';
+import { prepareBackends } from './common/backends';
+import { appConfig } from './config/configuration';
 
 async function bootstrap(): Promise<void> {
-  checkEnvironment();
+  // Validates the environment (one line naming every bad variable) before anything starts; embedded stand-ins
+  // run inside this process and end with it.
+  await prepareBackends();
   const app = await NestFactory.create<NestExpressApplication>(AppModule, {
     bodyParser: false,
     // Let bootstrap() report start-up errors in one line instead of Nest's stack dump.

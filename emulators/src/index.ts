@@ -2,3 +2,4 @@
 // when NODE_ENV=production.
 export * from './mongo';
 export * from './stream';
+export * from './stand-ins';

@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
-import { StreamModule } from '../stream/stream.module';
+import { AccountsModule } from '../accounts/accounts.module';
 import { UsersModule } from '../users/users.module';
 import { ChatController } from './chat.controller';
 import { ChatService } from './chat.service';
 
 @Module({
-  imports: [StreamModule, UsersModule],
+  imports: [UsersModule, AccountsModule],
   controllers: [ChatController],
   providers: [ChatService],
 })

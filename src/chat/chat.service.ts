@@ -6,9 +6,9 @@ import {
   NotFoundException,
   ServiceUnavailableException,
 } from '@nestjs/common';
+import { StreamSyncService } from '../accounts/stream-sync.service';
 import { StreamError } from '../stream/stream.errors';
 import { StreamService } from '../stream/stream.service';
-import { UserSyncService } from '../users/user-sync.service';
 import { SessionUser, UsersService } from '../users/users.service';
 import { ChatTokenResponse, DirectChannelResponse, RevokeTokensResponse } from './dto/chat-token.response';
 
@@ -28,7 +28,7 @@ export class ChatService {
   constructor(
     private readonly stream: StreamService,
     private readonly users: UsersService,
-    private readonly sync: UserSyncService,
+    private readonly sync: StreamSyncService,
   ) {}
 
   /** The hot path: no database work beyond the guard's cached session lookup, one HMAC signature. */

@@ -26,6 +26,7 @@ export class CliPrompt {
 /**
  * The rule for every destructive command: --yes proceeds; otherwise a terminal is asked, and without one the run
  * is refused (exit 2) before anything is touched. A "no" exits 1. Returns 'proceed' or the exit code to stop with.
+ * `action` names what is refused ("continue", "--prune").
  */
 export async function approve(
   prompt: CliPrompt,
@@ -33,12 +34,13 @@ export async function approve(
   plan: string,
   command: string,
   yes: boolean | undefined,
+  action = 'continue',
 ): Promise<'proceed' | ExitCode> {
   out.line(plan);
   if (yes) return 'proceed';
   if (!prompt.isInteractive()) {
     out.error(
-      'Refusing to continue without confirmation: not a terminal. ' +
+      `Refusing to ${action} without confirmation: not a terminal. ` +
         `Pass --yes to confirm, or --dry-run to preview ("${command} --help").`,
     );
     return ExitCode.Usage;

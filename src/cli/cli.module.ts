@@ -1,17 +1,25 @@
 import { Module } from '@nestjs/common';
-import { CoreModule } from '../core.module';
-import { UsersModule } from '../users/users.module';
+import { ConfigModule } from '@nestjs/config';
+import { AccountsModule } from '../accounts/accounts.module';
+import { lazyMongoConnection } from '../common/mongo-connection';
+import { CONFIG_NAMESPACES } from '../config/configuration';
+import { StreamModule } from '../stream/stream.module';
 import { CliPrinter } from './cli-printer';
 import { CliPrompt } from './cli-prompt';
 import { DeleteUsersCommand } from './delete-users.command';
 import { SyncUsersCommand } from './sync-users.command';
 
 /**
- * The admin CLI: the same configuration, database, StreamService and user services as the API, without HTTP
+ * The admin CLI: the same configuration, database, StreamService and account services as the API, without HTTP
  * (and without the API's background sync worker).
  */
 @Module({
-  imports: [CoreModule.forRoot({ lazyConnection: true }), UsersModule],
+  imports: [
+    ConfigModule.forRoot({ isGlobal: true, load: CONFIG_NAMESPACES }),
+    lazyMongoConnection(),
+    StreamModule,
+    AccountsModule,
+  ],
   providers: [DeleteUsersCommand, SyncUsersCommand, CliPrinter, CliPrompt],
 })
 export class CliModule {}

@@ -1,11 +1,16 @@
 import { Command, Option } from 'nest-commander';
-import { AdminCommand } from './admin-command';
+import {
+  AccountDeletionService,
+  DeletionReport,
+  DeletionRequest,
+  DeletionResult,
+} from '../accounts/account-deletion.service';
 import { STREAM_BATCH_LIMIT } from '../stream/stream.service';
-import { DeletionReport, DeletionResult, UserDeletionService } from '../users/user-deletion.service';
+import { AdminCommand } from './admin-command';
 import { CliPrinter } from './cli-printer';
 import { approve, CliPrompt } from './cli-prompt';
 import { ExitCode } from './exit-code';
-import { partitionIds, readIdFile } from './id-list';
+import { readIdFile } from './id-list';
 
 export interface DeleteUsersOptions {
   soft?: boolean;
@@ -26,7 +31,7 @@ export interface DeleteUsersOptions {
 })
 export class DeleteUsersCommand extends AdminCommand {
   constructor(
-    private readonly deletion: UserDeletionService,
+    private readonly deletion: AccountDeletionService,
     private readonly out: CliPrinter,
     private readonly prompt: CliPrompt,
   ) {
@@ -34,6 +39,10 @@ export class DeleteUsersCommand extends AdminCommand {
   }
 
   async run(args: string[], options: DeleteUsersOptions = {}): Promise<void> {
+    process.exitCode = await this.execute(args, options);
+  }
+
+  private async execute(args: string[], options: DeleteUsersOptions): Promise<ExitCode> {
     const entries = [...args];
     if (options.fromFile) {
       try {
@@ -45,59 +54,46 @@ export class DeleteUsersCommand extends AdminCommand {
     if (entries.length === 0) {
       return this.usageError('no user ids given: pass ids as arguments or --from-file <path>');
     }
-    const { valid, invalid, duplicates } = partitionIds(entries);
-    if (invalid.length > 0) {
-      this.out.error(`${invalid.length} invalid id(s), not 24 hex digits, skipped: ${invalid.join(', ')}`);
+    const request = this.deletion.prepareDeletion(entries, {
+      mode: options.soft ? 'soft' : 'hard',
+      keepAppData: options.streamOnly,
+    });
+    if (request.invalid.length > 0) {
+      this.out.error(
+        `${request.invalid.length} invalid id(s), not 24 hex digits, skipped: ${request.invalid.join(', ')}`,
+      );
     }
-    if (valid.length === 0) return this.usageError('no valid user ids: nothing to delete');
-    if (duplicates > 0) this.out.line(`${duplicates} repeated id(s) counted once`);
-
-    const mode = options.soft ? 'soft' : 'hard';
-    const what =
-      `${valid.length} user(s): ${mode.toUpperCase()} delete in Stream` +
-      (mode === 'hard' ? ' (user, messages and conversations)' : '') +
-      (options.streamOnly ? '; app data kept (--stream-only)' : ' and delete their app data');
+    if (request.ids.length === 0) return this.usageError('no valid user ids: nothing to delete');
+    if (request.duplicates > 0) this.out.line(`${request.duplicates} repeated id(s) counted once`);
 
     if (options.dryRun) {
-      this.out.line(`Dry run, nothing will be changed. Would act on ${what}.`);
-      const report = await this.deletion.deleteUsers(valid, {
-        mode,
-        streamOnly: options.streamOnly,
-        dryRun: true,
-      });
-      this.printReport(report, mode, options.streamOnly, invalid);
+      this.out.line(`Dry run, nothing will be changed. Would act on ${describe(request)}.`);
+      const plan = await this.deletion.planDeletion(request);
+      this.printReport(plan, request);
       this.out.line(
-        `Dry run: ${report.counts['would-delete']} would be deleted, ${report.counts['not-found']} not found, ` +
-          `${report.counts.failed} could not be checked. Nothing was changed.`,
+        `Dry run: ${plan.counts['would-delete']} would be deleted, ${plan.counts['not-found']} not found, ` +
+          `${plan.counts.failed} could not be checked. Nothing was changed.`,
       );
-      process.exitCode = report.counts.failed > 0 ? ExitCode.Failed : ExitCode.Ok;
-      return;
+      return plan.counts.failed > 0 ? ExitCode.Failed : ExitCode.Ok;
     }
 
     const decision = await approve(
       this.prompt,
       this.out,
-      `About to delete ${what}.`,
+      `About to delete ${describe(request)}.`,
       'delete-users',
       options.yes,
     );
-    if (decision !== 'proceed') {
-      process.exitCode = decision;
-      return;
-    }
+    if (decision !== 'proceed') return decision;
 
-    const report = await this.deletion.deleteUsers(valid, {
-      mode,
-      streamOnly: options.streamOnly,
-      onProgress: (done, total) => {
-        if (total > STREAM_BATCH_LIMIT) this.out.progress(`deleting users: ${done}/${total} processed`);
-      },
+    const report = await this.deletion.deleteUsers(request, (done, total) => {
+      if (total > STREAM_BATCH_LIMIT) this.out.progress(`deleting users: ${done}/${total} processed`);
     });
-    this.printReport(report, mode, options.streamOnly, invalid);
-    const { deleted, failed } = report.counts;
+    this.printReport(report, request);
+    const { deleted, failed, invalid } = report.counts;
     this.out.line(
       `Deleted ${deleted}, not found ${report.counts['not-found']}, failed ${failed}` +
-        (invalid.length > 0 ? `, invalid ${invalid.length}` : '') +
+        (invalid > 0 ? `, invalid ${invalid}` : '') +
         '.',
     );
     if (failed > 0) {
@@ -106,7 +102,7 @@ export class DeleteUsersCommand extends AdminCommand {
           'Re-run the same command to finish: it skips what is already done.',
       );
     }
-    process.exitCode = failed > 0 || invalid.length > 0 ? ExitCode.Failed : ExitCode.Ok;
+    return report.ok ? ExitCode.Ok : ExitCode.Failed;
   }
 
   @Option({ flags: '--soft', description: 'soft-delete in Stream instead of the default hard delete' })
@@ -143,38 +139,42 @@ export class DeleteUsersCommand extends AdminCommand {
     return true;
   }
 
-  private printReport(
-    report: DeletionReport,
-    mode: 'hard' | 'soft',
-    streamOnly: boolean | undefined,
-    invalid: string[],
-  ): void {
+  private printReport(report: DeletionReport, request: DeletionRequest): void {
     const rows = report.results.map((r) => [
       r.id,
       r.status,
-      streamCell(r, mode),
-      appCell(r, streamOnly),
+      streamCell(r, request),
+      appCell(r, request),
       detail(r),
     ]);
-    invalid.forEach((entry) => rows.push([entry, 'invalid', '-', '-', 'not 24 hex digits']));
     this.out.table(['ID', 'RESULT', 'STREAM', 'APP', 'DETAIL'], rows);
   }
 
-  private usageError(message: string): void {
+  private usageError(message: string): ExitCode {
     this.out.error(message);
     this.out.error('Run "delete-users --help" for usage.');
-    process.exitCode = ExitCode.Usage;
+    return ExitCode.Usage;
   }
 }
 
-function streamCell(r: DeletionResult, mode: 'hard' | 'soft'): string {
+function describe({ ids, mode, keepAppData }: DeletionRequest): string {
+  return (
+    `${ids.length} user(s): ${mode.toUpperCase()} delete in Stream` +
+    (mode === 'hard' ? ' (user, messages and conversations)' : '') +
+    (keepAppData ? '; app data kept (--stream-only)' : ' and delete their app data')
+  );
+}
+
+function streamCell(r: DeletionResult, { mode }: DeletionRequest): string {
+  if (r.status === 'invalid') return '-';
   if (r.status === 'failed' && r.failedStep === 'stream') return 'failed';
   if (!r.inStream) return 'absent';
   return r.status === 'would-delete' ? `would ${mode} delete` : `${mode} deleted`;
 }
 
-function appCell(r: DeletionResult, streamOnly: boolean | undefined): string {
-  if (streamOnly) return r.inApp ? 'kept' : 'absent';
+function appCell(r: DeletionResult, { keepAppData }: DeletionRequest): string {
+  if (r.status === 'invalid') return '-';
+  if (keepAppData) return r.inApp ? 'kept' : 'absent';
   if (r.status === 'failed') return r.failedStep === 'app' ? 'failed' : r.inApp ? 'kept' : 'absent';
   if (r.status === 'would-delete') return r.inApp ? 'would delete' : 'absent';
   return r.inApp ? 'deleted' : 'absent';

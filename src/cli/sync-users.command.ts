@@ -1,14 +1,22 @@
 import { Command, Option } from 'nest-commander';
-import { AdminCommand } from './admin-command';
+import { AccountDeletionService } from '../accounts/account-deletion.service';
+import { SyncAllReport, StreamSyncService } from '../accounts/stream-sync.service';
 import { StreamError } from '../stream/stream.errors';
-import { StreamService } from '../stream/stream.service';
-import { OBJECT_ID_PATTERN } from '../common/object-id';
-import { UserDeletionService } from '../users/user-deletion.service';
-import { SyncAllReport, UserSyncService } from '../users/user-sync.service';
-import { UsersService } from '../users/users.service';
+import { AdminCommand } from './admin-command';
 import { CliPrinter } from './cli-printer';
 import { approve, CliPrompt } from './cli-prompt';
 import { ExitCode } from './exit-code';
+
+type Stage = 'sync' | 'prune';
+
+class StreamStageFailure extends Error {
+  constructor(
+    readonly stage: Stage,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 export interface SyncUsersOptions {
   dryRun?: boolean;
@@ -26,10 +34,8 @@ export interface SyncUsersOptions {
 })
 export class SyncUsersCommand extends AdminCommand {
   constructor(
-    private readonly sync: UserSyncService,
-    private readonly users: UsersService,
-    private readonly stream: StreamService,
-    private readonly deletion: UserDeletionService,
+    private readonly sync: StreamSyncService,
+    private readonly deletion: AccountDeletionService,
     private readonly out: CliPrinter,
     private readonly prompt: CliPrompt,
   ) {
@@ -37,40 +43,55 @@ export class SyncUsersCommand extends AdminCommand {
   }
 
   async run(_args: string[], options: SyncUsersOptions = {}): Promise<void> {
+    try {
+      process.exitCode = await this.execute(options);
+    } catch (error) {
+      if (!(error instanceof StreamStageFailure)) throw error;
+      this.out.error(
+        `Stream failed during ${error.stage}: ${error.message}. What completed is kept; re-run sync-users ` +
+          'when Stream is back.',
+      );
+      process.exitCode = ExitCode.Failed;
+    }
+  }
+
+  private async execute(options: SyncUsersOptions): Promise<ExitCode> {
     if (options.soft && !options.prune) {
       this.out.error('--soft only applies to --prune. Run "sync-users --help" for usage.');
-      process.exitCode = ExitCode.Usage;
-      return;
-    }
-    // Checked before anything runs, so a script that forgot --yes changes nothing at all.
-    if (options.prune && !options.dryRun && !options.yes && !this.prompt.isInteractive()) {
-      this.out.error(
-        'Refusing to --prune without confirmation: not a terminal. Pass --yes to confirm, or --dry-run to preview.',
-      );
-      process.exitCode = ExitCode.Usage;
-      return;
+      return ExitCode.Usage;
     }
     if (options.dryRun) this.out.line('Dry run: nothing will be changed.');
+    // The orphans are listed and confirmed first, so a refusal changes nothing at all.
+    const orphans = options.prune ? await this.listOrphans() : [];
+    const mode = options.soft ? 'soft' : 'hard';
+    if (orphans.length > 0 && options.dryRun) {
+      this.out.line(`Would ${mode} delete these ${orphans.length} Stream user(s).`);
+    } else if (orphans.length > 0) {
+      const plan =
+        `About to ${mode.toUpperCase()} delete these ${orphans.length} Stream user(s)` +
+        (mode === 'hard' ? ' with their messages and conversations.' : '.');
+      const decision = await approve(this.prompt, this.out, plan, 'sync-users', options.yes, '--prune');
+      if (decision !== 'proceed') return decision;
+    }
 
-    let report: SyncAllReport;
-    try {
-      report = await this.sync.syncAll({
+    const report = await this.stage('sync', () =>
+      this.sync.syncAll({
         dryRun: options.dryRun,
         onProgress: (seen) => this.out.progress(`syncing users: ${seen} checked`),
-      });
-    } catch (error) {
-      return this.streamFailed(error, 'sync');
-    }
+      }),
+    );
     this.printSync(report, options.dryRun);
-    let exitCode = report.failed.length > 0 ? ExitCode.Failed : ExitCode.Ok;
-    if (options.prune) {
-      try {
-        exitCode = Math.max(exitCode, await this.prune(options));
-      } catch (error) {
-        return this.streamFailed(error, 'prune');
-      }
-    }
-    process.exitCode = exitCode;
+    if (orphans.length === 0 || options.dryRun)
+      return report.failed.length > 0 ? ExitCode.Failed : ExitCode.Ok;
+
+    const pruned = await this.stage('prune', () => this.deletion.pruneOrphans(orphans, mode));
+    const failures = pruned.results.filter((r) => r.status === 'failed');
+    failures.forEach((r) => this.out.error(`  ${r.id}: ${r.error ?? r.status}`));
+    this.out.line(
+      `Pruned ${pruned.counts.deleted} Stream user(s); ${pruned.counts['not-found']} already gone; ` +
+        `${failures.length} failed.`,
+    );
+    return report.failed.length > 0 || failures.length > 0 ? ExitCode.Failed : ExitCode.Ok;
   }
 
   @Option({
@@ -102,49 +123,25 @@ export class SyncUsersCommand extends AdminCommand {
     return true;
   }
 
-  private async prune(options: SyncUsersOptions): Promise<ExitCode> {
-    const orphans = await this.findOrphans();
+  private async listOrphans(): Promise<string[]> {
+    const orphans = await this.stage('prune', () => this.deletion.findOrphans());
     if (orphans.length === 0) {
       this.out.line('Stream users without an app user: none.');
-      return ExitCode.Ok;
+      return orphans;
     }
     this.out.line(`Stream users without an app user: ${orphans.length}`);
     orphans.forEach((id) => this.out.line(`  ${id}`));
-    const mode = options.soft ? 'soft' : 'hard';
-    if (options.dryRun) {
-      this.out.line(`Would ${mode} delete these ${orphans.length} Stream user(s).`);
-      return ExitCode.Ok;
-    }
-    const plan =
-      `About to ${mode.toUpperCase()} delete these ${orphans.length} Stream user(s)` +
-      (mode === 'hard' ? ' with their messages and conversations.' : '.');
-    const decision = await approve(this.prompt, this.out, plan, 'sync-users', options.yes);
-    if (decision !== 'proceed') return decision;
-
-    // Time passed while the operator read the list: never delete someone who has an app user by now.
-    const appUsers = await this.users.findExistingIds(orphans.filter((id) => OBJECT_ID_PATTERN.test(id)));
-    const report = await this.deletion.deleteUsers(
-      orphans.filter((id) => !appUsers.has(id)),
-      { mode, streamOnly: true },
-    );
-    const failures = report.results.filter((r) => r.status === 'failed' || r.status === 'invalid');
-    failures.forEach((r) => this.out.error(`  ${r.id}: ${r.error ?? r.status}`));
-    this.out.line(
-      `Pruned ${report.counts.deleted} Stream user(s); ${report.counts['not-found']} already gone; ` +
-        `${failures.length} failed.`,
-    );
-    return failures.length > 0 ? ExitCode.Failed : ExitCode.Ok;
+    return orphans;
   }
 
-  /** Stream ids with no app user. Ids that are not ObjectIds can never be app users. */
-  private async findOrphans(): Promise<string[]> {
-    const orphans: string[] = [];
-    for await (const page of this.stream.allUserIds()) {
-      const candidates = page.filter((id) => OBJECT_ID_PATTERN.test(id));
-      const appUsers = await this.users.findExistingIds(candidates);
-      orphans.push(...page.filter((id) => !appUsers.has(id)));
+  /** A Stream failure ends the run, naming the stage it ended in. */
+  private async stage<T>(name: Stage, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      if (error instanceof StreamError) throw new StreamStageFailure(name, error.message);
+      throw error;
     }
-    return orphans;
   }
 
   private printSync(report: SyncAllReport, dryRun?: boolean): void {
@@ -162,13 +159,5 @@ export class SyncUsersCommand extends AdminCommand {
     const width = Math.max(...counts.map(([label]) => label.length)) + 1;
     counts.forEach(([label, n]) => this.out.line(`${`${label}:`.padEnd(width)} ${n}`));
     report.failed.forEach((f) => this.out.error(`  ${f.id}: ${f.error}`));
-  }
-
-  private streamFailed(error: unknown, step: 'sync' | 'prune'): void {
-    if (!(error instanceof StreamError)) throw error;
-    this.out.error(
-      `Stream failed during ${step}: ${error.message}. What completed is kept; re-run sync-users when Stream is back.`,
-    );
-    process.exitCode = ExitCode.Failed;
   }
 }

@@ -1,12 +1,43 @@
 import { createSecretKey, randomBytes } from 'node:crypto';
 import { registerAs } from '@nestjs/config';
-import { NodeEnv, validateEnv } from './env.validation';
+import { EnvironmentVariables, NodeEnv, validateEnv } from './env.validation';
 
-// The only module that reads process.env; everything else injects these typed namespaces.
-const env = () => validateEnv(process.env);
+// The only module that reads process.env; everything else injects these typed namespaces, one per concern.
 
-/** Fails fast, before Nest boots, with one error naming every bad variable (see EnvValidationError). */
-export const checkEnvironment = (): void => void env();
+let validated: { source: string; env: EnvironmentVariables } | undefined;
+let standIns: StandInBackends = {};
+
+/**
+ * The validated environment. Validated once per process: every namespace below reads this one result (it is
+ * validated again only if process.env changes, as when a test boots a second app with other settings).
+ */
+export function loadEnv(): EnvironmentVariables {
+  const source = JSON.stringify(process.env);
+  if (validated?.source !== source) validated = { source, env: withStandIns(validateEnv(process.env)) };
+  return validated.env;
+}
+
+/** Development only: the addresses of the embedded stand-ins that replace an unset MongoDB or Stream. */
+export interface StandInBackends {
+  mongoUri?: string;
+  stream?: { apiKey: string; apiSecret: string; baseUrl: string };
+}
+
+/** Fills in the backends the environment left unset (see common/backends.ts). */
+export function useStandInBackends(backends: StandInBackends): void {
+  standIns = backends;
+  withStandIns(loadEnv());
+}
+
+function withStandIns(env: EnvironmentVariables): EnvironmentVariables {
+  if (standIns.mongoUri) env.MONGODB_URI = standIns.mongoUri;
+  if (standIns.stream) {
+    env.STREAM_API_KEY = standIns.stream.apiKey;
+    env.STREAM_API_SECRET = standIns.stream.apiSecret;
+    env.STREAM_BASE_URL = standIns.stream.baseUrl;
+  }
+  return env;
+}
 
 const durationSeconds = (value: string): number => {
   const match = /^(\d+)\s*(s|m|h|d)$/.exec(value);
@@ -22,8 +53,9 @@ const parseTrustProxy = (value: string): boolean | number | string => {
   return /^\d+$/.test(v) ? Number(v) : v;
 };
 
+/** The HTTP process: port, CORS, proxies, body size. */
 export const appConfig = registerAs('app', () => {
-  const e = env();
+  const e = loadEnv();
   return {
     nodeEnv: e.NODE_ENV,
     isProduction: e.NODE_ENV === NodeEnv.Production,
@@ -34,8 +66,9 @@ export const appConfig = registerAs('app', () => {
   };
 });
 
+/** Session JWTs and the cookie that carries them. */
 export const authConfig = registerAs('auth', () => {
-  const e = env();
+  const e = loadEnv();
   // Outside production only (validation requires it there): sessions then last until the process restarts.
   const jwtSecret = e.JWT_SECRET_KEY ?? randomBytes(32).toString('hex');
   return {
@@ -43,28 +76,32 @@ export const authConfig = registerAs('auth', () => {
     // A KeyObject, not the string: given a string, jsonwebtoken first tries to parse it as a PEM key, which
     // throws and costs ~0.3 ms per sign or verify (measured) on the token hot path.
     jwtKey: createSecretKey(Buffer.from(jwtSecret, 'utf8')),
-    jwtExpiresIn: e.JWT_EXPIRES_IN,
     jwtExpiresInSeconds: durationSeconds(e.JWT_EXPIRES_IN),
     cookieSecure: e.NODE_ENV === NodeEnv.Production,
-    bcryptRounds: e.BCRYPT_ROUNDS,
-    avatarUrlTemplate: e.AVATAR_URL_TEMPLATE,
-    throttleTtlMs: e.THROTTLE_TTL_SECONDS * 1000,
-    throttleLoginLimit: e.THROTTLE_LOGIN_LIMIT,
-    throttleSignupLimit: e.THROTTLE_SIGNUP_LIMIT,
-    userExistsCacheMs: e.USER_EXISTS_CACHE_MS,
   };
 });
 
-export const mongoConfig = registerAs('mongo', () => {
-  const e = env();
-  return { uri: e.MONGODB_URI, embeddedDataDir: '.mongo-data', embeddedDbName: 'lingo' };
+/** Per-client limits on the endpoints that cost a bcrypt hash. */
+export const throttleConfig = registerAs('throttle', () => {
+  const e = loadEnv();
+  return {
+    ttlMs: e.THROTTLE_TTL_SECONDS * 1000,
+    loginLimit: e.THROTTLE_LOGIN_LIMIT,
+    signupLimit: e.THROTTLE_SIGNUP_LIMIT,
+  };
 });
 
+export const mongoConfig = registerAs('mongo', () => ({
+  // Set in production (validated); in development the stand-in's address when it was unset (useStandInBackends).
+  uri: loadEnv().MONGODB_URI ?? '',
+  serverSelectionTimeoutMs: 5000,
+}));
+
 export const streamConfig = registerAs('stream', () => {
-  const e = env();
+  const e = loadEnv();
   return {
-    apiKey: e.STREAM_API_KEY,
-    apiSecret: e.STREAM_API_SECRET,
+    apiKey: e.STREAM_API_KEY ?? '',
+    apiSecret: e.STREAM_API_SECRET ?? '',
     baseUrl: e.STREAM_BASE_URL,
     timeoutMs: e.STREAM_TIMEOUT_MS,
     tokenTtlSeconds: e.STREAM_TOKEN_TTL_SECONDS,
@@ -72,8 +109,9 @@ export const streamConfig = registerAs('stream', () => {
   };
 });
 
+/** The worker that mirrors users into Stream. */
 export const syncConfig = registerAs('sync', () => {
-  const e = env();
+  const e = loadEnv();
   return {
     intervalMs: e.SYNC_INTERVAL_MS,
     backoffBaseMs: e.SYNC_BACKOFF_BASE_MS,
@@ -83,6 +121,26 @@ export const syncConfig = registerAs('sync', () => {
   };
 });
 
-export const usersConfig = registerAs('users', () => ({ pageLimitMax: env().USERS_PAGE_LIMIT_MAX }));
+/** Accounts and profiles: password hashing, the default avatar, paging, the "user exists" cache. */
+export const usersConfig = registerAs('users', () => {
+  const e = loadEnv();
+  return {
+    bcryptRounds: e.BCRYPT_ROUNDS,
+    avatarUrlTemplate: e.AVATAR_URL_TEMPLATE,
+    pageLimitMax: e.USERS_PAGE_LIMIT_MAX,
+    existsCacheMs: e.USER_EXISTS_CACHE_MS,
+  };
+});
+
+/** Every namespace, for ConfigModule.forRoot({ load }) in the API and the CLI. */
+export const CONFIG_NAMESPACES = [
+  appConfig,
+  authConfig,
+  throttleConfig,
+  mongoConfig,
+  streamConfig,
+  syncConfig,
+  usersConfig,
+];
 
 export type AuthConfig = ReturnType<typeof authConfig>;

@@ -1,13 +1,12 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { StreamModule } from '../stream/stream.module';
 import { UsersModule } from '../users/users.module';
 import { HealthController } from './health.controller';
 import { MongoHealthIndicator } from './mongo.health';
 import { StreamHealthIndicator } from './stream.health';
 
 @Module({
-  imports: [TerminusModule.forRoot({ logger: false }), StreamModule, UsersModule],
+  imports: [TerminusModule.forRoot({ logger: false }), UsersModule],
   controllers: [HealthController],
   providers: [MongoHealthIndicator, StreamHealthIndicator],
 })

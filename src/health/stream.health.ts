@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { StreamService } from '../stream/stream.service';
-import { UserSyncService } from '../users/user-sync.service';
+import { UsersService } from '../users/users.service';
 
 /**
  * Reports whether Stream answers and how many users wait to be mirrored there. Stream being down degrades chat but not the API (user sync queues and
@@ -12,7 +12,7 @@ export class StreamHealthIndicator {
   constructor(
     private readonly indicators: HealthIndicatorService,
     private readonly stream: StreamService,
-    private readonly sync: UserSyncService,
+    private readonly users: UsersService,
   ) {}
 
   async check(key: string) {
@@ -23,7 +23,7 @@ export class StreamHealthIndicator {
         (error: Error) => ({ reachable: false, error: error.message }),
       ),
       // Unknown while MongoDB is down; the mongodb indicator reports that.
-      this.sync.pendingCount().catch(() => null),
+      this.users.countPendingSync().catch(() => null),
     ]);
     return session.up({ ...ping, pendingSyncs });
   }

@@ -1,6 +1,10 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { StreamService } from './stream.service';
 
-/** Provides the one StreamService that Auth, Users and Chat share. */
+/**
+ * The one StreamService (the only owner of the stream-chat client), imported once at the root of the API and of
+ * the CLI and shared by the modules that talk to Stream: accounts, chat and health.
+ */
+@Global()
 @Module({ providers: [StreamService], exports: [StreamService] })
 export class StreamModule {}

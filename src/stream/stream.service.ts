@@ -1,10 +1,10 @@
 import { createSecretKey, KeyObject } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import jwt from 'jsonwebtoken';
 import { StreamChat } from 'stream-chat';
-import { Backends } from '../config/backends';
+import { chunk } from '../common/chunk';
+import { retry } from '../common/retry';
 import { streamConfig } from '../config/configuration';
 import { StreamError, toStreamError } from './stream.errors';
 
@@ -17,7 +17,6 @@ export interface StreamUserProfile {
 
 export interface StreamUserToken {
   token: string;
-  issuedAt: Date;
   expiresAt: Date;
 }
 
@@ -39,8 +38,12 @@ export const STREAM_BATCH_LIMIT = 100;
 /** Stream refuses a token whose iat is in its future (error 42): back-date it to absorb clock skew. */
 export const TOKEN_CLOCK_SKEW_SECONDS = 5;
 
-const chunk = <T>(items: T[], size: number): T[][] =>
-  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+/** A task not finished yet: polled again until the task timeout, then thrown as is. */
+class TaskStillRunning extends StreamError {
+  constructor(message: string) {
+    super('timeout', message);
+  }
+}
 
 /**
  * Owns the stream-chat server client: the one file that imports `stream-chat`. Every method either succeeds
@@ -52,11 +55,8 @@ export class StreamService {
   private readonly client: StreamChat;
   private readonly secretKey: KeyObject;
 
-  constructor(
-    backends: Backends,
-    @Inject(streamConfig.KEY) private readonly config: ConfigType<typeof streamConfig>,
-  ) {
-    const { apiKey, apiSecret, baseUrl } = backends.stream;
+  constructor(@Inject(streamConfig.KEY) private readonly config: ConfigType<typeof streamConfig>) {
+    const { apiKey, apiSecret, baseUrl } = config;
     // `new`, not getInstance(): the singleton would pin the first key/secret for the whole process.
     this.client = new StreamChat(apiKey, apiSecret, { baseURL: baseUrl, timeout: config.timeoutMs });
     this.secretKey = createSecretKey(Buffer.from(apiSecret, 'utf8'));
@@ -85,7 +85,6 @@ export class StreamService {
     // secret as a string, jsonwebtoken tries to parse it as a PEM key first, ~0.3 ms per token (measured).
     return {
       token: jwt.sign({ user_id: userId, iat, exp }, this.secretKey, { algorithm: 'HS256' }),
-      issuedAt: new Date(iat * 1000),
       expiresAt: new Date(exp * 1000),
     };
   }
@@ -152,21 +151,24 @@ export class StreamService {
 
   /** Polls a Stream task with exponential backoff until it completes, fails, or the task timeout passes. */
   async waitForTask(taskId: string): Promise<Record<string, unknown>> {
-    const deadline = Date.now() + this.config.taskTimeoutMs;
-    for (let delay = 100; ; delay = Math.min(delay * 2, 2000)) {
-      const task = await this.call('getTask', () => this.client.getTask(taskId));
-      if (task.status === 'completed') return task.result ?? {};
-      if (task.status === 'failed') {
-        throw new StreamError('rejected', `task ${taskId} failed: ${task.error?.description ?? 'unknown'}`);
-      }
-      if (Date.now() + delay > deadline) {
-        throw new StreamError(
-          'timeout',
-          `task ${taskId} still ${task.status} after ${this.config.taskTimeoutMs} ms`,
-        );
-      }
-      await sleep(delay);
-    }
+    const timeoutMs = this.config.taskTimeoutMs;
+    return retry(
+      async () => {
+        const task = await this.call('getTask', () => this.client.getTask(taskId));
+        if (task.status === 'completed') return task.result ?? {};
+        if (task.status === 'failed') {
+          throw new StreamError('rejected', `task ${taskId} failed: ${task.error?.description ?? 'unknown'}`);
+        }
+        throw new TaskStillRunning(`task ${taskId} still ${task.status} after ${timeoutMs} ms`);
+      },
+      {
+        attempts: Infinity,
+        baseMs: 100,
+        maxMs: 2000,
+        deadline: Date.now() + timeoutMs,
+        retryAfter: (error) => (error instanceof TaskStillRunning ? 0 : false),
+      },
+    );
   }
 
   /**

@@ -1,16 +1,21 @@
 import { BadRequestException } from '@nestjs/common';
-import { decodeCursor, encodeCursor, Tier, tierOf } from './recommendation-cursor';
+import { Query } from 'mingo';
+import { decodeCursor, encodeCursor, Tier, TIERS, tierFilter } from './recommendation-cursor';
 
-describe('tierOf', () => {
+describe('tierFilter', () => {
   const me = { nativeLanguage: 'english', learningLanguage: 'spanish' };
+  // Evaluated with a MongoDB query engine: the filter the recommendations query really sends.
+  const tiersMatching = (candidate: { nativeLanguage: string; learningLanguage: string }) =>
+    TIERS.filter((tier) => new Query(tierFilter(me, tier)).test(candidate));
+
   it.each<[string, string, Tier]>([
     ['spanish', 'english', 0],
     ['spanish', 'german', 1],
     ['german', 'english', 1],
     ['german', 'french', 2],
     ['english', 'spanish', 2],
-  ])('native %s / learning %s is tier %i', (nativeLanguage, learningLanguage, tier) => {
-    expect(tierOf(me, { nativeLanguage, learningLanguage })).toBe(tier);
+  ])('puts native %s / learning %s in tier %i, and in no other', (nativeLanguage, learningLanguage, tier) => {
+    expect(tiersMatching({ nativeLanguage, learningLanguage })).toEqual([tier]);
   });
 });
 

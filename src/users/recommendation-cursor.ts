@@ -14,14 +14,7 @@ export interface Languages {
   learningLanguage: string;
 }
 
-export const tierOf = (me: Languages, candidate: Languages): Tier => {
-  const speaksWhatILearn = candidate.nativeLanguage === me.learningLanguage;
-  const learnsWhatISpeak = candidate.learningLanguage === me.nativeLanguage;
-  if (speaksWhatILearn && learnsWhatISpeak) return 0;
-  return speaksWhatILearn || learnsWhatISpeak ? 1 : 2;
-};
-
-/** The MongoDB filter selecting exactly the candidates of `tier` (the query form of tierOf). */
+/** The MongoDB filter selecting exactly the candidates of `tier` for me. */
 export const tierFilter = (me: Languages, tier: Tier): Record<string, unknown> => {
   const L = me.learningLanguage;
   const N = me.nativeLanguage;

@@ -1,25 +1,23 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { StreamModule } from '../stream/stream.module';
 import { FriendRequestsService } from './friend-requests.service';
+import { PasswordHasher } from './password-hasher';
 import { FriendRequest, FriendRequestSchema } from './schemas/friend-request.schema';
 import { User, UserSchema } from './schemas/user.schema';
-import { UserDeletionService } from './user-deletion.service';
-import { UserSyncService } from './user-sync.service';
 import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
 
+/** Profiles and the social graph, in the app's own database only: it knows nothing of Stream or chat. */
 @Module({
   imports: [
     MongooseModule.forFeature([
       { name: User.name, schema: UserSchema },
       { name: FriendRequest.name, schema: FriendRequestSchema },
     ]),
-    StreamModule,
   ],
   controllers: [UsersController],
-  providers: [UsersService, UserSyncService, FriendRequestsService, UserDeletionService],
+  providers: [UsersService, FriendRequestsService, PasswordHasher],
   // The services, not MongooseModule: nobody else queries `users` or `friendrequests`.
-  exports: [UsersService, UserSyncService, FriendRequestsService, UserDeletionService],
+  exports: [UsersService, FriendRequestsService],
 })
 export class UsersModule {}

@@ -7,10 +7,14 @@ import {
 } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { InjectModel } from '@nestjs/mongoose';
+import { randomInt } from 'node:crypto';
 import { Model, Types } from 'mongoose';
-import { authConfig, syncConfig, usersConfig } from '../config/configuration';
+import { OBJECT_ID_PATTERN } from '../common/object-id';
+import { syncConfig, usersConfig } from '../config/configuration';
+import { PasswordHasher } from './password-hasher';
 import { User } from './schemas/user.schema';
 import { afterCursor, decodeCursor, encodeCursor, Tier, TIERS, tierFilter } from './recommendation-cursor';
+import { SYNC_FIELDS, SyncCandidate, SyncPageEntry, SyncRetry } from './sync-state';
 import { DEFAULT_PAGE_LIMIT, RecommendationsQueryDto } from './dto/recommendations-query.dto';
 import { FRIEND_CARD_FIELDS, FriendCard, toFriendCard } from './friend.view';
 import {
@@ -24,9 +28,8 @@ import {
 
 export interface NewAccount {
   email: string;
-  passwordHash: string;
+  password: string;
   fullName: string;
-  profilePic: string;
 }
 
 export interface OnboardingProfile {
@@ -52,30 +55,37 @@ export interface RecommendationPage {
 
 export const isDuplicateKey = (error: unknown): boolean => (error as { code?: number })?.code === 11000;
 
-/** Owns the `users` collection: every query on it lives here. */
+const unleased = (now: Date) => ({ $or: [{ syncLeaseUntil: null }, { syncLeaseUntil: { $lt: now } }] });
+
+/**
+ * Owns the `users` collection: every query on it lives here, the password hash and the Stream sync state
+ * included (the mirror in accounts/ decides when to push; this service records it).
+ */
 @Injectable()
 export class UsersService {
   private readonly sessions = new Map<string, { user: SessionUser | null; until: number }>();
 
   constructor(
     @InjectModel(User.name) private readonly users: Model<User>,
-    @Inject(authConfig.KEY) private readonly auth: ConfigType<typeof authConfig>,
+    private readonly passwords: PasswordHasher,
     @Inject(syncConfig.KEY) private readonly sync: ConfigType<typeof syncConfig>,
-    @Inject(usersConfig.KEY) private readonly paging: ConfigType<typeof usersConfig>,
+    @Inject(usersConfig.KEY) private readonly config: ConfigType<typeof usersConfig>,
   ) {}
 
-  /** When the sync worker may pick up a change: the request's own inline push (UserSyncService) goes first. */
+  /** When the sync worker may pick up a change: the writer's own inline push (StreamSyncService) goes first. */
   private deferredSync(): Date {
     return new Date(Date.now() + this.sync.leaseMs);
   }
 
   async createAccount(account: NewAccount): Promise<UserView> {
+    const password = await this.passwords.hash(account.password);
+    const avatar = this.config.avatarUrlTemplate.replace('{n}', String(randomInt(1, 101)));
     try {
       const created = await this.users.create({
         email: account.email,
-        password: account.passwordHash,
+        password,
         fullName: account.fullName,
-        profilePic: account.profilePic,
+        profilePic: avatar,
         syncNextAt: this.deferredSync(),
       });
       return toUserView(created.toObject());
@@ -87,16 +97,19 @@ export class UsersService {
     }
   }
 
-  /** The stored hash for a login attempt, or null when no account has this email. */
-  /** The account and its hash for a login attempt, in one query; null when no account has this email. */
-  async findCredentials(email: string): Promise<{ user: UserView; passwordHash: string } | null> {
+  /**
+   * A login: the account whose email and password match, or null. The account and its hash come in one query,
+   * and an unknown email costs the same bcrypt compare as a wrong password.
+   */
+  async findByCredentials(email: string, password: string): Promise<UserView | null> {
     const user = await this.users.findOne({ email }).select('+password').lean().exec();
-    return user ? { user: toUserView(user), passwordHash: user.password } : null;
+    return (await this.passwords.matches(password, user?.password)) && user ? toUserView(user) : null;
   }
 
-  async findPasswordHash(id: string): Promise<string | null> {
+  /** Whether `password` is this user's (asked again before an action like account deletion). */
+  async passwordMatches(id: string, password: string): Promise<boolean> {
     const user = await this.users.findById(id, { password: 1 }).lean().exec();
-    return user?.password ?? null;
+    return this.passwords.matches(password, user?.password);
   }
 
   async findOrFail(id: string): Promise<UserView> {
@@ -138,12 +151,12 @@ export class UsersService {
     const now = Date.now();
     const cached = this.sessions.get(id);
     if (cached && cached.until > now) return cached.user;
-    if (!Types.ObjectId.isValid(id)) return null;
+    if (!OBJECT_ID_PATTERN.test(id)) return null;
     const doc = await this.users.findById(id, { _id: 1, chatTokensValidFrom: 1 }).lean().exec();
     const user = doc ? { id, chatTokensValidFrom: doc.chatTokensValidFrom ?? 0 } : null;
-    if (this.auth.userExistsCacheMs > 0) {
+    if (this.config.existsCacheMs > 0) {
       if (this.sessions.size >= 10_000) this.sessions.clear();
-      this.sessions.set(id, { user, until: now + this.auth.userExistsCacheMs });
+      this.sessions.set(id, { user, until: now + this.config.existsCacheMs });
     }
     return user;
   }
@@ -159,7 +172,7 @@ export class UsersService {
 
   /** Mutual friendship: each lists the other (accept writes both sides before the request counts as accepted). */
   async areFriends(a: string, b: string): Promise<boolean> {
-    if (a === b || !Types.ObjectId.isValid(a) || !Types.ObjectId.isValid(b)) return false;
+    if (a === b || !OBJECT_ID_PATTERN.test(a) || !OBJECT_ID_PATTERN.test(b)) return false;
     const both = await this.users
       .countDocuments({
         $or: [
@@ -208,15 +221,15 @@ export class UsersService {
   }
 
   /**
-   * One page of recommended partners: onboarded, not me, not my friends, ranked by tier (see tierOf) then newest
+   * One page of recommended partners: onboarded, not me, not my friends, ranked by tier (see Tier) then newest
    * first. Keyset paging: each page walks at most the three tier queries from the cursor on, each bounded by the
    * page size and served by an index, so a page costs the same with 100 or 100,000 users. Users who sign up
    * between two fetches sort before the cursor of their tier, so they never shift (repeat or skip) anyone.
    */
   async recommend(me: string, query: RecommendationsQueryDto): Promise<RecommendationPage> {
-    const limit = query.limit ?? Math.min(DEFAULT_PAGE_LIMIT, this.paging.pageLimitMax);
-    if (limit > this.paging.pageLimitMax)
-      throw new BadRequestException(`limit must not be greater than ${this.paging.pageLimitMax}`);
+    const limit = query.limit ?? Math.min(DEFAULT_PAGE_LIMIT, this.config.pageLimitMax);
+    if (limit > this.config.pageLimitMax)
+      throw new BadRequestException(`limit must not be greater than ${this.config.pageLimitMax}`);
     const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     const self = await this.users
       .findById(me, { nativeLanguage: 1, learningLanguage: 1, friends: 1 })
@@ -286,5 +299,95 @@ export class UsersService {
     const result = await this.users.deleteOne({ _id: id }).exec();
     this.forgetSession(id);
     return result.deletedCount > 0;
+  }
+
+  // The Stream sync state, for accounts/stream-sync.service.ts.
+
+  /**
+   * Leases this user if a change of theirs is waiting to be pushed and nobody else holds the lease (one atomic
+   * findOneAndUpdate), so no two instances push the same user at once.
+   */
+  claimPendingSync(id: string): Promise<SyncCandidate | null> {
+    return this.claimSync({ _id: new Types.ObjectId(id), syncPending: true, ...unleased(new Date()) });
+  }
+
+  /** Leases the pending user whose retry time came first, if any. */
+  claimDueSync(): Promise<SyncCandidate | null> {
+    const now = new Date();
+    return this.claimSync({ syncPending: true, syncNextAt: { $lte: now }, ...unleased(now) });
+  }
+
+  private claimSync(filter: Record<string, unknown>): Promise<SyncCandidate | null> {
+    const leaseUntil = new Date(Date.now() + this.sync.leaseMs);
+    return this.users
+      .findOneAndUpdate(
+        filter,
+        { $set: { syncLeaseUntil: leaseUntil } },
+        { sort: { syncNextAt: 1 }, projection: SYNC_FIELDS, returnDocument: 'after' },
+      )
+      .lean<SyncCandidate>()
+      .exec();
+  }
+
+  /** Those of these users whose last change has not reached Stream yet. */
+  findPendingSync(ids: string[]): Promise<SyncCandidate[]> {
+    return this.users
+      .find({ _id: { $in: ids }, syncPending: true }, SYNC_FIELDS)
+      .lean<SyncCandidate[]>()
+      .exec();
+  }
+
+  /** Up to `limit` users after `after` in _id order, with their sync state (the operator's full resync). */
+  pageForSync(after: Types.ObjectId | undefined, limit: number): Promise<SyncPageEntry[]> {
+    return this.users
+      .find(after ? { _id: { $gt: after } } : {}, { ...SYNC_FIELDS, syncPending: 1 })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .lean<SyncPageEntry[]>()
+      .exec();
+  }
+
+  countPendingSync(): Promise<number> {
+    return this.users.countDocuments({ syncPending: true }).exec();
+  }
+
+  /**
+   * Stream has these versions: each user leaves the pending state only if no newer change arrived meanwhile;
+   * a user changed since keeps pending, loses the lease and is due at once.
+   */
+  async markSyncedIfCurrent(pushed: SyncCandidate[]): Promise<void> {
+    const marked = await this.users.bulkWrite(
+      pushed.map((u) => ({
+        updateOne: {
+          filter: { _id: u._id, profileVersion: u.profileVersion },
+          update: {
+            $set: { syncPending: false, syncAttempts: 0 },
+            $unset: { syncLeaseUntil: 1, syncError: 1 },
+          },
+        },
+      })),
+      { ordered: false },
+    );
+    if (marked.matchedCount === pushed.length) return; // the usual case: no change arrived meanwhile
+    await this.users.updateMany(
+      { _id: { $in: pushed.map((u) => u._id) }, syncPending: true },
+      { $unset: { syncLeaseUntil: 1 }, $set: { syncNextAt: new Date() } },
+    );
+  }
+
+  /** A push failed: records the attempt and releases each lease until its next try. */
+  async scheduleSyncRetry(retries: SyncRetry[]): Promise<void> {
+    await this.users.bulkWrite(
+      retries.map((r) => ({
+        updateOne: {
+          filter: { _id: r.id },
+          update: {
+            $set: { syncAttempts: r.attempt, syncNextAt: r.nextAt, syncError: r.error },
+            $unset: { syncLeaseUntil: 1 },
+          },
+        },
+      })),
+      { ordered: false },
+    );
   }
 }

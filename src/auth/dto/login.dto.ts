@@ -1,11 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
-import { normalizeEmail } from './signup.dto';
+import { trimmedLowerCase } from '../../common/transforms';
 
 export class LoginDto {
   @ApiProperty({ example: 'ana@example.com' })
-  @Transform(normalizeEmail)
+  @Transform(trimmedLowerCase)
   @IsNotEmpty()
   @IsString()
   @MaxLength(254)

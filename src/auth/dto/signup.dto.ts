@@ -1,14 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
+import { trimmed, trimmedLowerCase } from '../../common/transforms';
 import { IsByteLength, IsEmail, IsNotEmpty, IsString, MaxLength } from 'class-validator';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-export const normalizeEmail = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? value.trim().toLowerCase() : value;
 
 export class SignupDto {
   @ApiProperty({ example: 'ana@example.com' })
-  @Transform(normalizeEmail)
+  @Transform(trimmedLowerCase)
   @IsNotEmpty()
   @IsEmail({}, { message: 'email must be a valid email address' })
   @MaxLength(254)
@@ -22,7 +19,7 @@ export class SignupDto {
   password!: string;
 
   @ApiProperty({ example: 'Ana Souza' })
-  @Transform(trim)
+  @Transform(trimmed)
   @IsNotEmpty()
   @IsString()
   @MaxLength(80)

@@ -1,9 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
 
-/** The hard ceiling; the configured USERS_PAGE_LIMIT_MAX (default 100) may only lower it. */
-export const PAGE_LIMIT_CEILING = 1000;
 export const DEFAULT_PAGE_LIMIT = 20;
 
 export class RecommendationsQueryDto {
@@ -16,7 +14,7 @@ export class RecommendationsQueryDto {
   @Type(() => Number)
   @IsInt()
   @Min(1)
-  @Max(PAGE_LIMIT_CEILING)
+  // The maximum is USERS_PAGE_LIMIT_MAX, checked by UsersService.recommend.
   limit?: number;
 
   @ApiPropertyOptional({ description: 'Opaque cursor from the previous page\'s Link rel="next" header' })

@@ -1,9 +1,8 @@
-import { ServiceUnavailableException } from '@nestjs/common';
 import { StreamError } from '../stream/stream.errors';
 import type { StreamDeleteMode, StreamService } from '../stream/stream.service';
-import type { FriendRequestsService } from './friend-requests.service';
-import { UserDeletionService } from './user-deletion.service';
-import type { UsersService } from './users.service';
+import type { FriendRequestsService } from '../users/friend-requests.service';
+import type { UsersService } from '../users/users.service';
+import { AccountDeletionService, DeletionOptions } from './account-deletion.service';
 
 const id = (n: number) => n.toString(16).padStart(24, '0');
 
@@ -21,6 +20,7 @@ function setup(appIds: string[], streamIds: string[]) {
     if (failure) throw failure;
   };
   const users = {
+    passwordMatches: () => Promise.resolve(true),
     findExistingIds: (ids: string[]) => Promise.resolve(new Set(ids.filter((i) => app.has(i)))),
     removeFromAllFriendLists: (userId: string) => {
       steps.push(`friends ${userId}`);
@@ -52,19 +52,23 @@ function setup(appIds: string[], streamIds: string[]) {
       return Promise.resolve(Object.fromEntries(ids.map((i) => [i, { ok: true }])));
     },
   };
-  const service = new UserDeletionService(
+  const service = new AccountDeletionService(
     users as unknown as UsersService,
     friendRequests as unknown as FriendRequestsService,
     streamService as unknown as StreamService,
   );
-  return { service, app, stream, steps, failures, deleteCalls, leftovers };
+  const deleteUsers = (
+    ids: string[],
+    options: DeletionOptions & { onProgress?: (done: number, total: number) => void } = {},
+  ) => service.deleteUsers(service.prepareDeletion(ids, options), options.onProgress);
+  return { service, deleteUsers, app, stream, steps, failures, deleteCalls, leftovers };
 }
 
-describe('UserDeletionService', () => {
+describe('AccountDeletionService', () => {
   it('deletes in Stream first and the user document last', async () => {
-    const { service, steps } = setup([id(1)], [id(1)]);
+    const { deleteUsers, steps } = setup([id(1)], [id(1)]);
 
-    const report = await service.deleteUsers([id(1)]);
+    const report = await deleteUsers([id(1)]);
 
     expect(report.ok).toBe(true);
     expect(report.results).toEqual([
@@ -86,33 +90,33 @@ describe('UserDeletionService', () => {
   });
 
   it('treats a user absent from Stream as done there and still removes the app data', async () => {
-    const { service, steps } = setup([id(1)], []);
+    const { deleteUsers, steps } = setup([id(1)], []);
 
-    const report = await service.deleteUsers([id(1)], { mode: 'soft' });
+    const report = await deleteUsers([id(1)], { mode: 'soft' });
 
     expect(report.results[0].status).toBe('deleted');
     expect(steps).toEqual([`friends ${id(1)}`, `requests ${id(1)}`, `document ${id(1)}`]);
   });
 
   it('says not-found for a user that exists nowhere', async () => {
-    const { service } = setup([], []);
-    const report = await service.deleteUsers([id(1)]);
+    const { deleteUsers } = setup([], []);
+    const report = await deleteUsers([id(1)]);
     expect(report.results[0]).toMatchObject({ status: 'not-found', inApp: false, inStream: false });
     expect(report.ok).toBe(true);
   });
 
   it('sweeps leftovers of a user whose document is already gone, and reports it deleted', async () => {
-    const { service, leftovers } = setup([], []);
+    const { deleteUsers, leftovers } = setup([], []);
     leftovers.add(id(1));
-    const report = await service.deleteUsers([id(1)]);
+    const report = await deleteUsers([id(1)]);
     expect(report.results[0]).toMatchObject({ status: 'deleted', friendLinksRemoved: 1, requestsRemoved: 2 });
   });
 
   it('leaves the app data alone when Stream refuses, and reports the Stream step as failed', async () => {
-    const { service, steps, failures, app } = setup([id(1)], [id(1)]);
+    const { deleteUsers, steps, failures, app } = setup([id(1)], [id(1)]);
     failures.push(undefined, new StreamError('rejected', 'deleteUsers: bad request', 400));
 
-    const report = await service.deleteUsers([id(1)]);
+    const report = await deleteUsers([id(1)]);
 
     expect(report.ok).toBe(false);
     expect(report.results[0]).toMatchObject({ status: 'failed', failedStep: 'stream' });
@@ -121,20 +125,20 @@ describe('UserDeletionService', () => {
   });
 
   it('retries a retryable Stream failure, re-checking who is still there', async () => {
-    const { service, failures } = setup([id(1)], [id(1)]);
+    const { deleteUsers, failures } = setup([id(1)], [id(1)]);
     failures.push(undefined, new StreamError('unavailable', 'deleteUsers: HTTP 503', 503));
 
-    const report = await service.deleteUsers([id(1)]);
+    const report = await deleteUsers([id(1)]);
 
     expect(report.results[0].status).toBe('deleted');
   });
 
   it('gives up after three attempts', async () => {
-    const { service, failures, app } = setup([id(1)], [id(1)]);
+    const { deleteUsers, failures, app } = setup([id(1)], [id(1)]);
     const down = new StreamError('unavailable', 'queryUsers: Stream unreachable (ECONNREFUSED)');
     failures.push(down, down, down);
 
-    const report = await service.deleteUsers([id(1)]);
+    const report = await deleteUsers([id(1)]);
 
     expect(report.results[0]).toMatchObject({ status: 'failed', failedStep: 'stream' });
     expect(report.results[0].error).toContain('ECONNREFUSED');
@@ -143,10 +147,10 @@ describe('UserDeletionService', () => {
 
   it('calls Stream with at most 100 ids at a time, keeping the order given', async () => {
     const ids = Array.from({ length: 250 }, (_, i) => id(i + 1));
-    const { service, deleteCalls } = setup(ids, ids);
+    const { deleteUsers, deleteCalls } = setup(ids, ids);
     const progress: number[] = [];
 
-    const report = await service.deleteUsers(ids, { onProgress: (done) => progress.push(done) });
+    const report = await deleteUsers(ids, { onProgress: (done) => progress.push(done) });
 
     expect(deleteCalls.map((c) => c.length)).toEqual([100, 100, 50]);
     expect(progress).toEqual([100, 200, 250]);
@@ -157,32 +161,33 @@ describe('UserDeletionService', () => {
   it('changes nothing on a dry run', async () => {
     const { service, steps, deleteCalls } = setup([id(1)], [id(2)]);
 
-    const report = await service.deleteUsers([id(1), id(2), id(3)], { dryRun: true });
+    const report = await service.planDeletion(service.prepareDeletion([id(1), id(2), id(3)]));
 
     expect(report.results.map((r) => r.status)).toEqual(['would-delete', 'would-delete', 'not-found']);
     expect(steps).toEqual([]);
     expect(deleteCalls).toEqual([]);
   });
 
-  it('touches only Stream in stream-only mode, which also accepts Stream ids that are not ObjectIds', async () => {
-    const { service, steps } = setup([id(1)], [id(1), 'legacy-bot']);
+  it('touches only Stream when keeping app data, and prunes Stream ids that are not ObjectIds', async () => {
+    const { service, deleteUsers, steps } = setup([id(1)], [id(1), 'legacy-bot']);
 
-    const report = await service.deleteUsers([id(1), 'legacy-bot'], { streamOnly: true });
+    const kept = await deleteUsers([id(1)], { keepAppData: true });
+    const pruned = await service.pruneOrphans(['legacy-bot'], 'hard');
 
-    expect(report.results.map((r) => r.status)).toEqual(['deleted', 'deleted']);
+    expect([...kept.results, ...pruned.results].map((r) => r.status)).toEqual(['deleted', 'deleted']);
     expect(steps).toEqual([`stream hard ${id(1)}`, 'stream hard legacy-bot']);
   });
 
   it('refuses ids that are not ObjectIds', async () => {
-    const { service } = setup([], []);
-    const report = await service.deleteUsers(['legacy-bot', 'ABC']);
+    const { deleteUsers } = setup([], []);
+    const report = await deleteUsers(['legacy-bot', 'ABC']);
     expect(report.counts.invalid).toBe(2);
     expect(report.ok).toBe(false);
   });
 
-  it('deleteAccount throws 503 when Stream cannot delete, so nothing is reported as done', async () => {
+  it('deleteMyAccount reports Stream unavailable when Stream cannot delete, so nothing is reported as done', async () => {
     const { service, failures } = setup([id(1)], [id(1)]);
     failures.push(new StreamError('rejected', 'queryUsers: nope', 400));
-    await expect(service.deleteAccount(id(1))).rejects.toBeInstanceOf(ServiceUnavailableException);
+    await expect(service.deleteMyAccount(id(1), 'password')).resolves.toBe('stream-unavailable');
   });
 });

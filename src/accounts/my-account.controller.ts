@@ -1,4 +1,16 @@
-import { Body, Controller, Delete, HttpCode, HttpStatus, Inject, Res, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  HttpCode,
+  HttpStatus,
+  Inject,
+  InternalServerErrorException,
+  Res,
+  ServiceUnavailableException,
+  UnauthorizedException,
+  UseGuards,
+} from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import {
   ApiBadRequestResponse,
@@ -11,27 +23,25 @@ import {
 } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import type { Response } from 'express';
+import { clearAuthCookie } from '../auth/auth-cookie';
+import { AuthThrottlerGuard } from '../auth/auth-throttler.guard';
+import { CurrentUser } from '../auth/current-user.decorator';
+import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { authConfig } from '../config/configuration';
-import { UserDeletionService } from '../users/user-deletion.service';
 import type { SessionUser } from '../users/users.service';
-import { clearAuthCookie } from './auth-cookie';
-import { AuthThrottlerGuard } from './auth-throttler.guard';
-import { AuthService } from './auth.service';
-import { CurrentUser } from './current-user.decorator';
+import { AccountDeletionService } from './account-deletion.service';
 import { DeleteAccountDto } from './dto/delete-account.dto';
-import { JwtAuthGuard } from './jwt-auth.guard';
 
-/** The signed-in user's own account. Lives in AuthModule: it needs the password check (UsersModule cannot). */
+/** The signed-in user's own account, everywhere it exists (the profile itself is under /api/auth). */
 @ApiTags('users')
-@Controller('users')
-export class AccountController {
+@Controller('users/me')
+export class MyAccountController {
   constructor(
-    private readonly auth: AuthService,
-    private readonly deletion: UserDeletionService,
+    private readonly deletion: AccountDeletionService,
     @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
   ) {}
 
-  @Delete('me')
+  @Delete()
   @HttpCode(HttpStatus.NO_CONTENT)
   // A password guess costs a bcrypt compare, like a login: it shares the login limit.
   @UseGuards(JwtAuthGuard, AuthThrottlerGuard)
@@ -46,13 +56,19 @@ export class AccountController {
   @ApiUnauthorizedResponse({ description: 'Not signed in, or wrong password' })
   @ApiTooManyRequestsResponse()
   @ApiServiceUnavailableResponse({ description: 'Stream unavailable: nothing was deleted, try again later' })
-  async deleteMe(
+  async deleteMyAccount(
     @CurrentUser() me: SessionUser,
     @Body() dto: DeleteAccountDto,
     @Res({ passthrough: true }) res: Response,
   ): Promise<void> {
-    await this.auth.verifyPassword(me.id, dto.password);
-    await this.deletion.deleteAccount(me.id);
+    const outcome = await this.deletion.deleteMyAccount(me.id, dto.password);
+    if (outcome === 'wrong-password') throw new UnauthorizedException('Invalid password');
+    if (outcome === 'stream-unavailable')
+      throw new ServiceUnavailableException(
+        'Account deletion is unavailable right now; please try again later',
+      );
+    if (outcome === 'incomplete')
+      throw new InternalServerErrorException('Account deletion did not complete; please try again');
     clearAuthCookie(res, this.config);
   }
 }

@@ -1,17 +1,17 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { syncConfig } from '../config/configuration';
-import { UserSyncService } from './user-sync.service';
+import { StreamSyncService } from './stream-sync.service';
 
-/** Runs UserSyncService.syncDue every SYNC_INTERVAL_MS in the API process (never in the CLI). */
+/** Runs StreamSyncService.pushDue every SYNC_INTERVAL_MS in the API process (never in the CLI). */
 @Injectable()
-export class UserSyncWorker implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(UserSyncWorker.name);
+export class StreamSyncWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(StreamSyncWorker.name);
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
 
   constructor(
-    private readonly sync: UserSyncService,
+    private readonly sync: StreamSyncService,
     @Inject(syncConfig.KEY) private readonly config: ConfigType<typeof syncConfig>,
   ) {}
 
@@ -37,7 +37,7 @@ export class UserSyncWorker implements OnApplicationBootstrap, OnApplicationShut
   private async tick(): Promise<void> {
     try {
       // Keep draining while full batches come back, so a backlog after an outage clears quickly.
-      while ((await this.sync.syncDue()) === this.config.batchSize) {
+      while ((await this.sync.pushDue()) === this.config.batchSize) {
         if (!this.timer) return;
       }
     } catch (error) {

@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { AuthThrottleModule } from '../auth/auth-throttle.module';
+import { UsersModule } from '../users/users.module';
+import { AccountDeletionService } from './account-deletion.service';
+import { AccountsService } from './accounts.service';
+import { MyAccountController } from './my-account.controller';
+import { StreamSyncService } from './stream-sync.service';
+
+/**
+ * Accounts as they exist in the app and in Stream: profile writes mirrored into Stream (push now, worker
+ * retries), and deletion everywhere. Sits above users and stream; auth, chat and the CLI call it.
+ */
+@Module({
+  // The throttle: DELETE /api/users/me checks a password, so it shares the login limit.
+  imports: [UsersModule, AuthThrottleModule],
+  controllers: [MyAccountController],
+  providers: [AccountsService, StreamSyncService, AccountDeletionService],
+  exports: [AccountsService, StreamSyncService, AccountDeletionService],
+})
+export class AccountsModule {}

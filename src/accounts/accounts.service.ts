@@ -1,0 +1,28 @@
+import { Injectable } from '@nestjs/common';
+import { UserView } from '../users/user.view';
+import { NewAccount, OnboardingProfile, UsersService } from '../users/users.service';
+import { StreamSyncService } from './stream-sync.service';
+
+/**
+ * The profile writes Stream must see, each followed by its push: callers cannot forget the mirror. (A push that
+ * fails leaves the user pending; the worker retries.)
+ */
+@Injectable()
+export class AccountsService {
+  constructor(
+    private readonly users: UsersService,
+    private readonly sync: StreamSyncService,
+  ) {}
+
+  async createAccount(account: NewAccount): Promise<UserView> {
+    const user = await this.users.createAccount(account);
+    await this.sync.pushNow(user._id);
+    return user;
+  }
+
+  async completeOnboarding(id: string, profile: OnboardingProfile): Promise<UserView> {
+    const user = await this.users.completeOnboarding(id, profile);
+    await this.sync.pushNow(id);
+    return user;
+  }
+}

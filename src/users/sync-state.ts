@@ -1,0 +1,24 @@
+import { Types } from 'mongoose';
+
+/** What the Stream mirror reads of a user it pushes (see accounts/stream-sync.service.ts). */
+export interface SyncCandidate {
+  _id: Types.ObjectId;
+  fullName: string;
+  profilePic: string;
+  profileVersion: number;
+  syncAttempts: number;
+}
+
+export interface SyncPageEntry extends SyncCandidate {
+  syncPending: boolean;
+}
+
+/** A failed push: when to try this user again. */
+export interface SyncRetry {
+  id: Types.ObjectId;
+  attempt: number;
+  nextAt: Date;
+  error: string;
+}
+
+export const SYNC_FIELDS = { fullName: 1, profilePic: 1, profileVersion: 1, syncAttempts: 1 } as const;
