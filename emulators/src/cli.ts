@@ -1,7 +1,9 @@
-// `npm run emulators`: both stand-ins as one long-running process, printing the env lines that point the API at
-// them. Ports: MONGO_EMULATOR_PORT (27018) and STREAM_EMULATOR_PORT (3030); Stream's WebSocket is then on 8800,
-// the port the stream-chat SDK derives from :3030.
+// `npm run emulators`: the stand-ins as one long-running process, printing the env lines that point the API at
+// them. Ports: MONGO_EMULATOR_PORT (27018), STREAM_EMULATOR_PORT (3030; Stream's WebSocket is then on 8800, the
+// port the stream-chat SDK derives from :3030), SMTP_EMULATOR_PORT (1025) and its mail listing on
+// SMTP_EMULATOR_HTTP_PORT (8025).
 import { startMongoEmulator } from './mongo';
+import { startSmtpSink } from './smtp';
 import { startStreamEmulator } from './stream';
 
 const port = (name: string, fallback: number): number => {
@@ -20,7 +22,15 @@ async function main(): Promise<void> {
     apiKey: process.env.STREAM_EMULATOR_API_KEY,
     apiSecret: process.env.STREAM_EMULATOR_API_SECRET,
   });
-  console.log('# MongoDB wire-protocol emulator and Stream Chat emulator are running (Ctrl-C stops them).');
+  const smtp = await startSmtpSink({
+    port: port('SMTP_EMULATOR_PORT', 1025),
+    httpPort: port('SMTP_EMULATOR_HTTP_PORT', 8025),
+    host,
+  });
+  console.log(
+    '# MongoDB wire-protocol emulator, Stream Chat emulator and SMTP sink are running (Ctrl-C stops them).',
+  );
+  console.log(`# Mail sent to the SMTP sink (reset links included): ${smtp.mailUrl}`);
   console.log(
     '# Data lives in memory only. Give the API these lines as its environment (or put them in .env):',
   );
@@ -28,8 +38,9 @@ async function main(): Promise<void> {
   console.log(`STREAM_BASE_URL=${stream.baseUrl}`);
   console.log(`STREAM_API_KEY=${stream.apiKey}`);
   console.log(`STREAM_API_SECRET=${stream.apiSecret}`);
+  console.log(`SMTP_URL=${smtp.smtpUrl}`);
   const stop = () => {
-    void Promise.all([mongo.close(), stream.close()]).then(() => process.exit(0));
+    void Promise.all([mongo.close(), stream.close(), smtp.close()]).then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
