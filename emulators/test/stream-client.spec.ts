@@ -102,6 +102,17 @@ describe('Stream emulator (client-side SDK over WebSocket)', () => {
       ).resolves.toBeDefined();
     });
 
+    it('re-admits revoked tokens after an upsert (a replace), not after a partial update', async () => {
+      const old = token('alice', { iat: nowSec() - 60 });
+      await server.revokeUserToken('alice', new Date(Date.now() - 30_000));
+
+      await server.partialUpdateUsers([{ id: 'alice', set: { name: 'Alice P' } }]);
+      expect((await connectFailure(client().connectUser({ id: 'alice' }, old))).code).toBe(40);
+
+      await server.upsertUsers([{ id: 'alice', name: 'Alice U' }]);
+      await expect(client().connectUser({ id: 'alice' }, old)).resolves.toBeDefined();
+    });
+
     it('treats a token minted in the same second as the revocation as revoked', async () => {
       const iat = nowSec();
       await server.revokeUserToken('alice', new Date(iat * 1000 + 1));

@@ -17,6 +17,9 @@ async function failure(promise: Promise<unknown>): Promise<SdkError> {
   throw new Error('expected the call to fail');
 }
 
+/** A custom field someone else (a moderator, Stream's dashboard) set; the SDK's typings only know Stream's own fields. */
+const moderatorNote: Record<string, unknown> = { flagged_by: 'moderator' };
+
 const nowSec = (): number => Math.floor(Date.now() / 1000);
 
 describe('Stream emulator (server-side SDK)', () => {
@@ -33,17 +36,37 @@ describe('Stream emulator (server-side SDK)', () => {
   });
 
   describe('users', () => {
-    it('upserts users with replace semantics', async () => {
+    it('upserts users with replace semantics: what the payload leaves out is gone', async () => {
       await server.upsertUsers([{ id: 'alice', name: 'Alice', image: 'https://img/a.png' }]);
       const first = emu.state.users.get('alice');
       expect(first).toMatchObject({ id: 'alice', name: 'Alice', image: 'https://img/a.png', role: 'user' });
+      await server.partialUpdateUsers([{ id: 'alice', set: { role: 'admin', ...moderatorNote } }]);
+      await server.revokeUserToken('alice', new Date());
 
       const res = await server.upsertUsers([{ id: 'alice', name: 'Alice B' }]);
-      expect(res.users.alice).toMatchObject({ id: 'alice', name: 'Alice B' });
+      expect(res.users.alice).toMatchObject({ id: 'alice', name: 'Alice B', role: 'user' });
       const stored = emu.state.users.get('alice');
-      expect(stored?.name).toBe('Alice B');
+      expect(stored).toMatchObject({ name: 'Alice B', role: 'user', created_at: first?.created_at });
       expect(stored).not.toHaveProperty('image');
-      expect(stored?.created_at).toBe(first?.created_at);
+      expect(stored).not.toHaveProperty('flagged_by');
+      expect(stored).not.toHaveProperty('revoke_tokens_issued_before');
+    });
+
+    it('partially updates only the fields it names, keeping role, custom fields and revocation', async () => {
+      await server.upsertUsers([{ id: 'alice', name: 'Alice', role: 'admin', ...moderatorNote }]);
+      const before = new Date();
+      await server.revokeUserToken('alice', before);
+
+      await server.partialUpdateUsers([
+        { id: 'alice', set: { name: 'Alice B', image: 'https://img/b.png' } },
+      ]);
+      expect(emu.state.users.get('alice')).toMatchObject({
+        name: 'Alice B',
+        image: 'https://img/b.png',
+        role: 'admin',
+        flagged_by: 'moderator',
+        revoke_tokens_issued_before: before.toISOString(),
+      });
     });
 
     it('refuses more than 100 users in one call with code 4', async () => {

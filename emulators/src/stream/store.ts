@@ -195,6 +195,7 @@ export class StreamStore {
     }
   }
 
+  /** Writes the whole user: callers that keep fields (partial update, connect) pass the previous user merged in. */
   private putUser(
     id: string,
     fields: Json,
@@ -210,10 +211,6 @@ export class StreamStore {
     for (const [k, v] of Object.entries(fields)) {
       if (k === 'id' || READ_ONLY_USER_FIELDS.has(k) || v === undefined) continue;
       user[k] = v;
-    }
-    if (!('revoke_tokens_issued_before' in fields) && prev?.revoke_tokens_issued_before) {
-      // Kept across a replace: a revocation that vanished on the next profile sync would silently re-admit tokens.
-      user.revoke_tokens_issued_before = prev.revoke_tokens_issued_before;
     }
     this.normalizeRevocation(user);
     if (!prev) this.userSeq.set(id, ++this.seq);
@@ -231,7 +228,12 @@ export class StreamStore {
     user.revoke_tokens_issued_before = new Date(value).toISOString();
   }
 
-  /** POST /users: replace semantics (fields left out are dropped). */
+  /**
+   * POST /users: replaces the user as Stream documents ("replacing its existing data with the new payload"): custom
+   * fields, a role and `revoke_tokens_issued_before` left out of the payload are gone (the role falls back to
+   * `user`), so a profile sync by upsert re-admits revoked tokens. Only what Stream computes itself (created_at)
+   * survives. `partialUpdateUsers` is the call that keeps what it does not name.
+   */
   upsertUsers(body: Json): Json {
     if (!isObject(body.users)) throw inputError('users is a required field');
     const entries = Object.entries(body.users);
