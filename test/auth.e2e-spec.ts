@@ -326,7 +326,10 @@ describe('Accounts (/api/auth)', () => {
     });
 
     it('refuses a valid token whose user no longer exists', async () => {
-      const ghost = forge({ userId: new Types.ObjectId().toString() }, TEST_JWT_SECRET);
+      const ghost = forge(
+        { userId: new Types.ObjectId().toString(), sid: new Types.ObjectId().toString() },
+        TEST_JWT_SECRET,
+      );
       const res = await t.http().get('/api/auth/me').set('Cookie', `jwt=${ghost}`).expect(401);
       expect(res.body.message).toBe('Unauthorized: User not found');
     });

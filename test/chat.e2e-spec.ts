@@ -1,7 +1,15 @@
 import jwt from 'jsonwebtoken';
 import { Types } from 'mongoose';
 import { StreamChat } from 'stream-chat';
-import { createTestApp, eventually, signUp, signUpOnboarded, SignedUpUser, TestApp } from './harness';
+import {
+  createTestApp,
+  eventually,
+  onboardingBody,
+  signUp,
+  signUpOnboarded,
+  SignedUpUser,
+  TestApp,
+} from './harness';
 
 interface StreamClaims {
   user_id: string;
@@ -118,6 +126,31 @@ describe('Chat (/api/chats)', () => {
       expect(await connect(user.id, fresh.token)).toBe('ok');
     });
 
+    it("a profile change after a revocation leaves the revoked tokens refused and others' fields in place", async () => {
+      const user = await signUpOnboarded(t);
+      const old = await token(user);
+      await t.http().post('/api/chats/token/revoke').set('Cookie', user.cookie).expect(200);
+      // A moderator (or Stream's dashboard) sets fields of its own on the Stream user.
+      const moderator = new StreamChat(t.stream.apiKey, t.stream.apiSecret, { baseURL: t.stream.baseUrl });
+      const moderatorFields: Record<string, unknown> = { flagged_by: 'moderator', role: 'admin' };
+      await moderator.partialUpdateUser({ id: user.id, set: moderatorFields });
+
+      await t
+        .http()
+        .put('/api/auth/onboarding')
+        .set('Cookie', user.cookie)
+        .send(onboardingBody({ fullName: 'Renamed After Revoke' }))
+        .expect(200);
+
+      expect(t.stream.state.users.get(user.id)).toMatchObject({
+        name: 'Renamed After Revoke',
+        flagged_by: 'moderator',
+        role: 'admin',
+      });
+      expect(await connect(user.id, old.token)).toBe(40);
+      expect(await connect(user.id, (await token(user)).token)).toBe('ok');
+    });
+
     it('answers 503 and changes nothing when Stream is down', async () => {
       const user = await signUp(t);
       t.stream.faults.refuseConnections(true);
@@ -183,12 +216,12 @@ describe('Chat (/api/chats)', () => {
       const ana = await signUp(t);
       const bo = await signUp(t);
       await befriend(ana, bo);
-      // As after an outage: both still pending (not due for the worker yet) and unknown to Stream.
+      // As after an outage: both still pending (not due for the worker yet) and never acknowledged by Stream.
       await t.db
         .collection('users')
         .updateMany(
           { _id: { $in: [new Types.ObjectId(ana.id), new Types.ObjectId(bo.id)] } },
-          { $set: { syncPending: true, syncNextAt: new Date(Date.now() + 3_600_000) } },
+          { $set: { syncPending: true, syncNextAt: new Date(Date.now() + 3_600_000), inStream: false } },
         );
       t.stream.reset();
 

@@ -5,7 +5,14 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { Connection, createConnection } from 'mongoose';
 import { randomBytes } from 'node:crypto';
 import { IncomingMessage, ServerResponse } from 'node:http';
-import { MongoEmulator, StreamEmulator, startMongoEmulator, startStreamEmulator } from 'offline-emulators';
+import {
+  MongoEmulator,
+  SmtpSink,
+  StreamEmulator,
+  startMongoEmulator,
+  startSmtpSink,
+  startStreamEmulator,
+} from 'offline-emulators';
 import request from 'supertest';
 import { AppModule } from '../src/app.module';
 import { configureApp } from '../src/app.setup';
@@ -41,6 +48,8 @@ export interface TestApp {
   http: () => ReturnType<typeof request>;
   /** The Stream emulator behind the app: its state and fault switches. */
   stream: StreamEmulator;
+  /** The SMTP sink the app mails through: what it received. */
+  mail: SmtpSink;
   /** The MongoDB emulator, unless MONGODB_URI pointed the tests at a real server. */
   mongo?: MongoEmulator;
   /** The app's own Mongoose connection, to assert what was stored. */
@@ -70,12 +79,14 @@ async function startBackends(overrides: Record<string, string>) {
     mongoUri = `${mongo.uri.replace(/\/$/, '')}/${dbName}`;
   }
   const stream = await startStreamEmulator({ port: 0, taskDelayMs: 20 });
+  const mail = await startSmtpSink();
   const env: Record<string, string> = {
     NODE_ENV: 'test',
     MONGODB_URI: mongoUri,
     STREAM_API_KEY: stream.apiKey,
     STREAM_API_SECRET: stream.apiSecret,
     STREAM_BASE_URL: stream.baseUrl,
+    SMTP_URL: mail.smtpUrl,
     JWT_SECRET_KEY: TEST_JWT_SECRET,
     STREAM_TIMEOUT_MS: '1000',
     ...overrides,
@@ -85,21 +96,23 @@ async function startBackends(overrides: Record<string, string>) {
   const dropDatabase = async (db: Connection) => {
     if (EXTERNAL_MONGODB_URI) await db.dropDatabase().catch(() => undefined);
   };
-  return { mongo, mongoUri, stream, env, dropDatabase };
+  return { mongo, mongoUri, stream, mail, env, dropDatabase };
 }
 
 /**
  * Boots the real Nest app exactly as main.ts does (same module, same configureApp) against a MongoDB
- * (MONGODB_URI if set, with a throwaway database, else the wire-protocol emulator) and a Stream emulator.
+ * (MONGODB_URI if set, with a throwaway database, else the wire-protocol emulator), a Stream emulator and an
+ * SMTP sink.
  */
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const { mongo, stream, dropDatabase } = await startBackends({
+  const { mongo, stream, mail, dropDatabase } = await startBackends({
     BCRYPT_ROUNDS: '10',
     SYNC_INTERVAL_MS: '200',
     SYNC_BACKOFF_BASE_MS: '200',
     SYNC_BACKOFF_MAX_MS: '1000',
     THROTTLE_LOGIN_LIMIT: '1000',
     THROTTLE_SIGNUP_LIMIT: '1000',
+    THROTTLE_PASSWORD_RESET_LIMIT: '1000',
     ...env,
   });
 
@@ -117,14 +130,26 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   const reset = async () => {
     await Promise.all(Object.values(db.collections).map((c) => c.deleteMany({})));
     stream.reset();
+    mail.clear();
   };
   const close = async () => {
     await app.close();
     await dropDatabase(db);
-    await stream.close();
+    await Promise.all([stream.close(), mail.close()]);
     await mongo?.close().catch(() => undefined); // a spec may have closed it on purpose
   };
-  return { app, http: () => request(app.getHttpServer()), stream, mongo, db, logs, bodies, reset, close };
+  return {
+    app,
+    http: () => request(app.getHttpServer()),
+    stream,
+    mail,
+    mongo,
+    db,
+    logs,
+    bodies,
+    reset,
+    close,
+  };
 }
 
 function captureBodies(app: NestExpressApplication): string[] {
@@ -235,7 +260,7 @@ export interface TestBackends {
  * pointing at them, but no app: for CLI specs that boot their own Nest context (or a child process).
  */
 export async function startTestBackends(env: Record<string, string> = {}): Promise<TestBackends> {
-  const { mongo, mongoUri, stream, env: fullEnv, dropDatabase } = await startBackends(env);
+  const { mongo, mongoUri, stream, mail, env: fullEnv, dropDatabase } = await startBackends(env);
   const db = await createConnection(mongoUri).asPromise();
   const reset = async () => {
     const collections = await db.db!.collections();
@@ -245,7 +270,7 @@ export async function startTestBackends(env: Record<string, string> = {}): Promi
   const close = async () => {
     await dropDatabase(db);
     await db.close();
-    await stream.close();
+    await Promise.all([stream.close(), mail.close()]);
     await mongo?.close().catch(() => undefined);
   };
   return { mongoUri, stream, db, env: fullEnv, reset, close };

@@ -1,4 +1,5 @@
 import { startEmbeddedMongo } from './mongo';
+import { startSmtpSink } from './smtp';
 import { startStreamEmulator } from './stream';
 
 export interface StandInsOptions {
@@ -6,6 +7,8 @@ export interface StandInsOptions {
   mongo: boolean;
   /** Start a Stream emulator (the Stream key or secret was unset). */
   stream: boolean;
+  /** Start an SMTP sink (SMTP_URL was unset). */
+  smtp: boolean;
   /** Where an embedded real mongod keeps its files between runs (git-ignored). */
   dataDir: string;
   dbName: string;
@@ -16,6 +19,7 @@ export interface StandInsOptions {
 export interface StandIns {
   mongoUri?: string;
   stream?: { apiKey: string; apiSecret: string; baseUrl: string };
+  smtpUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -39,6 +43,12 @@ export async function startStandIns(opts: StandInsOptions): Promise<StandIns> {
       `Stream: embedded emulator at ${emulator.baseUrl} with a generated dev key; tokens minted now do not ` +
         'work against Stream cloud (set STREAM_API_KEY and STREAM_API_SECRET to use a real app)',
     );
+  }
+  if (opts.smtp) {
+    const sink = await startSmtpSink();
+    standIns.smtpUrl = sink.smtpUrl;
+    stops.push(() => sink.close());
+    opts.log(`Mail: embedded SMTP sink at ${sink.smtpUrl}; what it received: ${sink.mailUrl}`);
   }
   return standIns;
 }

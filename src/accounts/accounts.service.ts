@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { revocationCutOff } from '../stream/stream.service';
 import { UserView } from '../users/user.view';
 import { NewAccount, OnboardingProfile, UsersService } from '../users/users.service';
 import { StreamSyncService } from './stream-sync.service';
@@ -24,5 +25,14 @@ export class AccountsService {
     const user = await this.users.completeOnboarding(id, profile);
     await this.sync.pushNow(id);
     return user;
+  }
+
+  /**
+   * Stream refuses every chat token of this user issued until now (sign-out everywhere, a password change or
+   * reset). Pushed like a profile change: if Stream is down, the worker delivers it later.
+   */
+  async revokeChatTokens(id: string): Promise<void> {
+    await this.users.queueChatTokenRevocation(id, revocationCutOff());
+    await this.sync.pushNow(id);
   }
 }

@@ -45,7 +45,7 @@ export class MyAccountController {
   @HttpCode(HttpStatus.NO_CONTENT)
   // A password guess costs a bcrypt compare, like a login: it shares the login limit.
   @UseGuards(JwtAuthGuard, AuthThrottlerGuard)
-  @SkipThrottle({ signup: true })
+  @SkipThrottle({ signup: true, 'password-reset': true })
   @ApiCookieAuth()
   @ApiNoContentResponse({
     description:

@@ -12,6 +12,7 @@ const toProfile = (u: SyncCandidate): StreamUserProfile => ({
   id: u._id.toString(),
   name: u.fullName,
   image: u.profilePic ?? '',
+  ...(u.chatTokensValidFrom ? { revokeTokensIssuedBefore: new Date(u.chatTokensValidFrom * 1000) } : {}),
 });
 
 /**
@@ -43,7 +44,7 @@ export class StreamSyncService {
   async ensureInStream(ids: string[]): Promise<void> {
     const pending = await this.users.findPendingSync(ids);
     if (pending.length === 0) return;
-    await this.stream.upsertUsers(pending.map(toProfile));
+    await this.write(pending);
     await this.users.markSyncedIfCurrent(pending);
   }
 
@@ -59,9 +60,20 @@ export class StreamSyncService {
     return claimed.length;
   }
 
+  /**
+   * Creates the users Stream does not have yet (upsert) and updates the others with only the fields we own
+   * (partial update): an upsert replaces the Stream user, dropping a revocation or a field someone else set.
+   */
+  private async write(users: SyncCandidate[]): Promise<void> {
+    const created = users.filter((u) => !u.inStream);
+    const known = users.filter((u) => u.inStream);
+    if (created.length > 0) await this.stream.upsertUsers(created.map(toProfile));
+    if (known.length > 0) await this.stream.updateUsers(known.map(toProfile));
+  }
+
   private async push(users: SyncCandidate[]): Promise<boolean> {
     try {
-      await this.stream.upsertUsers(users.map(toProfile));
+      await this.write(users);
     } catch (error) {
       await this.scheduleRetry(users, error as StreamError);
       return false;
@@ -84,8 +96,8 @@ export class StreamSyncService {
   }
 
   /**
-   * The operator's repair after an outage (`sync-users`): pages over every app user by _id, upserts each page of
-   * 100 into Stream and marks it synced with the same version guard as the worker. A page Stream rejects is
+   * The operator's repair after an outage (`sync-users`): pages over every app user by _id, pushes each page of
+   * 100 into Stream (creating the users it lacks, updating the others) and marks it synced with the same version guard as the worker. A page Stream rejects is
    * retried one user at a time so one bad user cannot block the rest; Stream being unreachable aborts the run
    * (a StreamError), keeping what was done so far. A dry run counts and changes nothing.
    */
@@ -100,7 +112,9 @@ export class StreamSyncService {
       report.users += page.length;
       report.pending += page.filter((u) => u.syncPending).length;
       report.missingInStream += page.filter((u) => !inStream.has(u._id.toString())).length;
-      if (!options.dryRun) await this.pushPage(page, report);
+      // What Stream has decides here, not our flag: a repair re-creates users Stream lost.
+      const known = page.map((u) => ({ ...u, inStream: inStream.has(u._id.toString()) }));
+      if (!options.dryRun) await this.pushPage(known, report);
       options.onProgress?.(report.users);
       if (page.length < STREAM_BATCH_LIMIT) break;
     }
@@ -109,7 +123,7 @@ export class StreamSyncService {
 
   private async pushPage(page: SyncCandidate[], report: SyncAllReport): Promise<void> {
     try {
-      await this.stream.upsertUsers(page.map(toProfile));
+      await this.write(page);
       await this.users.markSyncedIfCurrent(page);
       report.upserted += page.length;
       return;
@@ -118,7 +132,7 @@ export class StreamSyncService {
     }
     for (const user of page) {
       try {
-        await this.stream.upsertUsers([toProfile(user)]);
+        await this.write([user]);
       } catch (error) {
         if (!(error instanceof StreamError) || error.retryable) throw error;
         report.failed.push({ id: user._id.toString(), error: error.message });

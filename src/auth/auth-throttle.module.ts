@@ -4,8 +4,9 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { throttleConfig } from '../config/configuration';
 
 /**
- * Per-client limits on the routes that cost a bcrypt compare (AuthThrottlerGuard, applied per route: signup and
- * login in auth, DELETE /api/users/me in accounts). One registration, so those routes share one storage.
+ * Per-client limits on the routes that cost a bcrypt compare or send mail (AuthThrottlerGuard, applied per route:
+ * signup, login and the password routes in auth, DELETE /api/users/me in accounts; each skips the others' names).
+ * One registration, so those routes and AttemptLimiter's per-account counts share one storage.
  */
 @Module({
   imports: [
@@ -14,6 +15,7 @@ import { throttleConfig } from '../config/configuration';
       useFactory: (config: ConfigType<typeof throttleConfig>) => [
         { name: 'login', ttl: config.ttlMs, limit: config.loginLimit },
         { name: 'signup', ttl: config.ttlMs, limit: config.signupLimit },
+        { name: 'password-reset', ttl: config.ttlMs, limit: config.passwordResetLimit },
       ],
     }),
   ],

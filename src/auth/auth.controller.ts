@@ -2,6 +2,7 @@ import {
   Body,
   Controller,
   Get,
+  Headers,
   HttpCode,
   HttpStatus,
   Inject,
@@ -26,14 +27,15 @@ import { clearAuthCookie, setAuthCookie } from './auth-cookie';
 import { AuthThrottlerGuard } from './auth-throttler.guard';
 import type { Response } from 'express';
 import { authConfig } from '../config/configuration';
-import { SessionUser, UsersService } from '../users/users.service';
+import { UsersService } from '../users/users.service';
 import { AuthService } from './auth.service';
 import { CurrentUser } from './current-user.decorator';
 import { LoginDto } from './dto/login.dto';
 import { OnboardingDto } from './dto/onboarding.dto';
 import { SignupDto } from './dto/signup.dto';
-import { LogoutResponse, UserResponse } from './dto/user-response.dto';
-import { JwtAuthGuard } from './jwt-auth.guard';
+import { MessageResponse, UserResponse } from './dto/user-response.dto';
+import { JwtAuthGuard, OptionalJwtAuthGuard } from './jwt-auth.guard';
+import type { AuthUser } from './jwt.strategy';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -46,13 +48,17 @@ export class AuthController {
 
   @Post('signup')
   @UseGuards(AuthThrottlerGuard)
-  @SkipThrottle({ login: true })
-  @ApiCreatedResponse({ type: UserResponse, description: 'Account created; sets the jwt cookie' })
+  @SkipThrottle({ login: true, 'password-reset': true })
+  @ApiCreatedResponse({ type: UserResponse, description: 'Account created, signed in; sets the jwt cookie' })
   @ApiBadRequestResponse()
   @ApiConflictResponse({ description: 'Email already exists' })
   @ApiTooManyRequestsResponse()
-  async signup(@Body() dto: SignupDto, @Res({ passthrough: true }) res: Response): Promise<UserResponse> {
-    const { user, token } = await this.auth.signup(dto);
+  async signup(
+    @Body() dto: SignupDto,
+    @Headers('user-agent') userAgent: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<UserResponse> {
+    const { user, token } = await this.auth.signup(dto, userAgent);
     setAuthCookie(res, token, this.config);
     return { success: true, user };
   }
@@ -60,22 +66,50 @@ export class AuthController {
   @Post('login')
   @HttpCode(HttpStatus.OK)
   @UseGuards(AuthThrottlerGuard)
-  @SkipThrottle({ signup: true })
-  @ApiOkResponse({ type: UserResponse, description: 'Signed in; sets the jwt cookie' })
+  @SkipThrottle({ signup: true, 'password-reset': true })
+  @ApiOkResponse({ type: UserResponse, description: 'Signed in (a new session); sets the jwt cookie' })
   @ApiUnauthorizedResponse({ description: 'Invalid email or password' })
-  @ApiTooManyRequestsResponse()
-  async login(@Body() dto: LoginDto, @Res({ passthrough: true }) res: Response): Promise<UserResponse> {
-    const { user, token } = await this.auth.login(dto);
+  @ApiTooManyRequestsResponse({ description: 'Too many attempts from this client, or for this account' })
+  async login(
+    @Body() dto: LoginDto,
+    @Headers('user-agent') userAgent: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<UserResponse> {
+    const { user, token } = await this.auth.login(dto, userAgent);
     setAuthCookie(res, token, this.config);
     return { success: true, user };
   }
 
   @Post('logout')
   @HttpCode(HttpStatus.OK)
-  @ApiOkResponse({ type: LogoutResponse })
-  logout(@Res({ passthrough: true }) res: Response): LogoutResponse {
+  @UseGuards(OptionalJwtAuthGuard)
+  @ApiOkResponse({ type: MessageResponse, description: 'Ends this session (if any); clears the jwt cookie' })
+  async logout(
+    @CurrentUser() me: AuthUser | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<MessageResponse> {
+    await this.auth.logout(me);
     clearAuthCookie(res, this.config);
     return { success: true, message: 'Logout successful' };
+  }
+
+  @Post('logout-all')
+  @HttpCode(HttpStatus.OK)
+  @UseGuards(JwtAuthGuard)
+  @ApiCookieAuth()
+  @ApiOkResponse({
+    type: MessageResponse,
+    description:
+      'Ends every session of mine (this one too) and revokes my chat tokens; clears the jwt cookie',
+  })
+  @ApiUnauthorizedResponse()
+  async logoutAll(
+    @CurrentUser() me: AuthUser,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<MessageResponse> {
+    await this.auth.logoutEverywhere(me);
+    clearAuthCookie(res, this.config);
+    return { success: true, message: 'Signed out everywhere' };
   }
 
   @Put('onboarding')
@@ -86,7 +120,7 @@ export class AuthController {
     description: 'Missing fields (listed in missingFields) or fields that may not be set',
   })
   @ApiUnauthorizedResponse()
-  async onboard(@CurrentUser() me: SessionUser, @Body() dto: OnboardingDto): Promise<UserResponse> {
+  async onboard(@CurrentUser() me: AuthUser, @Body() dto: OnboardingDto): Promise<UserResponse> {
     return { success: true, user: await this.auth.onboard(me.id, dto) };
   }
 
@@ -96,7 +130,7 @@ export class AuthController {
   @UseGuards(JwtAuthGuard)
   @ApiCookieAuth()
   @ApiOkResponse({ type: UserResponse })
-  onboardPost(@CurrentUser() me: SessionUser, @Body() dto: OnboardingDto): Promise<UserResponse> {
+  onboardPost(@CurrentUser() me: AuthUser, @Body() dto: OnboardingDto): Promise<UserResponse> {
     return this.onboard(me, dto);
   }
 
@@ -105,7 +139,7 @@ export class AuthController {
   @ApiCookieAuth()
   @ApiOkResponse({ type: UserResponse })
   @ApiUnauthorizedResponse()
-  async me(@CurrentUser() me: SessionUser): Promise<UserResponse> {
+  async me(@CurrentUser() me: AuthUser): Promise<UserResponse> {
     return { success: true, user: await this.users.findOrFail(me.id) };
   }
 }

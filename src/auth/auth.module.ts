@@ -1,19 +1,34 @@
 import { Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
 import { ConfigType } from '@nestjs/config';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { AccountsModule } from '../accounts/accounts.module';
 import { authConfig } from '../config/configuration';
 import { UsersModule } from '../users/users.module';
+import { MailModule } from '../mail/mail.module';
+import { AttemptLimiter } from './attempt-limiter';
 import { AuthThrottleModule } from './auth-throttle.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { JwtStrategy } from './jwt.strategy';
+import { PasswordResetService } from './password-reset.service';
+import { PasswordController } from './password.controller';
+import { PasswordReset, PasswordResetSchema } from './schemas/password-reset.schema';
+import { Session, SessionSchema } from './schemas/session.schema';
+import { SessionsController } from './sessions.controller';
+import { SessionsService } from './sessions.service';
 
 @Module({
   imports: [
     UsersModule,
     AccountsModule,
+    MailModule,
+    // SessionsService and PasswordResetService are the only code that queries these collections.
+    MongooseModule.forFeature([
+      { name: Session.name, schema: SessionSchema },
+      { name: PasswordReset.name, schema: PasswordResetSchema },
+    ]),
     PassportModule,
     JwtModule.registerAsync({
       inject: [authConfig.KEY],
@@ -25,7 +40,7 @@ import { JwtStrategy } from './jwt.strategy';
     }),
     AuthThrottleModule,
   ],
-  controllers: [AuthController],
-  providers: [AuthService, JwtStrategy],
+  controllers: [AuthController, SessionsController, PasswordController],
+  providers: [AuthService, JwtStrategy, SessionsService, PasswordResetService, AttemptLimiter],
 })
 export class AuthModule {}

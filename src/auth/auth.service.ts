@@ -1,14 +1,18 @@
-import { Inject, Injectable, Logger, UnauthorizedException } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable, Logger, UnauthorizedException } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { JwtService } from '@nestjs/jwt';
 import { AccountsService } from '../accounts/accounts.service';
 import { authConfig } from '../config/configuration';
 import { UserView } from '../users/user.view';
 import { UsersService } from '../users/users.service';
+import { AttemptLimiter } from './attempt-limiter';
 import { LoginDto } from './dto/login.dto';
 import { OnboardingDto } from './dto/onboarding.dto';
+import { ChangePasswordDto, ResetPasswordDto } from './dto/password.dto';
 import { SignupDto } from './dto/signup.dto';
-import { JwtPayload } from './jwt.strategy';
+import { AuthUser, JwtPayload } from './jwt.strategy';
+import { PasswordResetService } from './password-reset.service';
+import { SessionsService } from './sessions.service';
 
 export interface Session {
   user: UserView;
@@ -17,36 +21,101 @@ export interface Session {
 
 @Injectable()
 export class AuthService {
+  private readonly logger = new Logger(AuthService.name);
+
   constructor(
     private readonly accounts: AccountsService,
     private readonly users: UsersService,
+    private readonly sessions: SessionsService,
+    private readonly resets: PasswordResetService,
+    private readonly limiter: AttemptLimiter,
     private readonly jwt: JwtService,
     @Inject(authConfig.KEY) config: ConfigType<typeof authConfig>,
   ) {
     if (config.jwtSecretGenerated) {
-      new Logger(AuthService.name).warn(
-        'JWT_SECRET_KEY is unset: using a random secret, sessions end on restart',
-      );
+      this.logger.warn('JWT_SECRET_KEY is unset: using a random secret, sessions end on restart');
     }
   }
 
-  async signup(dto: SignupDto): Promise<Session> {
+  async signup(dto: SignupDto, userAgent: string | undefined): Promise<Session> {
     const user = await this.accounts.createAccount(dto);
-    return { user, token: this.sign(user._id) };
+    return { user, token: await this.startSession(user._id, userAgent) };
   }
 
-  async login(dto: LoginDto): Promise<Session> {
+  async login(dto: LoginDto, userAgent: string | undefined): Promise<Session> {
+    await this.limiter.assertLoginAllowed(dto.email);
     const user = await this.users.findByCredentials(dto.email, dto.password);
-    if (!user) throw new UnauthorizedException('Invalid email or password');
-    return { user, token: this.sign(user._id) };
+    if (!user) {
+      await this.limiter.recordLoginFailure(dto.email);
+      throw new UnauthorizedException('Invalid email or password');
+    }
+    return { user, token: await this.startSession(user._id, userAgent) };
   }
 
   onboard(userId: string, dto: OnboardingDto): Promise<UserView> {
     return this.accounts.completeOnboarding(userId, dto);
   }
 
-  private sign(userId: string): string {
-    const payload: JwtPayload = { userId };
+  /** Ends this session (a request without a live one has nothing to end). */
+  async logout(me: AuthUser | undefined): Promise<void> {
+    if (me) await this.sessions.end(me.id, me.sessionId);
+  }
+
+  /** Ends every session of mine, this one included, and the chat tokens they were given. */
+  async logoutEverywhere(me: AuthUser): Promise<void> {
+    await this.sessions.endAll(me.id);
+    await this.accounts.revokeChatTokens(me.id);
+  }
+
+  /** Keeps this session; every other one ends, with every chat token issued so far. */
+  async changePassword(me: AuthUser, dto: ChangePasswordDto): Promise<void> {
+    if (!(await this.users.passwordMatches(me.id, dto.currentPassword))) {
+      throw new UnauthorizedException('Invalid password');
+    }
+    await this.users.setPassword(me.id, dto.newPassword);
+    await this.sessions.endAll(me.id, me.sessionId);
+    await this.accounts.revokeChatTokens(me.id);
+    this.logger.log(`user ${me.id} changed their password; other sessions ended`);
+  }
+
+  /**
+   * Answers before the account is even looked up, so the reply and its timing are the same whether or not the
+   * email has an account; the lookup and the mail happen after.
+   */
+  async requestPasswordReset(email: string): Promise<void> {
+    await this.limiter.assertResetMailAllowed(email);
+    void this.mailResetLink(email);
+  }
+
+  /** Sets the password of the token's user and ends all their sessions; the token works once. */
+  async resetPassword(dto: ResetPasswordDto): Promise<void> {
+    const userId = await this.resets.consume(dto.token);
+    if (!userId) throw new BadRequestException('This reset link is invalid or has expired');
+    await this.users.setPassword(userId, dto.newPassword);
+    await this.sessions.endAll(userId);
+    await this.accounts.revokeChatTokens(userId);
+    this.logger.log(`user ${userId} reset their password; every session ended`);
+  }
+
+  private async mailResetLink(email: string): Promise<void> {
+    try {
+      const userId = await this.users.findIdByEmail(email);
+      if (!userId) return;
+      await this.resets.sendLink(userId, email);
+      this.logger.log(`password reset link mailed to user ${userId}`);
+    } catch (error) {
+      this.logger.error(`password reset mail failed: ${(error as Error).message}`);
+    }
+  }
+
+  /** A session record and its JWT, which carries the session id and expires with it (same iat base). */
+  private async startSession(userId: string, userAgent: string | undefined): Promise<string> {
+    const session = await this.sessions.start(userId, userAgent);
+    const payload: JwtPayload & { iat: number } = {
+      userId,
+      sid: session.id,
+      iat: Math.floor(session.createdAt.getTime() / 1000),
+    };
     return this.jwt.sign(payload);
   }
 }

@@ -1,9 +1,8 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
-import type { SessionUser } from '../users/users.service';
+import type { AuthUser } from './jwt.strategy';
 
-/** The user the JwtStrategy authenticated for this request. */
+/** The user (and session) the JwtStrategy authenticated for this request; undefined behind OptionalJwtAuthGuard. */
 export const CurrentUser = createParamDecorator(
-  (_: unknown, ctx: ExecutionContext): SessionUser =>
-    ctx.switchToHttp().getRequest<Request>().user as SessionUser,
+  (_: unknown, ctx: ExecutionContext): AuthUser => ctx.switchToHttp().getRequest<Request>().user as AuthUser,
 );

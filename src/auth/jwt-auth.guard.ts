@@ -16,3 +16,16 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     return user;
   }
 }
+
+/**
+ * Authenticates when it can and lets the request through either way: logout must work (clear the cookie) for a
+ * session that already ended. A failure other than a refused token (MongoDB down) still fails the request, so a
+ * logout never silently leaves its session alive.
+ */
+@Injectable()
+export class OptionalJwtAuthGuard extends AuthGuard('jwt') {
+  handleRequest<TUser>(err: unknown, user: TUser | false): TUser {
+    if (err instanceof Error && !(err instanceof UnauthorizedException)) throw err;
+    return (user || undefined) as TUser;
+  }
+}

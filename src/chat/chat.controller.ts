@@ -14,6 +14,7 @@ import type { Response } from 'express';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { ParseObjectIdPipe } from '../common/parse-object-id.pipe';
+import type { AuthUser } from '../auth/jwt.strategy';
 import type { SessionUser } from '../users/users.service';
 import { ChatService } from './chat.service';
 import { ChatTokenResponse, DirectChannelResponse, RevokeTokensResponse } from './dto/chat-token.response';
@@ -30,7 +31,7 @@ export class ChatController {
   @Get('token')
   @Header('Cache-Control', 'no-store')
   @ApiOkResponse({ type: ChatTokenResponse })
-  token(@CurrentUser() me: SessionUser): ChatTokenResponse {
+  token(@CurrentUser() me: AuthUser): ChatTokenResponse {
     return this.chat.issueToken(me);
   }
 

@@ -7,6 +7,7 @@ import {
   ServiceUnavailableException,
 } from '@nestjs/common';
 import { StreamSyncService } from '../accounts/stream-sync.service';
+import type { AuthUser } from '../auth/jwt.strategy';
 import { StreamError } from '../stream/stream.errors';
 import { StreamService } from '../stream/stream.service';
 import { SessionUser, UsersService } from '../users/users.service';
@@ -31,9 +32,16 @@ export class ChatService {
     private readonly sync: StreamSyncService,
   ) {}
 
-  /** The hot path: no database work beyond the guard's cached session lookup, one HMAC signature. */
-  issueToken(me: SessionUser): ChatTokenResponse {
-    const { token, expiresAt } = this.stream.createUserToken(me.id, me.chatTokensValidFrom);
+  /**
+   * The hot path: no database work beyond the guard's cached lookups, one HMAC signature. The token expires
+   * with the session that asked for it (sooner if STREAM_TOKEN_TTL_SECONDS caps it).
+   */
+  issueToken(me: AuthUser): ChatTokenResponse {
+    const { token, expiresAt } = this.stream.createUserToken(
+      me.id,
+      me.sessionExpiresAt,
+      me.chatTokensValidFrom,
+    );
     return { token, apiKey: this.stream.apiKey, userId: me.id, expiresAt: expiresAt.toISOString() };
   }
 

@@ -10,7 +10,7 @@ export function redactUri(uri: string): string {
 }
 
 /**
- * Runs before Nest boots, in main.ts and cli.ts. Outside production, a MongoDB or Stream the environment leaves
+ * Runs before Nest boots, in main.ts and cli.ts. Outside production, a MongoDB, Stream or SMTP server the environment leaves
  * unset is replaced by an embedded stand-in (offline-emulators, a dev dependency production never loads).
  * Logs where both backends are; returns how to stop the stand-ins it started.
  */
@@ -18,13 +18,15 @@ export async function prepareBackends(): Promise<() => Promise<void>> {
   const env = loadEnv();
   const mongo = !env.MONGODB_URI;
   const stream = !(env.STREAM_API_KEY && env.STREAM_API_SECRET);
+  const smtp = !env.SMTP_URL;
   let stop = () => Promise.resolve();
   // In production validation has already refused a missing backend.
-  if (env.NODE_ENV !== NodeEnv.Production && (mongo || stream)) {
+  if (env.NODE_ENV !== NodeEnv.Production && (mongo || stream || smtp)) {
     const { startStandIns } = await import('offline-emulators');
     const standIns = await startStandIns({
       mongo,
       stream,
+      smtp,
       dataDir: '.mongo-data',
       dbName: 'lingo',
       log: (line) => logger.log(line),

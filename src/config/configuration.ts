@@ -21,6 +21,7 @@ export function loadEnv(): EnvironmentVariables {
 export interface StandInBackends {
   mongoUri?: string;
   stream?: { apiKey: string; apiSecret: string; baseUrl: string };
+  smtpUrl?: string;
 }
 
 /** Fills in the backends the environment left unset (see common/backends.ts). */
@@ -36,6 +37,7 @@ function withStandIns(env: EnvironmentVariables): EnvironmentVariables {
     env.STREAM_API_SECRET = standIns.stream.apiSecret;
     env.STREAM_BASE_URL = standIns.stream.baseUrl;
   }
+  if (standIns.smtpUrl) env.SMTP_URL = standIns.smtpUrl;
   return env;
 }
 
@@ -66,7 +68,7 @@ export const appConfig = registerAs('app', () => {
   };
 });
 
-/** Session JWTs and the cookie that carries them. */
+/** Sessions: their JWTs, the cookie that carries them, the session records. */
 export const authConfig = registerAs('auth', () => {
   const e = loadEnv();
   // Outside production only (validation requires it there): sessions then last until the process restarts.
@@ -78,16 +80,35 @@ export const authConfig = registerAs('auth', () => {
     jwtKey: createSecretKey(Buffer.from(jwtSecret, 'utf8')),
     jwtExpiresInSeconds: durationSeconds(e.JWT_EXPIRES_IN),
     cookieSecure: e.NODE_ENV === NodeEnv.Production,
+    sessionTouchIntervalMs: e.SESSION_TOUCH_INTERVAL_SECONDS * 1000,
+    sessionsListMax: e.SESSIONS_LIST_MAX,
+    passwordResetTtlMs: e.PASSWORD_RESET_TTL_SECONDS * 1000,
   };
 });
 
-/** Per-client limits on the endpoints that cost a bcrypt hash. */
+/** Per-client limits on the endpoints that cost a bcrypt hash or send mail; per-account and per-email limits. */
 export const throttleConfig = registerAs('throttle', () => {
   const e = loadEnv();
   return {
     ttlMs: e.THROTTLE_TTL_SECONDS * 1000,
     loginLimit: e.THROTTLE_LOGIN_LIMIT,
     signupLimit: e.THROTTLE_SIGNUP_LIMIT,
+    passwordResetLimit: e.THROTTLE_PASSWORD_RESET_LIMIT,
+    accountLoginLimit: e.THROTTLE_ACCOUNT_LOGIN_LIMIT,
+    accountTtlMs: e.THROTTLE_ACCOUNT_TTL_SECONDS * 1000,
+    resetEmailLimit: e.PASSWORD_RESET_EMAIL_LIMIT,
+  };
+});
+
+/** Outgoing mail. */
+export const mailConfig = registerAs('mail', () => {
+  const e = loadEnv();
+  return {
+    // Set in production (validated); in development the SMTP sink's address when it was unset.
+    smtpUrl: e.SMTP_URL ?? '',
+    from: e.MAIL_FROM,
+    timeoutMs: e.MAIL_TIMEOUT_MS,
+    appUrl: e.APP_URL,
   };
 });
 
@@ -141,6 +162,7 @@ export const CONFIG_NAMESPACES = [
   streamConfig,
   syncConfig,
   usersConfig,
+  mailConfig,
 ];
 
 export type AuthConfig = ReturnType<typeof authConfig>;

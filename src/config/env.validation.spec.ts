@@ -6,6 +6,7 @@ const strongProd = {
   JWT_SECRET_KEY: 'x'.repeat(32),
   STREAM_API_KEY: 'key',
   STREAM_API_SECRET: 's'.repeat(40),
+  SMTP_URL: 'smtp://mail.internal:587',
 };
 
 const problemsOf = (env: Record<string, string>): string[] => {
@@ -26,9 +27,11 @@ describe('validateEnv', () => {
       PORT: 5000,
       JWT_EXPIRES_IN: '7d',
       STREAM_TIMEOUT_MS: 2000,
-      STREAM_TOKEN_TTL_SECONDS: 3600,
       BCRYPT_ROUNDS: 10,
+      PASSWORD_RESET_TTL_SECONDS: 1800,
     });
+    // Unset: chat tokens live as long as their session.
+    expect(env.STREAM_TOKEN_TTL_SECONDS).toBeUndefined();
   });
 
   it('parses numbers from strings', () => {
@@ -45,7 +48,7 @@ describe('validateEnv', () => {
   it('names every missing variable in production at once', () => {
     const problems = problemsOf({ NODE_ENV: 'production' });
     expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(
-      ['JWT_SECRET_KEY', 'MONGODB_URI', 'STREAM_API_KEY', 'STREAM_API_SECRET'].sort(),
+      ['JWT_SECRET_KEY', 'MONGODB_URI', 'SMTP_URL', 'STREAM_API_KEY', 'STREAM_API_SECRET'].sort(),
     );
   });
 
@@ -63,6 +66,9 @@ describe('validateEnv', () => {
     ['STREAM_BASE_URL', 'not a url'],
     ['MONGODB_URI', 'postgres://x'],
     ['NODE_ENV', 'staging'],
+    ['SMTP_URL', 'http://mail'],
+    ['APP_URL', 'not a url'],
+    ['STREAM_TOKEN_TTL_SECONDS', '10'],
   ])('refuses an invalid %s', (name, value) => {
     expect(problemsOf({ [name]: value }).map((p) => p.split(':')[0])).toEqual([name]);
   });

@@ -74,8 +74,12 @@ export class EnvironmentVariables {
   @IntRange(100, 60000)
   STREAM_TIMEOUT_MS = 2000;
 
+  // Unset: a chat token expires with the session that asked for it. Set: a shorter cap, for clients that
+  // refresh through a tokenProvider.
+  @Transform(emptyToUndefined)
+  @IsOptional()
   @IntRange(60, 30 * 24 * 3600)
-  STREAM_TOKEN_TTL_SECONDS = 3600;
+  STREAM_TOKEN_TTL_SECONDS?: number;
 
   @IntRange(10, 15)
   BCRYPT_ROUNDS = 10;
@@ -123,6 +127,47 @@ export class EnvironmentVariables {
 
   @IntRange(1, 100)
   USERS_PAGE_LIMIT_MAX = 100;
+
+  // Sessions: how often (at most) a session's "last used" time is written, and how many GET /api/auth/sessions lists.
+  @IntRange(1)
+  SESSION_TOUCH_INTERVAL_SECONDS = 900;
+
+  @IntRange(1, 1000)
+  SESSIONS_LIST_MAX = 100;
+
+  // Failed logins per account (whatever the client address): past the limit within the window, 429 until it ends.
+  @IntRange(1)
+  THROTTLE_ACCOUNT_LOGIN_LIMIT = 10;
+
+  @IntRange(1)
+  THROTTLE_ACCOUNT_TTL_SECONDS = 900;
+
+  // Password reset: per-client requests share THROTTLE_TTL_SECONDS; per email address too.
+  @IntRange(1)
+  THROTTLE_PASSWORD_RESET_LIMIT = 5;
+
+  @IntRange(1)
+  PASSWORD_RESET_EMAIL_LIMIT = 3;
+
+  @IntRange(60, 24 * 3600)
+  PASSWORD_RESET_TTL_SECONDS = 1800;
+
+  // Mail (password reset links). Outside production an unset SMTP_URL starts the embedded SMTP sink.
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^smtps?:\/\/\S+$/, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
+  SMTP_URL?: string;
+
+  @IsString()
+  @MinLength(3)
+  MAIL_FROM = 'Lingo <no-reply@localhost>';
+
+  @IntRange(1000, 120000)
+  MAIL_TIMEOUT_MS = 10000;
+
+  // Where the frontend runs: reset links point at APP_URL/reset-password.
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  APP_URL = 'http://localhost:5173';
 }
 
 function describe(errors: ValidationError[]): string[] {
@@ -146,7 +191,13 @@ export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables 
   const errors = validateSync(env);
   const problems = describe(errors);
   if (isProduction(env)) {
-    for (const name of ['MONGODB_URI', 'JWT_SECRET_KEY', 'STREAM_API_KEY', 'STREAM_API_SECRET'] as const) {
+    for (const name of [
+      'MONGODB_URI',
+      'JWT_SECRET_KEY',
+      'STREAM_API_KEY',
+      'STREAM_API_SECRET',
+      'SMTP_URL',
+    ] as const) {
       if (!env[name] && !problems.some((p) => p.startsWith(`${name}:`)))
         problems.push(`${name}: is required`);
     }

@@ -24,14 +24,22 @@ describe('StreamService tokens', () => {
     jest.restoreAllMocks();
   });
 
-  it('signs user_id, a back-dated iat and exp = now + TTL', () => {
-    const { token, expiresAt } = service().createUserToken('u1');
+  const sessionEnd = nowSec + 7 * 86400;
+
+  it('signs user_id, a back-dated iat and exp = the session end, capped at now + TTL when set', () => {
+    const { token, expiresAt } = service().createUserToken('u1', sessionEnd);
     expect(claims(token)).toMatchObject({
       user_id: 'u1',
       iat: nowSec - TOKEN_CLOCK_SKEW_SECONDS,
       exp: nowSec + 3600,
     });
     expect(expiresAt.getTime()).toBe((nowSec + 3600) * 1000);
+    expect(claims(service().createUserToken('u1', nowSec + 60).token).exp).toBe(nowSec + 60);
+  });
+
+  it('lets the token live as long as the session when no TTL is set', () => {
+    const uncapped = new StreamService({ ...config, tokenTtlSeconds: undefined } as never);
+    expect(claims(uncapped.createUserToken('u1', sessionEnd).token).exp).toBe(sessionEnd);
   });
 
   it('never issues a token Stream would count as revoked after a revocation', async () => {
@@ -39,7 +47,7 @@ describe('StreamService tokens', () => {
       .spyOn(StreamChat.prototype, 'revokeUserToken')
       .mockResolvedValue({ duration: '1ms' } as never);
     const s = service();
-    const before = claims(s.createUserToken('u1').token);
+    const before = claims(s.createUserToken('u1', sessionEnd).token);
 
     const cutOff = await s.revokeUserTokens('u1');
     const revokedBeforeMs = (revoke.mock.calls[0][1] as Date).getTime();
@@ -47,7 +55,7 @@ describe('StreamService tokens', () => {
     // Stream revokes tokens whose iat (seconds) lies before revoke_tokens_issued_before (ms).
     expect(before.iat * 1000).toBeLessThan(revokedBeforeMs);
 
-    const after = claims(s.createUserToken('u1', cutOff).token);
+    const after = claims(s.createUserToken('u1', sessionEnd, cutOff).token);
     expect(after.iat * 1000).toBeGreaterThanOrEqual(revokedBeforeMs);
     expect(after.iat).toBeLessThanOrEqual(nowSec); // still not in Stream's future (error 42)
   });

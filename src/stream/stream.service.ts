@@ -8,12 +8,33 @@ import { retry } from '../common/retry';
 import { streamConfig } from '../config/configuration';
 import { StreamError, toStreamError } from './stream.errors';
 
-/** The only profile fields mirrored into Stream: no email or other personal data leaves the app. */
+/**
+ * The only user fields this service writes in Stream: no email or other personal data leaves the app, and
+ * fields others set (a role, a ban, a moderator's custom field) are never touched.
+ */
 export interface StreamUserProfile {
   id: string;
   name: string;
   image: string;
+  /** Tokens issued before this are refused (sign-out everywhere, password change or reset). */
+  revokeTokensIssuedBefore?: Date;
 }
+
+const ownedFields = (p: StreamUserProfile) => ({
+  name: p.name,
+  image: p.image,
+  ...(p.revokeTokensIssuedBefore
+    ? { revoke_tokens_issued_before: p.revokeTokensIssuedBefore.toISOString() }
+    : {}),
+});
+
+/**
+ * The `revoke_tokens_issued_before` that refuses every token issued until now, in seconds. Tokens carry a
+ * back-dated iat, so the cut-off is the iat a token minted now would get, plus one second: everything issued
+ * earlier falls before it, and createUserToken(id, exp, cutOff) issues tokens that stay valid.
+ */
+export const revocationCutOff = (nowMs = Date.now()): number =>
+  Math.floor(nowMs / 1000) - TOKEN_CLOCK_SKEW_SECONDS + 1;
 
 export interface StreamUserToken {
   token: string;
@@ -66,21 +87,36 @@ export class StreamService {
     return this.client.key;
   }
 
-  /** Creates or replaces users in Stream, in calls of at most 100. */
+  /**
+   * Creates users in Stream, in calls of at most 100. An upsert replaces the whole Stream user (what it leaves
+   * out is dropped), so it is for users Stream does not have yet: existing ones get updateUsers.
+   */
   async upsertUsers(users: StreamUserProfile[]): Promise<void> {
     for (const batch of chunk(users, STREAM_BATCH_LIMIT)) {
-      await this.call('upsertUsers', () => this.client.upsertUsers(batch));
+      await this.call('upsertUsers', () =>
+        this.client.upsertUsers(batch.map((p) => ({ id: p.id, ...ownedFields(p) }))),
+      );
+    }
+  }
+
+  /** Sets only the fields this service owns on existing Stream users (a partial update), 100 per call. */
+  async updateUsers(users: StreamUserProfile[]): Promise<void> {
+    for (const batch of chunk(users, STREAM_BATCH_LIMIT)) {
+      await this.call('partialUpdateUsers', () =>
+        this.client.partialUpdateUsers(batch.map((p) => ({ id: p.id, set: ownedFields(p) }))),
+      );
     }
   }
 
   /**
-   * Signs a user token with `iat` and `exp`. `notBefore` (seconds) lifts `iat` past a revocation cut-off so a
-   * token minted right after "revoke" is not itself revoked.
+   * Signs a user token with `iat` and `exp` (seconds; capped by STREAM_TOKEN_TTL_SECONDS when set). `notBefore`
+   * (seconds) lifts `iat` past a revocation cut-off so a token minted right after "revoke" is not itself revoked.
    */
-  createUserToken(userId: string, notBefore = 0): StreamUserToken {
+  createUserToken(userId: string, expiresAt: number, notBefore = 0): StreamUserToken {
     const now = Math.floor(Date.now() / 1000);
     const iat = Math.max(now - TOKEN_CLOCK_SKEW_SECONDS, notBefore);
-    const exp = now + this.config.tokenTtlSeconds;
+    const ttl = this.config.tokenTtlSeconds;
+    const exp = ttl === undefined ? expiresAt : Math.min(expiresAt, now + ttl);
     // The claims and algorithm of the SDK's createToken(userId, exp, iat), signed with a KeyObject: given the
     // secret as a string, jsonwebtoken tries to parse it as a PEM key first, ~0.3 ms per token (measured).
     return {
@@ -89,13 +125,9 @@ export class StreamService {
     };
   }
 
-  /**
-   * Revokes every token issued to the user until now and returns the cut-off in seconds. Tokens carry a
-   * back-dated iat, so the cut-off is the iat a token minted now would get, plus one second: everything issued
-   * earlier falls before it, and createUserToken(id, cutOff) issues tokens that stay valid.
-   */
+  /** Revokes every token issued to the user until now and returns the cut-off in seconds (revocationCutOff). */
   async revokeUserTokens(userId: string): Promise<number> {
-    const cutOff = Math.floor(Date.now() / 1000) - TOKEN_CLOCK_SKEW_SECONDS + 1;
+    const cutOff = revocationCutOff();
     await this.call('revokeUserToken', () => this.client.revokeUserToken(userId, new Date(cutOff * 1000)));
     return cutOff;
   }

@@ -7,6 +7,10 @@ export interface SyncCandidate {
   profilePic: string;
   profileVersion: number;
   syncAttempts: number;
+  /** Whether Stream has acknowledged a push of this user before: then a push updates, never replaces. */
+  inStream?: boolean;
+  /** Seconds: Stream must refuse this user's tokens issued earlier. */
+  chatTokensValidFrom?: number;
 }
 
 export interface SyncPageEntry extends SyncCandidate {
@@ -21,4 +25,11 @@ export interface SyncRetry {
   error: string;
 }
 
-export const SYNC_FIELDS = { fullName: 1, profilePic: 1, profileVersion: 1, syncAttempts: 1 } as const;
+export const SYNC_FIELDS = {
+  fullName: 1,
+  profilePic: 1,
+  profileVersion: 1,
+  syncAttempts: 1,
+  inStream: 1,
+  chatTokensValidFrom: 1,
+} as const;

@@ -165,6 +165,34 @@ export class UsersService {
     this.sessions.delete(id);
   }
 
+  /**
+   * Stream must refuse this user's chat tokens issued before `seconds`: recorded here and queued for the Stream
+   * mirror like a profile change, so it reaches Stream even if Stream is down right now.
+   */
+  async queueChatTokenRevocation(id: string, seconds: number): Promise<void> {
+    await this.users
+      .updateOne(
+        { _id: id },
+        {
+          $set: { chatTokensValidFrom: seconds, syncPending: true, syncNextAt: this.deferredSync() },
+          $inc: { profileVersion: 1 },
+        },
+      )
+      .exec();
+    this.forgetSession(id);
+  }
+
+  /** The account with this email, if any: its id only. */
+  async findIdByEmail(email: string): Promise<string | null> {
+    const user = await this.users.findOne({ email }, { _id: 1 }).lean().exec();
+    return user ? user._id.toString() : null;
+  }
+
+  async setPassword(id: string, password: string): Promise<void> {
+    const hash = await this.passwords.hash(password);
+    await this.users.updateOne({ _id: id }, { $set: { password: hash } }).exec();
+  }
+
   async setChatTokensValidFrom(id: string, seconds: number): Promise<void> {
     await this.users.updateOne({ _id: id }, { $set: { chatTokensValidFrom: seconds } }).exec();
     this.forgetSession(id);
@@ -361,7 +389,7 @@ export class UsersService {
         updateOne: {
           filter: { _id: u._id, profileVersion: u.profileVersion },
           update: {
-            $set: { syncPending: false, syncAttempts: 0 },
+            $set: { syncPending: false, syncAttempts: 0, inStream: true },
             $unset: { syncLeaseUntil: 1, syncError: 1 },
           },
         },

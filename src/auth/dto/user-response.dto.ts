@@ -6,7 +6,22 @@ export class UserResponse {
   @ApiProperty({ type: UserView }) user!: UserView;
 }
 
-export class LogoutResponse {
+/** `{ success, message }`: the shape of the seed's logout, for every endpoint that only confirms. */
+export class MessageResponse {
   @ApiProperty({ example: true }) success!: true;
-  @ApiProperty({ example: 'Logout successful' }) message!: string;
+  @ApiProperty() message!: string;
+}
+
+export class SessionResponse {
+  @ApiProperty() id!: string;
+  @ApiProperty({ example: 'Chrome on macOS', description: 'From the User-Agent that signed in' })
+  device!: string;
+  @ApiProperty() createdAt!: string;
+  @ApiProperty({ description: 'Last use, to within SESSION_TOUCH_INTERVAL_SECONDS' }) lastUsedAt!: string;
+  @ApiProperty() expiresAt!: string;
+  @ApiProperty({ description: 'The session making this request' }) current!: boolean;
+}
+
+export class SessionListResponse {
+  @ApiProperty({ type: [SessionResponse] }) sessions!: SessionResponse[];
 }

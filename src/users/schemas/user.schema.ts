@@ -60,6 +60,11 @@ export class User {
   @Prop()
   chatTokensValidFrom?: number;
 
+  // Stream has acknowledged a push of this user: later pushes update the fields we own instead of replacing the
+  // Stream user (which would drop a revocation, a role or a moderator's field set there).
+  @Prop({ default: false })
+  inStream!: boolean;
+
   createdAt!: Date;
   updatedAt!: Date;
 }

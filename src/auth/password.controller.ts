@@ -1,0 +1,71 @@
+import { Body, Controller, HttpCode, HttpStatus, Post, Put, UseGuards } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiCookieAuth,
+  ApiOkResponse,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
+import { AuthThrottlerGuard } from './auth-throttler.guard';
+import { AuthService } from './auth.service';
+import { CurrentUser } from './current-user.decorator';
+import { ChangePasswordDto, ForgotPasswordDto, ResetPasswordDto } from './dto/password.dto';
+import { MessageResponse } from './dto/user-response.dto';
+import { JwtAuthGuard } from './jwt-auth.guard';
+import type { AuthUser } from './jwt.strategy';
+
+/** The same answer whether or not the email has an account. */
+const FORGOT_REPLY: MessageResponse = {
+  success: true,
+  message: 'If an account exists for this email, a link to reset its password is on its way',
+};
+
+@ApiTags('auth')
+@Controller('auth/password')
+export class PasswordController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Put()
+  // The current password is a guess like a login's: it shares the login limit.
+  @UseGuards(JwtAuthGuard, AuthThrottlerGuard)
+  @SkipThrottle({ signup: true, 'password-reset': true })
+  @ApiCookieAuth()
+  @ApiOkResponse({ type: MessageResponse, description: 'Password changed; every other session ended' })
+  @ApiBadRequestResponse()
+  @ApiUnauthorizedResponse({ description: 'Not signed in, or wrong current password' })
+  @ApiTooManyRequestsResponse()
+  async change(@CurrentUser() me: AuthUser, @Body() dto: ChangePasswordDto): Promise<MessageResponse> {
+    await this.auth.changePassword(me, dto);
+    return { success: true, message: 'Password changed; your other sessions were signed out' };
+  }
+
+  @Post('forgot')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @UseGuards(AuthThrottlerGuard)
+  @SkipThrottle({ login: true, signup: true })
+  @ApiAcceptedResponse({
+    type: MessageResponse,
+    description: 'Same answer whether or not the account exists',
+  })
+  @ApiBadRequestResponse()
+  @ApiTooManyRequestsResponse({ description: 'Too many requests from this client, or for this email' })
+  async forgot(@Body() dto: ForgotPasswordDto): Promise<MessageResponse> {
+    await this.auth.requestPasswordReset(dto.email);
+    return FORGOT_REPLY;
+  }
+
+  @Post('reset')
+  @HttpCode(HttpStatus.OK)
+  @UseGuards(AuthThrottlerGuard)
+  @SkipThrottle({ login: true, signup: true })
+  @ApiOkResponse({ type: MessageResponse, description: 'Password set; every session ended' })
+  @ApiBadRequestResponse({ description: 'Invalid, used or expired token, or a bad new password' })
+  @ApiTooManyRequestsResponse()
+  async reset(@Body() dto: ResetPasswordDto): Promise<MessageResponse> {
+    await this.auth.resetPassword(dto);
+    return { success: true, message: 'Password reset; please sign in with your new password' };
+  }
+}

@@ -1,0 +1,127 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model, Types } from 'mongoose';
+import { OBJECT_ID_PATTERN } from '../common/object-id';
+import { authConfig, usersConfig } from '../config/configuration';
+import { deviceLabel } from './device-label';
+import { Session } from './schemas/session.schema';
+
+export interface StartedSession {
+  id: string;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+export interface SessionView {
+  id: string;
+  device: string;
+  createdAt: string;
+  lastUsedAt: string;
+  expiresAt: string;
+  current: boolean;
+}
+
+/** Bound on the in-process cache, as for the user check: past it the cache starts over. */
+const CACHE_MAX_ENTRIES = 10_000;
+
+/** Owns the `sessions` collection. */
+@Injectable()
+export class SessionsService {
+  private readonly logger = new Logger(SessionsService.name);
+  /** sid → owner (null: no live session), until when the answer may be reused. */
+  private readonly cache = new Map<string, { userId: string | null; until: number }>();
+
+  constructor(
+    @InjectModel(Session.name) private readonly sessions: Model<Session>,
+    @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
+    @Inject(usersConfig.KEY) private readonly users: ConfigType<typeof usersConfig>,
+  ) {}
+
+  async start(userId: string, userAgent: string | undefined): Promise<StartedSession> {
+    const now = new Date();
+    // Whole seconds, as the JWT's iat and exp: the token and its session end at the same instant.
+    const expiresAt = new Date((Math.floor(now.getTime() / 1000) + this.config.jwtExpiresInSeconds) * 1000);
+    const session = await this.sessions.create({
+      user: new Types.ObjectId(userId),
+      createdAt: now,
+      lastUsedAt: now,
+      expiresAt,
+      device: deviceLabel(userAgent),
+    });
+    return { id: session._id.toString(), createdAt: now, expiresAt };
+  }
+
+  /**
+   * The token hot path: whether `sid` is a live session of `userId`. Cached for USER_EXISTS_CACHE_MS, so a session
+   * ended on another instance is refused here within that time (at once on this one: see forget). A lookup that
+   * reaches MongoDB also refreshes lastUsedAt when it is older than SESSION_TOUCH_INTERVAL_SECONDS.
+   */
+  async isActive(sid: string, userId: string): Promise<boolean> {
+    const now = Date.now();
+    const cached = this.cache.get(sid);
+    if (cached && cached.until > now) return cached.userId === userId;
+    if (!OBJECT_ID_PATTERN.test(sid)) return false;
+    const doc = await this.sessions.findById(sid, { user: 1, expiresAt: 1, lastUsedAt: 1 }).lean().exec();
+    const owner = doc && doc.expiresAt.getTime() > now ? doc.user.toString() : null;
+    if (this.users.existsCacheMs > 0) {
+      if (this.cache.size >= CACHE_MAX_ENTRIES) this.cache.clear();
+      this.cache.set(sid, { userId: owner, until: now + this.users.existsCacheMs });
+    }
+    if (owner && doc && doc.lastUsedAt.getTime() <= now - this.config.sessionTouchIntervalMs) {
+      void this.touch(sid, now);
+    }
+    return owner === userId;
+  }
+
+  /** Mine, newest first, the current one marked. */
+  async list(userId: string, currentSid: string): Promise<SessionView[]> {
+    const docs = await this.sessions
+      .find({ user: new Types.ObjectId(userId), expiresAt: { $gt: new Date() } })
+      .sort({ createdAt: -1 })
+      .limit(this.config.sessionsListMax)
+      .lean()
+      .exec();
+    return docs.map((s) => ({
+      id: s._id.toString(),
+      device: s.device,
+      createdAt: s.createdAt.toISOString(),
+      lastUsedAt: s.lastUsedAt.toISOString(),
+      expiresAt: s.expiresAt.toISOString(),
+      current: s._id.toString() === currentSid,
+    }));
+  }
+
+  /** Ends one of the user's sessions; false when the user has no such session (someone else's included). */
+  async end(userId: string, sid: string): Promise<boolean> {
+    const { deletedCount } = OBJECT_ID_PATTERN.test(sid)
+      ? await this.sessions.deleteOne({ _id: sid, user: new Types.ObjectId(userId) }).exec()
+      : { deletedCount: 0 };
+    this.cache.delete(sid);
+    return deletedCount > 0;
+  }
+
+  /** Ends every session of the user, except `keepSid` when given. Returns how many ended. */
+  async endAll(userId: string, keepSid?: string): Promise<number> {
+    const filter = keepSid
+      ? { user: new Types.ObjectId(userId), _id: { $ne: new Types.ObjectId(keepSid) } }
+      : { user: new Types.ObjectId(userId) };
+    const { deletedCount } = await this.sessions.deleteMany(filter).exec();
+    for (const [sid, entry] of this.cache) {
+      if (entry.userId === userId && sid !== keepSid) this.cache.delete(sid);
+    }
+    return deletedCount;
+  }
+
+  private async touch(sid: string, now: number): Promise<void> {
+    const stale = new Date(now - this.config.sessionTouchIntervalMs);
+    try {
+      // The filter makes concurrent instances write once per interval between them.
+      await this.sessions
+        .updateOne({ _id: sid, lastUsedAt: { $lte: stale } }, { $set: { lastUsedAt: new Date(now) } })
+        .exec();
+    } catch (error) {
+      this.logger.warn(`could not record use of session ${sid}: ${(error as Error).message}`);
+    }
+  }
+}
