@@ -2,6 +2,8 @@ import jwt from 'jsonwebtoken';
 import { Types } from 'mongoose';
 import { StreamChat } from 'stream-chat';
 import {
+  chatToken,
+  connectChat,
   createTestApp,
   eventually,
   onboardingBody,
@@ -26,32 +28,8 @@ describe('Chat (/api/chats)', () => {
   afterEach(() => t.stream.faults.reset());
   afterAll(() => t.close());
 
-  const token = async (user: SignedUpUser, path = '/api/chats/token') =>
-    (await t.http().get(path).set('Cookie', user.cookie).expect(200)).body as {
-      token: string;
-      apiKey: string;
-      userId: string;
-      expiresAt: string;
-    };
-
-  /** Connects a client-side stream-chat SDK, as a browser would, and reports what Stream answered. */
-  const connect = async (userId: string, userToken: string): Promise<'ok' | number> => {
-    // allowServerSideConnect: this test plays the browser, from node.
-    const client = new StreamChat(t.stream.apiKey, {
-      baseURL: t.stream.baseUrl,
-      allowServerSideConnect: true,
-    });
-    client.defaultWSTimeout = 1000; // the SDK otherwise leaves a 15 s timer behind
-    try {
-      await client.connectUser({ id: userId }, userToken);
-      return 'ok';
-    } catch (error) {
-      // The SDK rejects a refused WebSocket with Stream's error body as JSON text in the message.
-      return (JSON.parse((error as Error).message) as { code: number }).code;
-    } finally {
-      await client.disconnectUser(50);
-    }
-  };
+  const token = (user: SignedUpUser, path?: string) => chatToken(t, user.cookie, path);
+  const connect = (userId: string, userToken: string) => connectChat(t.stream, userId, userToken);
 
   const befriend = async (a: SignedUpUser, b: SignedUpUser) => {
     const users = t.db.collection('users');

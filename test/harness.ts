@@ -13,6 +13,7 @@ import {
   startSmtpSink,
   startStreamEmulator,
 } from 'offline-emulators';
+import { StreamChat } from 'stream-chat';
 import request from 'supertest';
 import { AppModule } from '../src/app.module';
 import { configureApp } from '../src/app.setup';
@@ -233,6 +234,39 @@ export async function signUpOnboarded(
     .send(onboardingBody(profile))
     .expect(200);
   return user;
+}
+
+export interface ChatToken {
+  token: string;
+  apiKey: string;
+  userId: string;
+  expiresAt: string;
+}
+
+/** GET /api/chats/token (or the seed's `path`) as this signed-in cookie. */
+export async function chatToken(t: TestApp, cookie: string, path = '/api/chats/token'): Promise<ChatToken> {
+  const res = await t.http().get(path).set('Cookie', cookie).expect(200);
+  return res.body as ChatToken;
+}
+
+/** Connects a client-side stream-chat SDK, as a browser would, and reports what Stream answered. */
+export async function connectChat(
+  stream: StreamEmulator,
+  userId: string,
+  userToken: string,
+): Promise<'ok' | number> {
+  // allowServerSideConnect: this test plays the browser, from node.
+  const client = new StreamChat(stream.apiKey, { baseURL: stream.baseUrl, allowServerSideConnect: true });
+  client.defaultWSTimeout = 1000; // the SDK otherwise leaves a 15 s timer behind
+  try {
+    await client.connectUser({ id: userId }, userToken);
+    return 'ok';
+  } catch (error) {
+    // The SDK rejects a refused WebSocket with Stream's error body as JSON text in the message.
+    return (JSON.parse((error as Error).message) as { code: number }).code;
+  } finally {
+    await client.disconnectUser(50);
+  }
 }
 
 /** Polls until `check` holds or the time runs out; for effects that are asynchronous by design. */

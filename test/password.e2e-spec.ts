@@ -1,6 +1,5 @@
 import { Types } from 'mongoose';
-import { StreamChat } from 'stream-chat';
-import { authCookie, createTestApp, signUp, SignedUpUser, TestApp } from './harness';
+import { authCookie, chatToken, connectChat, createTestApp, signUp, SignedUpUser, TestApp } from './harness';
 
 describe('Passwords (/api/auth/password)', () => {
   let t: TestApp;
@@ -18,25 +17,8 @@ describe('Passwords (/api/auth/password)', () => {
   const me = (cookie: string) => t.http().get('/api/auth/me').set('Cookie', cookie);
   const login = (email: string, password: string) =>
     t.http().post('/api/auth/login').send({ email, password });
-  const chatToken = async (cookie: string): Promise<string> => {
-    const res = await t.http().get('/api/chats/token').set('Cookie', cookie).expect(200);
-    return (res.body as { token: string }).token;
-  };
-  const connect = async (userId: string, userToken: string): Promise<'ok' | number> => {
-    const client = new StreamChat(t.stream.apiKey, {
-      baseURL: t.stream.baseUrl,
-      allowServerSideConnect: true,
-    });
-    client.defaultWSTimeout = 1000;
-    try {
-      await client.connectUser({ id: userId }, userToken);
-      return 'ok';
-    } catch (error) {
-      return (JSON.parse((error as Error).message) as { code: number }).code;
-    } finally {
-      await client.disconnectUser(50);
-    }
-  };
+
+  const connect = (userId: string, userToken: string) => connectChat(t.stream, userId, userToken);
 
   /** Asks for a reset link and reads it from the mail the SMTP sink received. */
   const resetTokenFor = async (user: SignedUpUser): Promise<string> => {
@@ -53,7 +35,7 @@ describe('Passwords (/api/auth/password)', () => {
     it('changes the password, keeps this session and ends the others (and their chat tokens)', async () => {
       const user = await signUp(t);
       const other = authCookie(await login(user.email, user.password).expect(200));
-      const oldChat = await chatToken(other);
+      const oldChat = (await chatToken(t, other)).token;
 
       await t
         .http()
@@ -85,7 +67,7 @@ describe('Passwords (/api/auth/password)', () => {
   describe('forgot and reset', () => {
     it('mails a single-use link that sets the password and ends every session', async () => {
       const user = await signUp(t);
-      const oldChat = await chatToken(user.cookie);
+      const oldChat = (await chatToken(t, user.cookie)).token;
       const token = await resetTokenFor(user);
       expect(Buffer.from(token, 'base64url').length).toBeGreaterThanOrEqual(32);
 

@@ -1,7 +1,15 @@
 import jwt from 'jsonwebtoken';
 import { Types } from 'mongoose';
-import { StreamChat } from 'stream-chat';
-import { authCookie, createTestApp, signUp, SignedUpUser, TEST_JWT_SECRET, TestApp } from './harness';
+import {
+  authCookie,
+  chatToken,
+  connectChat,
+  createTestApp,
+  signUp,
+  SignedUpUser,
+  TEST_JWT_SECRET,
+  TestApp,
+} from './harness';
 
 const CHROME_MAC =
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
@@ -29,26 +37,7 @@ describe('Sessions (/api/auth)', () => {
     return authCookie(res);
   };
 
-  const chatToken = async (cookie: string): Promise<{ token: string; expiresAt: string }> => {
-    const res = await t.http().get('/api/chats/token').set('Cookie', cookie).expect(200);
-    return res.body as { token: string; expiresAt: string };
-  };
-
-  const connect = async (userId: string, userToken: string): Promise<'ok' | number> => {
-    const client = new StreamChat(t.stream.apiKey, {
-      baseURL: t.stream.baseUrl,
-      allowServerSideConnect: true,
-    });
-    client.defaultWSTimeout = 1000;
-    try {
-      await client.connectUser({ id: userId }, userToken);
-      return 'ok';
-    } catch (error) {
-      return (JSON.parse((error as Error).message) as { code: number }).code;
-    } finally {
-      await client.disconnectUser(50);
-    }
-  };
+  const connect = (userId: string, userToken: string) => connectChat(t.stream, userId, userToken);
 
   const sessionsOf = (userId: string) =>
     t.db.collection('sessions').countDocuments({ user: new Types.ObjectId(userId) });
@@ -120,7 +109,7 @@ describe('Sessions (/api/auth)', () => {
   it('sign-out everywhere refuses every session and the Stream tokens they got', async () => {
     const user = await signUp(t);
     const phone = await login(user);
-    const { token: phoneChat } = await chatToken(phone);
+    const { token: phoneChat } = await chatToken(t, phone);
     expect(await connect(user.id, phoneChat)).toBe('ok');
 
     const res = await t.http().post('/api/auth/logout-all').set('Cookie', user.cookie).expect(200);
@@ -136,7 +125,7 @@ describe('Sessions (/api/auth)', () => {
   it('mints chat tokens that expire with their session by default', async () => {
     const user = await signUp(t);
     const session = jwt.decode(user.cookie.replace('jwt=', '')) as { exp: number };
-    const { token, expiresAt } = await chatToken(user.cookie);
+    const { token, expiresAt } = await chatToken(t, user.cookie);
     const claims = jwt.decode(token) as { exp: number };
     expect(claims.exp).toBe(session.exp);
     expect(expiresAt).toBe(new Date(session.exp * 1000).toISOString());

@@ -1,8 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiProperty } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsByteLength, IsEmail, IsNotEmpty, IsString, MaxLength } from 'class-validator';
-import { trimmedLowerCase } from '../../common/transforms';
+import { ApiProperty, PickType } from '@nestjs/swagger';
+import { IsByteLength, IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { SignupDto } from './signup.dto';
 
 /** The same rule as signup: bcrypt ignores bytes past 72, so refuse rather than truncate. */
 const NewPassword = () =>
@@ -24,14 +23,7 @@ export class ChangePasswordDto {
   newPassword!: string;
 }
 
-export class ForgotPasswordDto {
-  @ApiProperty({ example: 'ana@example.com' })
-  @Transform(trimmedLowerCase)
-  @IsNotEmpty()
-  @IsEmail({}, { message: 'email must be a valid email address' })
-  @MaxLength(254)
-  email!: string;
-}
+export class ForgotPasswordDto extends PickType(SignupDto, ['email'] as const) {}
 
 export class ResetPasswordDto {
   @ApiProperty({ description: 'The token from the reset link' })
