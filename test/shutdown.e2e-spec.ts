@@ -1,12 +1,20 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { startMongoEmulator, startStreamEmulator, MongoEmulator, StreamEmulator } from 'offline-emulators';
+import {
+  startMongoEmulator,
+  startSmtpSink,
+  startStreamEmulator,
+  MongoEmulator,
+  SmtpSink,
+  StreamEmulator,
+} from 'offline-emulators';
 import { newAccount, TEST_JWT_SECRET } from './harness';
 
 // Runs the built entry point (npm test builds first) the way an operator does, and stops it the way an orchestrator does.
 describe('node dist/main.js', () => {
   let mongo: MongoEmulator;
   let stream: StreamEmulator;
+  let mail: SmtpSink;
   let api: ChildProcess | undefined;
   const port = 5400 + Math.floor(Math.random() * 500);
   const base = `http://127.0.0.1:${port}/api`;
@@ -14,10 +22,11 @@ describe('node dist/main.js', () => {
   beforeAll(async () => {
     mongo = await startMongoEmulator({ port: 0 });
     stream = await startStreamEmulator({ port: 0 });
+    mail = await startSmtpSink();
   });
   afterAll(async () => {
     api?.kill('SIGKILL');
-    await stream.close();
+    await Promise.all([stream.close(), mail.close()]);
     await mongo.close();
   });
 
@@ -33,6 +42,7 @@ describe('node dist/main.js', () => {
         STREAM_API_SECRET: stream.apiSecret,
         STREAM_BASE_URL: stream.baseUrl,
         JWT_SECRET_KEY: TEST_JWT_SECRET,
+        SMTP_URL: mail.smtpUrl,
       },
     });
     child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
