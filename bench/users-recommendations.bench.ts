@@ -68,6 +68,8 @@ async function main(): Promise<void> {
       STREAM_API_SECRET: stream.apiSecret,
       STREAM_BASE_URL: stream.baseUrl,
       JWT_SECRET_KEY: 'bench-jwt-secret-bench-jwt-secret-0123456789',
+      // Required in production; no mail is sent here.
+      SMTP_URL: 'smtp://127.0.0.1:2525',
       THROTTLE_SIGNUP_LIMIT: '1000000',
       PORT: String(API_PORT),
     },

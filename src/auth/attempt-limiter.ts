@@ -8,6 +8,8 @@ import { throttleConfig } from '../config/configuration';
 const keyOf = (kind: string, subject: string): string =>
   `${kind}:${createHash('sha256').update(subject).digest('hex')}`;
 
+const PROBE_HIT_TTL_MS = 1000;
+
 const tooMany = (message: string): HttpException =>
   new HttpException(
     { statusCode: HttpStatus.TOO_MANY_REQUESTS, message, error: 'Too Many Requests' },
@@ -32,9 +34,10 @@ export class AttemptLimiter {
    */
   async assertLoginAllowed(email: string): Promise<void> {
     const windowMs = this.config.accountTtlMs;
+    // The probe's own hits expire at once (1 s), so an account's record stays small however often it is tried.
     const probe = await this.storage.increment(
       keyOf('login-lock', email),
-      windowMs,
+      PROBE_HIT_TTL_MS,
       Number.MAX_SAFE_INTEGER,
       windowMs,
       'login-account',
