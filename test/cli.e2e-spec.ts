@@ -429,6 +429,23 @@ describe('admin CLI (nest-commander)', () => {
       expect(docs.every((d) => d.syncError === undefined && d.syncAttempts === 0)).toBe(true);
     });
 
+    it('updates users Stream has without dropping a revocation or fields set in Stream', async () => {
+      const id = await seedUser('New Name', { pending: true, streamName: 'Old Name' });
+      const revokedBefore = new Date(Date.now() - 60_000);
+      await client.revokeUserToken(id, revokedBefore);
+      const moderatorFields: Record<string, unknown> = { flagged_by: 'moderator', role: 'admin' };
+      await client.partialUpdateUser({ id, set: moderatorFields });
+
+      expect((await runCli(['sync-users'])).code).toBe(0);
+
+      expect(b.stream.state.users.get(id)).toMatchObject({
+        name: 'New Name',
+        flagged_by: 'moderator',
+        role: 'admin',
+        revoke_tokens_issued_before: revokedBefore.toISOString(),
+      });
+    });
+
     it('pages through more than one batch of 100', async () => {
       for (let i = 0; i < 130; i++) await seedUser(`User ${i}`, { inStream: false, pending: true });
 
