@@ -54,8 +54,9 @@ export class SessionsService {
 
   /**
    * The token hot path: whether `sid` is a live session of `userId`. Cached for USER_EXISTS_CACHE_MS, so a session
-   * ended on another instance is refused here within that time (at once on this one: see forget). A lookup that
-   * reaches MongoDB also refreshes lastUsedAt when it is older than SESSION_TOUCH_INTERVAL_SECONDS.
+   * ended on another instance is refused here within that time (at once on this one: end and endAll drop it from
+   * the cache). A lookup that reaches MongoDB also refreshes lastUsedAt when it is older than
+   * SESSION_TOUCH_INTERVAL_SECONDS, so "last used" costs at most one write per session per interval.
    */
   async isActive(sid: string, userId: string): Promise<boolean> {
     const now = Date.now();
