@@ -30,7 +30,8 @@ export interface SyncUsersOptions {
   description:
     'Repair drift between the app and Stream (e.g. after a Stream outage): push every app user into Stream in ' +
     'batches of 100 (creating the users Stream lacks, updating only our fields on the others) and mark them ' +
-    'synced. With --prune, also delete Stream users that have no app user (listed first, then confirmed). Exits 0 when everything synced, 1 when anything failed, 2 on a usage error.',
+    'synced. With --prune, also delete Stream users that have no app user (listed first, then confirmed). ' +
+    'Exits 0 when everything synced, 1 when anything failed, 2 on a usage error.',
 })
 export class SyncUsersCommand extends AdminCommand {
   constructor(
