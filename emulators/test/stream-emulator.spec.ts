@@ -27,7 +27,8 @@ describe('Stream emulator (server-side SDK)', () => {
   let server: StreamChat;
 
   beforeAll(async () => {
-    emu = await startStreamEmulator({ taskDelayMs: 40 });
+    // Long enough that the first poll of a delete task sees it unfinished even on a loaded machine.
+    emu = await startStreamEmulator({ taskDelayMs: 1000 });
   });
   afterAll(() => emu.close());
   beforeEach(() => {
