@@ -11,6 +11,10 @@
  *   POST   /channels/:type/:id/query        GetOrCreateChannel (create/query/watch)
  *   POST   /channels                        QueryChannels (type, id, cid, members $in)
  *   POST   /channels/:type/:id/message      SendMessage
+ *   POST   /users/block, /users/unblock     BlockUsers / UnblockUsers (user-to-user blocks, see store.ts "Blocks")
+ *   GET    /users/block                     GetBlockedUsers
+ *   POST   /moderation/flag                 Flag a message or a user (emits message.flagged / user.flagged)
+ *   POST   /export/users                    ExportUsers → { task_id }; the task's result is { url } of a JSON file
  *   WS     /connect                         connectUser (also on :8800 when HTTP is on :3030, or on `wsPort`)
  * Anything else answers 501 with code 4 in Stream's error shape instead of pretending to succeed.
  *
@@ -18,16 +22,28 @@
  *   GET  /_emulator/state    users, deletedUserIds, channels, requests, connections, faults
  *   POST /_emulator/reset    clears state and faults
  *   POST /_emulator/faults   JSON { failNext?, status?, latencyMs?, refuse?, rateLimitPerMinute? }
+ *   POST /_emulator/webhook  JSON { url?, timeoutMs?, totalBudgetMs?, retryDelayMs?, gzip? }: where events go
+ *   POST /_emulator/webhook/events   JSON event ({ type, … }): signs and sends it, answers the delivery record
+ *   GET  /_emulator/exports/:token/users.json   an export file (the URL a completed export task gives)
+ *
+ * Webhooks (webhooks.ts) are signed like Stream's: X-Signature = hex HMAC-SHA256 of the uncompressed body with the
+ * app secret, X-Webhook-Id stable across retries, X-Webhook-Attempt from 1, X-Api-Key; Stream's retry policy and
+ * 6 s per attempt (configurable). The emulator itself emits user.deleted (DeleteUsers), user.flagged and
+ * message.flagged (Flag) when a URL is configured; `emulator.webhooks.send(event)` sends any event in process.
  */
 export { startStreamEmulator } from './server';
 export { StreamApiError } from './errors';
 export type {
   StartStreamEmulatorOptions,
   StreamEmulator,
+  StreamEmulatorBlock,
   StreamEmulatorChannel,
   StreamEmulatorFaults,
   StreamEmulatorMessage,
   StreamEmulatorRequest,
   StreamEmulatorState,
   StreamEmulatorUser,
+  StreamEmulatorWebhookConfig,
+  StreamEmulatorWebhookDelivery,
+  StreamEmulatorWebhooks,
 } from './types';

@@ -6,7 +6,14 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { errorBody, formatDuration, inputError, notAllowed, StreamApiError, doesNotExist } from './errors';
 import { StreamStore } from './store';
 import { checkRevocation, verifyToken, type Caller } from './tokens';
-import type { StartStreamEmulatorOptions, StreamEmulator, StreamEmulatorFaults } from './types';
+import type {
+  StartStreamEmulatorOptions,
+  StreamEmulator,
+  StreamEmulatorChannel,
+  StreamEmulatorFaults,
+  StreamEmulatorWebhookConfig,
+} from './types';
+import { WebhookSender } from './webhooks';
 
 type Json = Record<string, unknown>;
 
@@ -45,6 +52,7 @@ const CORS_HEADERS = {
 };
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 const SDK_WS_PORT_FOR_3030 = 8800;
+const EXPORT_PATH = /^\/_emulator\/exports\/([0-9a-f]+)\/users\.json$/;
 
 // unref: injected latency must not keep a test process alive after close().
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
@@ -76,6 +84,23 @@ function parseJsonObject(text: string, what: string): Json {
   }
   if (!isObject(parsed)) throw inputError(`${what} must be a JSON object`);
   return parsed;
+}
+
+/** The admin body of POST /_emulator/webhook: only the known keys, with their types checked. */
+function webhookConfig(body: Json): StreamEmulatorWebhookConfig {
+  const config: StreamEmulatorWebhookConfig = {};
+  if (typeof body.url === 'string' || body.url === null) config.url = body.url ?? undefined;
+  for (const key of ['timeoutMs', 'totalBudgetMs', 'retryDelayMs'] as const) {
+    const value = body[key];
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || value < 0) throw inputError(`${key} must be a non-negative number`);
+    config[key] = value;
+  }
+  if (body.gzip !== undefined) {
+    if (typeof body.gzip !== 'boolean') throw inputError('gzip must be a boolean');
+    config.gzip = body.gzip;
+  }
+  return config;
 }
 
 function sendJson(
@@ -167,9 +192,15 @@ export async function startStreamEmulator(opts: StartStreamEmulatorOptions = {})
   const log = opts.logger ?? ((): void => undefined);
 
   const connections = new Map<string, Connection>();
+  const webhooks = new WebhookSender(apiKey, apiSecret, log, opts.webhook);
+  // Known once the server listens; export URLs are only built after that.
+  let baseUrl = '';
   const store = new StreamStore({
     taskDelayMs,
     isOnline: (userId) => [...connections.values()].some((c) => c.userId === userId),
+    emit: (event) => webhooks.emit(event),
+    exportUrl: (token) => `${baseUrl}/_emulator/exports/${token}/users.json`,
+    exportUrlTtlMs: opts.exportUrlTtlMs ?? 60 * 60 * 1000,
   });
   const state = store.state;
   const wss = new WebSocketServer({ noServer: true });
@@ -187,14 +218,14 @@ export async function startStreamEmulator(opts: StartStreamEmulatorOptions = {})
     }
   };
 
-  const broadcastMessage = (cid: string, message: Json, channelType: string, channelId: string): void => {
-    const watching = store.watchers.get(cid);
+  const broadcastMessage = (channel: StreamEmulatorChannel, message: Json, authorId: string): void => {
+    const watching = store.watchers.get(channel.cid);
     if (!watching) return;
     const event = {
       type: 'message.new',
-      cid,
-      channel_id: channelId,
-      channel_type: channelType,
+      cid: channel.cid,
+      channel_id: channel.id,
+      channel_type: channel.type,
       message,
       user: message.user,
       watcher_count: watching.size,
@@ -202,6 +233,8 @@ export async function startStreamEmulator(opts: StartStreamEmulatorOptions = {})
     };
     for (const connectionId of watching) {
       const conn = connections.get(connectionId);
+      // A blocker gets no events from the user they blocked in a 1-on-1 channel (see store.ts, Blocks).
+      if (conn && conn.userId !== authorId && store.blockedFor(channel, conn.userId)) continue;
       if (conn?.ws.readyState === WebSocket.OPEN) conn.ws.send(JSON.stringify(event));
     }
   };
@@ -296,10 +329,46 @@ export async function startStreamEmulator(opts: StartStreamEmulatorOptions = {})
       pattern: /^\/channels\/([^/]+)\/([^/]+)\/message$/,
       endpoint: 'SendMessage',
       handle: (ctx) => {
-        const { channel, message } = store.sendMessage(ctx.params[0], ctx.params[1], ctx.body, ctx.caller);
-        broadcastMessage(channel.cid, message, channel.type, channel.id);
+        const { channel, message, authorId } = store.sendMessage(
+          ctx.params[0],
+          ctx.params[1],
+          ctx.body,
+          ctx.caller,
+        );
+        broadcastMessage(channel, message, authorId);
         return { message };
       },
+    },
+    {
+      method: 'POST',
+      pattern: /^\/users\/block$/,
+      endpoint: 'BlockUsers',
+      handle: (ctx) => store.blockUser(ctx.body, ctx.caller),
+    },
+    {
+      method: 'POST',
+      pattern: /^\/users\/unblock$/,
+      endpoint: 'UnblockUsers',
+      handle: (ctx) => store.unblockUser(ctx.body, ctx.caller),
+    },
+    {
+      method: 'GET',
+      pattern: /^\/users\/block$/,
+      endpoint: 'GetBlockedUsers',
+      handle: (ctx) => store.blockedUsers(ctx.query, ctx.caller),
+    },
+    {
+      method: 'POST',
+      pattern: /^\/moderation\/flag$/,
+      endpoint: 'Flag',
+      handle: (ctx) => store.flag(ctx.body, ctx.caller),
+    },
+    {
+      method: 'POST',
+      pattern: /^\/export\/users$/,
+      endpoint: 'ExportUsers',
+      serverOnly: true,
+      handle: (ctx) => store.exportUsers(ctx.body),
     },
   ];
 
@@ -415,6 +484,9 @@ export async function startStreamEmulator(opts: StartStreamEmulatorOptions = {})
       users: [...state.users.values()],
       deletedUserIds: [...state.deletedUserIds],
       channels: [...state.channels.values()],
+      blocks: [...state.blocks.values()].flatMap((mine) => [...mine.values()]),
+      flags: state.flags,
+      webhooks: { ...webhooks.settings, deliveries: webhooks.deliveries },
       requests: state.requests,
       connections: [...connections.entries()].map(([id, c]) => ({ connection_id: id, user_id: c.userId })),
       faults: faults.snapshot(),
@@ -439,6 +511,18 @@ export async function startStreamEmulator(opts: StartStreamEmulatorOptions = {})
         if (typeof body.rateLimitPerMinute === 'number') faults.rateLimitPerMinute = body.rateLimitPerMinute;
         return sendJson(res, 200, faults.snapshot());
       }
+      if (req.method === 'POST' && url.pathname === '/_emulator/webhook') {
+        webhooks.configure(webhookConfig(parseJsonObject(await readBody(req), 'request body')));
+        return sendJson(res, 200, webhooks.settings);
+      }
+      if (req.method === 'POST' && url.pathname === '/_emulator/webhook/events') {
+        const event = parseJsonObject(await readBody(req), 'request body');
+        if (typeof event.type !== 'string') throw inputError('type is a required field');
+        if (!webhooks.settings.url) throw inputError('no webhook URL is configured');
+        return sendJson(res, 200, await webhooks.send(event));
+      }
+      const exported = EXPORT_PATH.exec(url.pathname);
+      if (req.method === 'GET' && exported) return sendJson(res, 200, store.exportFile(exported[1]));
       throw doesNotExist(`${req.method} ${url.pathname} is not an emulator admin endpoint`);
     } catch (e) {
       const err = e instanceof StreamApiError ? e : new StreamApiError(500, -1, String(e));
@@ -477,7 +561,7 @@ export async function startStreamEmulator(opts: StartStreamEmulatorOptions = {})
       online: true,
       channel_mutes: [],
       mutes: [],
-      blocked_user_ids: [],
+      blocked_user_ids: store.blockedUserIds(userId),
       devices: [],
       unread_count: 0,
       total_unread_count: 0,
@@ -574,19 +658,22 @@ export async function startStreamEmulator(opts: StartStreamEmulatorOptions = {})
   function reset(): void {
     store.reset();
     faults.reset();
+    webhooks.reset(opts.webhook);
     rateWindows.clear();
     dropWebSockets();
   }
 
   const publicHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  baseUrl = `http://${publicHost}:${port}`;
   return {
-    baseUrl: `http://${publicHost}:${port}`,
+    baseUrl,
     wsBaseUrl: `ws://${publicHost}:${boundWsPort}`,
     port,
     apiKey,
     apiSecret,
     state,
     faults,
+    webhooks,
     reset,
     async close(): Promise<void> {
       dropWebSockets();

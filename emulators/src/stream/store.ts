@@ -1,7 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { doesNotExist, inputError, notAllowed, StreamApiError } from './errors';
 import type { Caller } from './tokens';
 import type {
+  StreamEmulatorBlock,
   StreamEmulatorChannel,
   StreamEmulatorMessage,
   StreamEmulatorState,
@@ -12,6 +13,8 @@ import type {
 type Json = Record<string, unknown>;
 
 export const MAX_USERS_PER_CALL = 100;
+/** Stream's docs give no limit for an export request; the emulator applies its usual 100 per user call. */
+const MAX_EXPORT_USERS = MAX_USERS_PER_CALL;
 const USER_ID = /^[@\w-]{1,255}$/;
 const CHANNEL_ID = /^[\w!-]{1,64}$/;
 const CHANNEL_TYPES = new Set(['messaging', 'team', 'livestream', 'commerce', 'gaming']);
@@ -142,6 +145,16 @@ function compareBy(sort: { field: string; direction: number }[], pick: (x: strin
 export interface StoreOptions {
   taskDelayMs: number;
   isOnline: (userId: string) => boolean;
+  /** Events a webhook would carry (user.deleted, user.flagged, message.flagged). */
+  emit: (event: Json) => void;
+  /** The download URL of an export file, served by the emulator like a signed, expiring storage link. */
+  exportUrl: (token: string) => string;
+  exportUrlTtlMs: number;
+}
+
+interface ExportFile {
+  body: Json;
+  expiresAtMs: number;
 }
 
 /** In-memory Stream app: users, channels and tasks. Methods take decoded request bodies and throw StreamApiError. */
@@ -150,6 +163,8 @@ export class StreamStore {
     users: new Map(),
     deletedUserIds: new Set(),
     channels: new Map(),
+    blocks: new Map(),
+    flags: [],
     requests: [],
   };
   /** Creation order, so users created within the same millisecond still page in a stable order. */
@@ -157,6 +172,7 @@ export class StreamStore {
   private seq = 0;
   private readonly hardDeleted = new Set<string>();
   private readonly tasks = new Map<string, StreamEmulatorTask>();
+  private readonly exportFiles = new Map<string, ExportFile>();
   private readonly channelExtra = new Map<string, Json>();
   /** cid → connection ids that watch it (receive message.new). */
   readonly watchers = new Map<string, Set<string>>();
@@ -167,7 +183,10 @@ export class StreamStore {
     this.state.users.clear();
     this.state.deletedUserIds.clear();
     this.state.channels.clear();
+    this.state.blocks.clear();
+    this.state.flags.length = 0;
     this.state.requests.length = 0;
+    this.exportFiles.clear();
     this.userSeq.clear();
     this.hardDeleted.clear();
     this.tasks.clear();
@@ -361,9 +380,20 @@ export class StreamStore {
     }
     const result: StreamEmulatorTask['result'] = {};
     for (const id of new Set(ids)) {
+      const before = this.state.users.has(id) ? this.userResponse(id) : undefined;
       if (this.state.users.delete(id)) {
         this.state.deletedUserIds.add(id);
-        if (mode !== 'soft') this.hardDeleted.add(id);
+        if (mode !== 'soft') {
+          this.hardDeleted.add(id);
+          this.forgetBlocksOf(id);
+        }
+        this.opts.emit({
+          type: 'user.deleted',
+          user: { ...before, deleted_at: new Date().toISOString() },
+          hard_delete: mode === 'hard',
+          mark_messages_deleted: messages !== undefined,
+          delete_conversation_channels: conversations !== undefined,
+        });
       }
       if (messages) {
         for (const channel of this.state.channels.values()) {
@@ -397,6 +427,196 @@ export class StreamStore {
       updated_at: status === 'completed' ? new Date(task.createdAtMs + delay).toISOString() : createdAt,
       ...(status === 'completed' ? { result: task.result } : {}),
     };
+  }
+
+  /** POST /export/users: an asynchronous task whose result is `{ url }`, a link to the JSON file of the export. */
+  exportUsers(body: Json): Json {
+    const ids = body.user_ids;
+    if (!isStringArray(ids) || ids.length === 0) throw inputError('user_ids is a required field');
+    if (ids.length > MAX_EXPORT_USERS) {
+      throw inputError(`user_ids must contain at most ${MAX_EXPORT_USERS} items, got ${ids.length}`);
+    }
+    const unique = [...new Set(ids)];
+    const missing = unique.filter((id) => !this.state.users.has(id));
+    if (missing.length) throw inputError(`the following users don't exist: ${goList(missing)}`);
+    // Taken now, as a task would read it; the same shape as Stream's synchronous exportUser, one entry per user.
+    const users = unique.map((id) => ({
+      user: this.userResponse(id),
+      messages: [...this.state.channels.values()].flatMap((channel) =>
+        channel.messages.filter((m) => m.user_id === id).map((m) => this.messageResponse(channel, m)),
+      ),
+      reactions: [],
+    }));
+    const token = randomBytes(16).toString('hex');
+    const createdAtMs = Date.now();
+    this.exportFiles.set(token, {
+      body: { users },
+      expiresAtMs: createdAtMs + this.opts.taskDelayMs + this.opts.exportUrlTtlMs,
+    });
+    const task: StreamEmulatorTask = {
+      id: randomUUID(),
+      createdAtMs,
+      result: { url: this.opts.exportUrl(token) },
+    };
+    this.tasks.set(task.id, task);
+    return { task_id: task.id };
+  }
+
+  /** The file behind an export URL; like an expired signed link, an old one answers 403. */
+  exportFile(token: string): Json {
+    const file = this.exportFiles.get(token);
+    if (!file) throw doesNotExist('export file does not exist');
+    if (Date.now() >= file.expiresAtMs) throw new StreamApiError(403, 17, 'Request has expired');
+    return file.body;
+  }
+
+  // Blocks: Stream's user-block API (client.blockUser / unBlockUser / getBlockedUsers).
+  //
+  // Modelled on Stream's "Block User" docs: a block is one-directional and concerns 1-on-1 channels only. The
+  // blocked user can still send there (no error), but the blocker receives no events from them (message.new);
+  // such a channel is hidden from the blocker's QueryChannels unless hidden channels are asked for
+  // (`hidden: true`), and is then returned with `blocked: true` and all its messages; after an unblock everything
+  // is visible again. A blocked user who creates a channel with the blocker as member is ignored as to that
+  // member. Group channels are unaffected. The docs add that this works "only for distinct channels" (created
+  // from members, without an id); the emulator has no distinct channels, so it treats every two-member channel
+  // as 1-on-1: against real Stream, a 1-on-1 channel created with an explicit id may not be covered.
+
+  private actingUser(caller: Caller, body: Json): string {
+    if (caller.kind === 'user') return caller.userId;
+    if (typeof body.user_id !== 'string' || body.user_id === '') {
+      throw inputError('user_id is a required field when using server side auth.');
+    }
+    if (!this.state.users.has(body.user_id)) throw inputError(`user "${body.user_id}" does not exist`);
+    return body.user_id;
+  }
+
+  /** POST /users/block: idempotent, a second block keeps the first one's created_at. */
+  blockUser(body: Json, caller: Caller): Json {
+    const blocker = this.actingUser(caller, body);
+    const blocked = body.blocked_user_id;
+    if (typeof blocked !== 'string' || blocked === '')
+      throw inputError('blocked_user_id is a required field');
+    if (blocked === blocker) throw inputError('a user cannot block themselves');
+    if (!this.state.users.has(blocked)) throw inputError(`user "${blocked}" does not exist`);
+    const mine = this.state.blocks.get(blocker) ?? new Map<string, StreamEmulatorBlock>();
+    const block = mine.get(blocked) ?? {
+      user_id: blocker,
+      blocked_user_id: blocked,
+      created_at: new Date().toISOString(),
+    };
+    mine.set(blocked, block);
+    this.state.blocks.set(blocker, mine);
+    // The server's answer (BlockUsersResponse); the SDK's TypeScript type calls the instant `blocked_at`.
+    return { blocked_by_user_id: blocker, blocked_user_id: blocked, created_at: block.created_at };
+  }
+
+  /** POST /users/unblock: unblocking someone not blocked succeeds and changes nothing. */
+  unblockUser(body: Json, caller: Caller): Json {
+    const blocker = this.actingUser(caller, body);
+    const blocked = body.blocked_user_id;
+    if (typeof blocked !== 'string' || blocked === '')
+      throw inputError('blocked_user_id is a required field');
+    this.state.blocks.get(blocker)?.delete(blocked);
+    return {};
+  }
+
+  /** GET /users/block */
+  blockedUsers(query: URLSearchParams, caller: Caller): Json {
+    const blocker = this.actingUser(caller, { user_id: query.get('user_id') ?? undefined });
+    const blocks = [...(this.state.blocks.get(blocker)?.values() ?? [])].map((b) => ({
+      user_id: b.user_id,
+      user: this.userResponse(b.user_id),
+      blocked_user_id: b.blocked_user_id,
+      blocked_user: this.userResponse(b.blocked_user_id),
+      created_at: b.created_at,
+    }));
+    return { blocks };
+  }
+
+  blockedUserIds(userId: string): string[] {
+    return [...(this.state.blocks.get(userId)?.keys() ?? [])];
+  }
+
+  private hasBlocked(blocker: string, blocked: string): boolean {
+    return this.state.blocks.get(blocker)?.has(blocked) ?? false;
+  }
+
+  /** True when `viewerId` blocked the other member of this 1-on-1 channel. */
+  blockedFor(channel: StreamEmulatorChannel, viewerId: string): boolean {
+    if (channel.members.length !== 2 || !channel.members.includes(viewerId)) return false;
+    const other = channel.members.find((m) => m !== viewerId);
+    return other !== undefined && this.hasBlocked(viewerId, other);
+  }
+
+  private forgetBlocksOf(userId: string): void {
+    this.state.blocks.delete(userId);
+    for (const mine of this.state.blocks.values()) mine.delete(userId);
+  }
+
+  // Moderation flags
+
+  /** POST /moderation/flag: a user flags a message or another user; Stream then emits the matching event. */
+  flag(body: Json, caller: Caller): Json {
+    const flagger = this.actingUser(caller, body);
+    const reason = typeof body.reason === 'string' ? body.reason : undefined;
+    const createdAt = new Date().toISOString();
+    if (typeof body.target_message_id === 'string') {
+      const messageId = body.target_message_id;
+      const found = [...this.state.channels.values()]
+        .map((channel) => ({ channel, message: channel.messages.find((m) => m.id === messageId) }))
+        .find((x) => x.message !== undefined);
+      if (!found?.message) throw doesNotExist(`message with id "${messageId}" does not exist`);
+      this.state.flags.push({
+        user_id: flagger,
+        target_message_id: messageId,
+        reason,
+        created_at: createdAt,
+      });
+      const message = this.messageResponse(found.channel, found.message);
+      this.opts.emit({
+        type: 'message.flagged',
+        cid: found.channel.cid,
+        channel_type: found.channel.type,
+        channel_id: found.channel.id,
+        message,
+        user: this.userResponse(flagger),
+        total_flags: this.state.flags.filter((f) => f.target_message_id === messageId).length,
+      });
+      return {
+        flag: {
+          created_at: createdAt,
+          updated_at: createdAt,
+          created_by_automod: false,
+          target_message_id: messageId,
+          channel_cid: found.channel.cid,
+          message_user_id: found.message.user_id,
+          user: this.userResponse(flagger),
+          ...(reason ? { reason } : {}),
+        },
+      };
+    }
+    if (typeof body.target_user_id === 'string') {
+      const target = body.target_user_id;
+      if (!this.state.users.has(target)) throw doesNotExist(`user "${target}" does not exist`);
+      this.state.flags.push({ user_id: flagger, target_user_id: target, reason, created_at: createdAt });
+      this.opts.emit({
+        type: 'user.flagged',
+        user: this.userResponse(flagger),
+        target_user: this.userResponse(target),
+        total_flags: this.state.flags.filter((f) => f.target_user_id === target).length,
+      });
+      return {
+        flag: {
+          created_at: createdAt,
+          updated_at: createdAt,
+          created_by_automod: false,
+          target_user: this.userResponse(target),
+          user: this.userResponse(flagger),
+          ...(reason ? { reason } : {}),
+        },
+      };
+    }
+    throw inputError('either target_message_id or target_user_id is required');
   }
 
   // Channels
@@ -485,6 +705,7 @@ export class StreamStore {
         disabled: false,
         member_count: channel.members.length,
         config: channelConfig(channel.type),
+        ...(caller.kind === 'user' && this.blockedFor(channel, caller.userId) ? { blocked: true } : {}),
         ...(caller.kind === 'user'
           ? {
               own_capabilities: isMember
@@ -556,7 +777,10 @@ export class StreamStore {
         }
       }
       const creatorId = creator as string;
-      const members = [...new Set(this.memberIds(rawMembers))];
+      // A member who blocked the creator is left out, as Stream ignores a blocked user adding their blocker.
+      const members = [...new Set(this.memberIds(rawMembers))].filter(
+        (m) => m === creatorId || !this.hasBlocked(m, creatorId),
+      );
       const missing = [...new Set([creatorId, ...members])].filter((u) => !this.state.users.has(u));
       if (missing.length) {
         throw inputError(
@@ -589,8 +813,11 @@ export class StreamStore {
     const filter = body.filter_conditions ?? {};
     if (!isObject(filter)) throw inputError('filter_conditions must be an object');
     const predicates: ((c: StreamEmulatorChannel) => boolean)[] = [];
+    let hidden = false;
     for (const [field, cond] of Object.entries(filter)) {
-      if (field === 'type' || field === 'id' || field === 'cid') {
+      if (field === 'hidden' && typeof cond === 'boolean') {
+        hidden = cond;
+      } else if (field === 'type' || field === 'id' || field === 'cid') {
         const match = idPredicate(field, cond);
         predicates.push((c) => match(c[field]));
       } else if (
@@ -603,7 +830,7 @@ export class StreamStore {
         predicates.push((c) => c.members.some((m) => wanted.has(m)));
       } else {
         throw inputError(
-          `filter on "${field}" is not supported by the Stream emulator (supported: type, id, cid, members with $in)`,
+          `filter on "${field}" is not supported by the Stream emulator (supported: type, id, cid, hidden, members with $in)`,
         );
       }
     }
@@ -616,8 +843,11 @@ export class StreamStore {
       if (field === 'created_at' || field === 'updated_at') return c.created_at;
       return this.lastUpdated(c);
     };
+    // Only blocks hide channels here (the emulator has no hide/show API).
+    const isHidden = (c: StreamEmulatorChannel): boolean =>
+      caller.kind === 'user' && this.blockedFor(c, caller.userId);
     const cids = [...this.state.channels.values()]
-      .filter((c) => this.canRead(c, caller) && predicates.every((p) => p(c)))
+      .filter((c) => this.canRead(c, caller) && isHidden(c) === hidden && predicates.every((p) => p(c)))
       .map((c) => c.cid)
       .sort(compareBy(sort.length ? sort : [{ field: 'last_updated', direction: -1 }], pick));
     const page = cids.slice(offset, offset + limit);
@@ -640,7 +870,7 @@ export class StreamStore {
     id: string,
     body: Json,
     caller: Caller,
-  ): { channel: StreamEmulatorChannel; message: Json } {
+  ): { channel: StreamEmulatorChannel; message: Json; authorId: string } {
     const channel = this.state.channels.get(`${type}:${id}`);
     if (!channel) throw doesNotExist(`channel "${type}:${id}" does not exist`);
     const message = body.message;
@@ -688,6 +918,6 @@ export class StreamStore {
       created_at: new Date().toISOString(),
     };
     channel.messages.push(stored);
-    return { channel, message: this.messageResponse(channel, stored) };
+    return { channel, message: this.messageResponse(channel, stored), authorId: userId };
   }
 }

@@ -36,13 +36,63 @@ export interface StreamEmulatorRequest {
 export interface StreamEmulatorTask {
   id: string;
   createdAtMs: number;
-  result: Record<string, { status: 'ok' }>;
+  result: Record<string, unknown>;
+}
+
+/** One user-to-user block (Stream's user-block API): `user_id` blocked `blocked_user_id`. */
+export interface StreamEmulatorBlock {
+  user_id: string;
+  blocked_user_id: string;
+  created_at: string;
+}
+
+/** A moderation flag on a user or a message (POST /moderation/flag). */
+export interface StreamEmulatorFlag {
+  user_id: string;
+  target_user_id?: string;
+  target_message_id?: string;
+  reason?: string;
+  created_at: string;
+}
+
+export interface StreamEmulatorWebhookConfig {
+  /** Where events are posted; without one no event is sent (an app with no webhook configured). */
+  url?: string;
+  /** Per attempt; Stream's is 6 s. */
+  timeoutMs?: number;
+  /** All attempts of one event; Stream's is 15 s. */
+  totalBudgetMs?: number;
+  /** Pause between attempts. */
+  retryDelayMs?: number;
+  /** Send the body gzipped with `Content-Encoding: gzip` (the signature still covers the uncompressed JSON). */
+  gzip?: boolean;
+}
+
+export interface StreamEmulatorWebhookDelivery {
+  /** The X-Webhook-Id, the same on every attempt. */
+  id: string;
+  type: string;
+  attempts: { status?: number; error?: 'timeout' | 'network' }[];
+  delivered: boolean;
+}
+
+export interface StreamEmulatorWebhooks {
+  readonly deliveries: StreamEmulatorWebhookDelivery[];
+  readonly settings: StreamEmulatorWebhookConfig;
+  configure(config: StreamEmulatorWebhookConfig): void;
+  /** Signs and posts one event (its `type` and fields), retrying as Stream does; resolves with the outcome. */
+  send(event: Record<string, unknown>): Promise<StreamEmulatorWebhookDelivery>;
+  /** Resolves when the events the emulator emitted on its own (deletions, flags) are delivered or given up. */
+  settle(): Promise<void>;
 }
 
 export interface StreamEmulatorState {
   users: Map<string, StreamEmulatorUser>;
   deletedUserIds: Set<string>;
   channels: Map<string, StreamEmulatorChannel>;
+  /** blocker id → blocked id → block. */
+  blocks: Map<string, Map<string, StreamEmulatorBlock>>;
+  flags: StreamEmulatorFlag[];
   requests: StreamEmulatorRequest[];
 }
 
@@ -62,7 +112,8 @@ export interface StreamEmulator {
   readonly wsBaseUrl: string;
   readonly state: StreamEmulatorState;
   readonly faults: StreamEmulatorFaults;
-  /** Clears state and faults. */
+  readonly webhooks: StreamEmulatorWebhooks;
+  /** Clears state, faults and the webhook log (the webhook configuration returns to the start options). */
   reset(): void;
   /** Closes the HTTP and WebSocket servers and every open socket. */
   close(): Promise<void>;
@@ -78,4 +129,7 @@ export interface StartStreamEmulatorOptions {
   logger?: (line: string) => void;
   /** Opt-in per-minute limit on user update/delete endpoints (429 with X-RateLimit-Reset); off by default. */
   rateLimitPerMinute?: number;
+  webhook?: StreamEmulatorWebhookConfig;
+  /** How long an export download URL stays valid (Stream's are signed, expiring links). */
+  exportUrlTtlMs?: number;
 }
