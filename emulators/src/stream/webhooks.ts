@@ -132,7 +132,8 @@ export class WebhookSender implements StreamEmulatorWebhooks {
       await res.arrayBuffer();
       return { status: res.status };
     } catch (e) {
-      const name = e instanceof Error ? e.name : '';
+      // fetch rejects with the signal's DOMException, which is not an Error in every realm (jest's vm).
+      const name = (e as { name?: unknown } | null)?.name;
       return { error: name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : 'network' };
     }
   }
