@@ -46,6 +46,10 @@ export type StreamDeleteMode = 'hard' | 'soft';
 /** Per-id outcome of a Stream delete task. */
 export type StreamDeleteResult = Record<string, { ok: boolean; error?: string }>;
 
+/** Stream's data about one user: the export file, or the task still running when the wait ended. */
+export type StreamUserExport =
+  { status: 'completed'; taskId: string; data: unknown } | { status: 'pending'; taskId: string };
+
 export interface DirectChannel {
   type: string;
   id: string;
@@ -182,8 +186,7 @@ export class StreamService {
   }
 
   /** Polls a Stream task with exponential backoff until it completes, fails, or the task timeout passes. */
-  async waitForTask(taskId: string): Promise<Record<string, unknown>> {
-    const timeoutMs = this.config.taskTimeoutMs;
+  async waitForTask(taskId: string, timeoutMs = this.config.taskTimeoutMs): Promise<Record<string, unknown>> {
     return retry(
       async () => {
         const task = await this.call('getTask', () => this.client.getTask(taskId));
@@ -226,6 +229,57 @@ export class StreamService {
       await this.call('createChannel', () => channel.create());
     }
     return { type, id, cid, members: [...members].sort(), created: existing.length === 0 };
+  }
+
+  /** Stream's own user block (idempotent): `blockerId` no longer gets `blockedId`'s 1-on-1 messages. */
+  async blockUser(blockerId: string, blockedId: string): Promise<void> {
+    await this.call('blockUser', () => this.client.blockUser(blockedId, blockerId));
+  }
+
+  /** Lifts a Stream user block; unblocking someone not blocked changes nothing. */
+  async unblockUser(blockerId: string, blockedId: string): Promise<void> {
+    await this.call('unblockUser', () => this.client.unBlockUser(blockedId, blockerId));
+  }
+
+  /**
+   * Stream's export of one user (profile, messages, reactions): starts Stream's asynchronous export task and
+   * waits for it until `waitMs` has passed. A finished task links to a JSON file, read here; an unfinished one
+   * is reported by task id, for the user to fetch later.
+   */
+  async exportUser(userId: string, waitMs: number): Promise<StreamUserExport> {
+    const { task_id } = await this.call('exportUsers', () => this.client.exportUsers({ user_ids: [userId] }));
+    let result: Record<string, unknown>;
+    try {
+      result = await this.waitForTask(task_id, waitMs);
+    } catch (error) {
+      if (error instanceof TaskStillRunning) return { status: 'pending', taskId: task_id };
+      throw error;
+    }
+    const url = typeof result.url === 'string' ? result.url : undefined;
+    if (!url) throw new StreamError('rejected', `exportUsers: task ${task_id} completed without a URL`);
+    const data = await this.call('exportUsers download', async () => {
+      const res = await fetch(url, { signal: AbortSignal.timeout(this.config.timeoutMs) });
+      if (!res.ok) throw Object.assign(new Error(`HTTP ${res.status}`), { status: res.status });
+      const body: unknown = await res.json();
+      return body;
+    });
+    return { status: 'completed', taskId: task_id, data };
+  }
+
+  /**
+   * The event of a webhook call, or null when `signature` is not the HMAC-SHA256 of the body with the app
+   * secret. The SDK compares in constant time and checks a gzipped body over its uncompressed bytes.
+   */
+  parseWebhook(rawBody: Buffer, signature: string): Record<string, unknown> | null {
+    let event: unknown;
+    try {
+      event = this.client.verifyAndParseWebhook(rawBody, signature);
+    } catch {
+      return null;
+    }
+    return typeof event === 'object' && event !== null && !Array.isArray(event)
+      ? (event as Record<string, unknown>)
+      : null;
   }
 
   /** A cheap authenticated round trip, for the health check. */
