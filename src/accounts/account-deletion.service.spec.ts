@@ -1,5 +1,6 @@
 import { StreamError } from '../stream/stream.errors';
 import type { StreamDeleteMode, StreamService } from '../stream/stream.service';
+import type { BlocksService } from '../users/blocks.service';
 import type { FriendRequestsService } from '../users/friend-requests.service';
 import type { UsersService } from '../users/users.service';
 import { AccountDeletionService, DeletionOptions } from './account-deletion.service';
@@ -55,6 +56,7 @@ function setup(appIds: string[], streamIds: string[]) {
   const service = new AccountDeletionService(
     users as unknown as UsersService,
     friendRequests as unknown as FriendRequestsService,
+    { deleteAllInvolving: () => Promise.resolve(0) } as unknown as BlocksService,
     streamService as unknown as StreamService,
   );
   const deleteUsers = (

@@ -9,6 +9,7 @@ import {
   StreamDeleteResult,
   StreamService,
 } from '../stream/stream.service';
+import { BlocksService } from '../users/blocks.service';
 import { FriendRequestsService } from '../users/friend-requests.service';
 import { UsersService } from '../users/users.service';
 
@@ -66,7 +67,7 @@ export type MyAccountDeletion = 'deleted' | 'wrong-password' | 'stream-unavailab
  * not have (pruning). Per user, in this order:
  *   1. Stream (hard by default), waiting for Stream's asynchronous task; a user absent from Stream counts as done.
  *   2. the id out of every other user's `friends`;
- *   3. every friend request the user sent or received;
+ *   3. every friend request the user sent or received, and every block they made or received;
  *   4. the user document, last: while any earlier step is unfinished the user still exists, so a re-run finds it
  *      and finishes the job. A re-run after success finds nothing anywhere and reports "not-found".
  * A Stream failure leaves that user's app data untouched (their account keeps working, and a re-run retries).
@@ -78,6 +79,7 @@ export class AccountDeletionService {
   constructor(
     private readonly users: UsersService,
     private readonly friendRequests: FriendRequestsService,
+    private readonly blocks: BlocksService,
     private readonly stream: StreamService,
   ) {}
 
@@ -236,8 +238,10 @@ export class AccountDeletionService {
     try {
       const friendLinksRemoved = await this.users.removeFromAllFriendLists(id);
       const requestsRemoved = await this.friendRequests.deleteAllInvolving(id);
+      const blocksRemoved = await this.blocks.deleteAllInvolving(id);
       const removedDocument = await this.users.deleteUserDocument(id);
-      const found = inApp || inStream || removedDocument || friendLinksRemoved + requestsRemoved > 0;
+      const found =
+        inApp || inStream || removedDocument || friendLinksRemoved + requestsRemoved + blocksRemoved > 0;
       if (found) {
         this.logger.log(
           `user ${id} deleted (Stream: ${inStream ? 'deleted' : 'absent'}, app user: ${removedDocument ? 'deleted' : 'absent'}, ` +

@@ -3,6 +3,8 @@ import { AuthThrottleModule } from '../auth/auth-throttle.module';
 import { UsersModule } from '../users/users.module';
 import { AccountDeletionService } from './account-deletion.service';
 import { AccountsService } from './accounts.service';
+import { BlockingService } from './blocking.service';
+import { BlocksController } from './blocks.controller';
 import { MyAccountController } from './my-account.controller';
 import { StreamSyncService } from './stream-sync.service';
 
@@ -13,8 +15,8 @@ import { StreamSyncService } from './stream-sync.service';
 @Module({
   // The throttle: DELETE /api/users/me checks a password, so it shares the login limit.
   imports: [UsersModule, AuthThrottleModule],
-  controllers: [MyAccountController],
-  providers: [AccountsService, StreamSyncService, AccountDeletionService],
+  controllers: [MyAccountController, BlocksController],
+  providers: [AccountsService, StreamSyncService, AccountDeletionService, BlockingService],
   exports: [AccountsService, StreamSyncService, AccountDeletionService],
 })
 export class AccountsModule {}

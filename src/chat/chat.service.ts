@@ -10,6 +10,7 @@ import { StreamSyncService } from '../accounts/stream-sync.service';
 import type { AuthUser } from '../auth/jwt.strategy';
 import { StreamError } from '../stream/stream.errors';
 import { StreamService } from '../stream/stream.service';
+import { BlocksService } from '../users/blocks.service';
 import { SessionUser, UsersService } from '../users/users.service';
 import { ChatTokenResponse, DirectChannelResponse, RevokeTokensResponse } from './dto/chat-token.response';
 
@@ -30,6 +31,7 @@ export class ChatService {
     private readonly stream: StreamService,
     private readonly users: UsersService,
     private readonly sync: StreamSyncService,
+    private readonly blocks: BlocksService,
   ) {}
 
   /**
@@ -64,6 +66,9 @@ export class ChatService {
       if (!(await this.users.exists(otherId))) throw new NotFoundException('User not found');
       throw new ForbiddenException('You can only chat with your friends');
     }
+    // A block ends the friendship; this catches a friendship re-formed by a request racing the block.
+    if ((await this.blocks.direction(me.id, otherId)) !== 'none')
+      throw new ForbiddenException('You can only chat with your friends');
     try {
       // Stream refuses a channel whose members it does not know (error 4): push any pending sync first.
       await this.sync.ensureInStream([me.id, otherId]);

@@ -20,7 +20,13 @@ import {
   toIncoming,
   toOutgoing,
 } from './friend-request.view';
-import { FriendRequest, FriendRequestStatus, pairKeyOf } from './schemas/friend-request.schema';
+import { BlocksService } from './blocks.service';
+import {
+  FriendRequest,
+  FriendRequestStatus,
+  LIVE_STATUSES,
+  pairKeyOf,
+} from './schemas/friend-request.schema';
 import { PUBLIC_PROFILE_FIELDS } from './user.view';
 import { isDuplicateKey, UsersService } from './users.service';
 
@@ -38,6 +44,7 @@ export class FriendRequestsService {
   constructor(
     @InjectModel(FriendRequest.name) private readonly requests: Model<FriendRequest>,
     private readonly users: UsersService,
+    private readonly blocks: BlocksService,
   ) {}
 
   /**
@@ -48,6 +55,7 @@ export class FriendRequestsService {
     if (senderId === recipientId)
       throw new BadRequestException("You can't send a friend request to yourself");
     if (!(await this.users.exists(recipientId))) throw new NotFoundException('Recipient not found');
+    await this.refuseIfBlocked(senderId, recipientId);
     if (await this.users.areFriends(senderId, recipientId))
       throw new ConflictException('You are already friends with this user');
     try {
@@ -57,6 +65,12 @@ export class FriendRequestsService {
         status: FriendRequestStatus.Pending,
         pairKey: pairKeyOf(senderId, recipientId),
       });
+      // Checked again after the write: a block stored meanwhile either deleted this request already or is seen
+      // here, so a request never survives a block that raced it.
+      if ((await this.blocks.direction(senderId, recipientId)) !== 'none') {
+        await this.requests.deleteOne({ _id: created._id, status: FriendRequestStatus.Pending }).exec();
+        await this.refuseIfBlocked(senderId, recipientId);
+      }
       this.logger.log(`friend request ${created.id} from ${senderId} to ${recipientId}`);
       return toFriendRequestView(created.toObject());
     } catch (error) {
@@ -137,6 +151,28 @@ export class FriendRequestsService {
     this.logger.log(`${me} unfriended ${other}`);
   }
 
+  /**
+   * A block ends everything live between two users: pending requests either way are withdrawn, an accepted one
+   * is deleted and the friendship ends (both lists). Idempotent; returns how many requests went.
+   */
+  async endRelationship(a: string, b: string): Promise<number> {
+    const removed = await this.requests
+      .deleteMany({ pairKey: pairKeyOf(a, b), status: { $in: LIVE_STATUSES } })
+      .exec();
+    await this.users.removeFriends(a, b);
+    return removed.deletedCount;
+  }
+
+  /** Every request I sent or received, in any status, newest first (my data export). */
+  async allInvolving(me: string): Promise<FriendRequestView[]> {
+    const docs = await this.requests
+      .find({ $or: [{ sender: me }, { recipient: me }] })
+      .sort(NEWEST_FIRST)
+      .lean()
+      .exec();
+    return docs.map(toFriendRequestView);
+  }
+
   async overview(me: string): Promise<FriendRequestsOverview> {
     const [incoming, accepted] = await Promise.all([this.incoming(me), this.acceptedByOthers(me)]);
     return { incomingReqs: incoming, acceptedReqs: accepted };
@@ -178,6 +214,14 @@ export class FriendRequestsService {
       .lean<FriendRequestRecord[]>()
       .exec();
     return docs.map(toAccepted).filter(notNull);
+  }
+
+  /** A user who blocked me answers as if they did not exist; someone I blocked must be unblocked first. */
+  private async refuseIfBlocked(me: string, other: string): Promise<void> {
+    const direction = await this.blocks.direction(me, other);
+    if (direction === 'blocked-me') throw new NotFoundException('Recipient not found');
+    if (direction === 'i-blocked')
+      throw new ConflictException('You have blocked this user; unblock them before sending a request');
   }
 
   private async findOrFail(requestId: string) {

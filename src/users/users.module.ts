@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { BlocksService } from './blocks.service';
 import { FriendRequestsService } from './friend-requests.service';
 import { PasswordHasher } from './password-hasher';
+import { Block, BlockSchema } from './schemas/block.schema';
 import { FriendRequest, FriendRequestSchema } from './schemas/friend-request.schema';
 import { User, UserSchema } from './schemas/user.schema';
 import { UsersController } from './users.controller';
@@ -13,11 +15,12 @@ import { UsersService } from './users.service';
     MongooseModule.forFeature([
       { name: User.name, schema: UserSchema },
       { name: FriendRequest.name, schema: FriendRequestSchema },
+      { name: Block.name, schema: BlockSchema },
     ]),
   ],
   controllers: [UsersController],
-  providers: [UsersService, FriendRequestsService, PasswordHasher],
-  // The services, not MongooseModule: nobody else queries `users` or `friendrequests`.
-  exports: [UsersService, FriendRequestsService],
+  providers: [UsersService, FriendRequestsService, BlocksService, PasswordHasher],
+  // The services, not MongooseModule: nobody else queries `users`, `friendrequests` or `blocks`.
+  exports: [UsersService, FriendRequestsService, BlocksService],
 })
 export class UsersModule {}

@@ -11,6 +11,7 @@ import { randomInt } from 'node:crypto';
 import { Model, Types } from 'mongoose';
 import { OBJECT_ID_PATTERN } from '../common/object-id';
 import { syncConfig, usersConfig } from '../config/configuration';
+import { BlocksService } from './blocks.service';
 import { PasswordHasher } from './password-hasher';
 import { User } from './schemas/user.schema';
 import { afterCursor, decodeCursor, encodeCursor, Tier, TIERS, tierFilter } from './recommendation-cursor';
@@ -68,6 +69,7 @@ export class UsersService {
   constructor(
     @InjectModel(User.name) private readonly users: Model<User>,
     private readonly passwords: PasswordHasher,
+    private readonly blocks: BlocksService,
     @Inject(syncConfig.KEY) private readonly sync: ConfigType<typeof syncConfig>,
     @Inject(usersConfig.KEY) private readonly config: ConfigType<typeof usersConfig>,
   ) {}
@@ -268,7 +270,8 @@ export class UsersService {
       nativeLanguage: self.nativeLanguage ?? '',
       learningLanguage: self.learningLanguage ?? '',
     };
-    const excluded = [self._id, ...(self.friends ?? [])];
+    // Blocks hide both ways: nobody I blocked, nobody who blocked me.
+    const excluded = [self._id, ...(self.friends ?? []), ...(await this.blocks.idsBlockedEitherWay(me))];
 
     const found: { tier: Tier; user: UserRecord }[] = [];
     for (const tier of TIERS) {
