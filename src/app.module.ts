@@ -10,6 +10,7 @@ import { CONFIG_NAMESPACES } from './config/configuration';
 import { HealthModule } from './health/health.module';
 import { StreamModule } from './stream/stream.module';
 import { UsersModule } from './users/users.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({
   imports: [
@@ -21,6 +22,7 @@ import { UsersModule } from './users/users.module';
     AuthModule,
     ChatModule,
     HealthModule,
+    WebhooksModule,
   ],
   // The API process mirrors pending users into Stream in the background; the CLI does not.
   providers: [StreamSyncWorker],

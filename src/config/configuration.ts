@@ -153,6 +153,21 @@ export const usersConfig = registerAs('users', () => {
   };
 });
 
+/** Stream's webhook calls (POST /api/stream/webhook). */
+export const webhookConfig = registerAs('webhook', () => {
+  const e = loadEnv();
+  return {
+    userDeleted: e.STREAM_WEBHOOK_USER_DELETED,
+    dedupeTtlSeconds: e.STREAM_WEBHOOK_DEDUPE_TTL_SECONDS,
+  };
+});
+
+/** GET /api/users/me/export: exports per user per rolling day, and how long to wait for Stream's part. */
+export const exportConfig = registerAs('export', () => {
+  const e = loadEnv();
+  return { dailyLimit: e.EXPORT_DAILY_LIMIT, streamWaitMs: e.EXPORT_STREAM_WAIT_MS };
+});
+
 /** Every namespace, for ConfigModule.forRoot({ load }) in the API and the CLI. */
 export const CONFIG_NAMESPACES = [
   appConfig,
@@ -163,6 +178,8 @@ export const CONFIG_NAMESPACES = [
   syncConfig,
   usersConfig,
   mailConfig,
+  webhookConfig,
+  exportConfig,
 ];
 
 export type AuthConfig = ReturnType<typeof authConfig>;

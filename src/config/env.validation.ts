@@ -168,6 +168,19 @@ export class EnvironmentVariables {
   // Where the frontend runs: reset links point at APP_URL/reset-password.
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
   APP_URL = 'http://localhost:5173';
+
+  /** What a verified `user.deleted` webhook does: delete the app account everywhere, or only flag it. */
+  @IsEnum(['delete', 'flag'])
+  STREAM_WEBHOOK_USER_DELETED: 'delete' | 'flag' = 'flag';
+
+  @IntRange(60, 30 * 24 * 3600)
+  STREAM_WEBHOOK_DEDUPE_TTL_SECONDS = 86400;
+
+  @IntRange(1, 1000)
+  EXPORT_DAILY_LIMIT = 3;
+
+  @IntRange(0, 60000)
+  EXPORT_STREAM_WAIT_MS = 10000;
 }
 
 function describe(errors: ValidationError[]): string[] {

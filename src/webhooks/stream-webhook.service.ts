@@ -1,0 +1,169 @@
+import {
+  BadRequestException,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  UnauthorizedException,
+} from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model } from 'mongoose';
+import { AccountDeletionService } from '../accounts/account-deletion.service';
+import { webhookConfig } from '../config/configuration';
+import { StreamService } from '../stream/stream.service';
+import { isDuplicateKey } from '../users/users.service';
+import { WebhookAckResponse } from './dto/webhook-ack.response';
+import { ModerationFlagsService } from './moderation-flags.service';
+import { ModerationFlagKind } from './schemas/moderation-flag.schema';
+import { WebhookCall, WebhookCallStatus } from './schemas/webhook-call.schema';
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+/**
+ * Stream's webhook calls. `receive` only verifies, records and queues, so Stream gets its answer well within
+ * its 6 s per attempt; the work runs afterwards, one call at a time, in this process. Owns `webhookcalls`.
+ */
+@Injectable()
+export class StreamWebhookService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(StreamWebhookService.name);
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    @InjectModel(WebhookCall.name) private readonly calls: Model<WebhookCall>,
+    @Inject(webhookConfig.KEY) private readonly config: ConfigType<typeof webhookConfig>,
+    private readonly stream: StreamService,
+    private readonly deletion: AccountDeletionService,
+    private readonly moderation: ModerationFlagsService,
+  ) {}
+
+  /**
+   * Nothing is stored unless the signature (HMAC-SHA256 of the raw body with the app secret, over the
+   * uncompressed bytes of a gzipped body) matches. A call whose X-Webhook-Id was seen within the dedupe window is
+   * a retry or a replay: acknowledged, not processed again.
+   */
+  async receive(
+    rawBody: Buffer,
+    signature: string | undefined,
+    webhookId: string | undefined,
+  ): Promise<WebhookAckResponse> {
+    if (!signature) throw new UnauthorizedException('Missing X-Signature');
+    const event = this.stream.parseWebhook(rawBody, signature);
+    if (!event) throw new UnauthorizedException('Invalid webhook signature');
+    if (!webhookId) throw new BadRequestException('Missing X-Webhook-Id');
+    const type = str(event.type) ?? 'unknown';
+    try {
+      await this.calls.create({
+        _id: webhookId,
+        type,
+        event,
+        expiresAt: new Date(Date.now() + this.config.dedupeTtlSeconds * 1000),
+      });
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      this.logger.log(`webhook ${webhookId} (${type}) already received: dropped`);
+      return { status: 'duplicate' };
+    }
+    this.enqueue(webhookId);
+    return { status: 'queued' };
+  }
+
+  /** Calls left queued by a previous process (stopped after answering Stream, before the work) run now. */
+  async onApplicationBootstrap(): Promise<void> {
+    const left = await this.calls
+      .find({ status: WebhookCallStatus.Queued }, { _id: 1 })
+      .sort({ receivedAt: 1 })
+      .lean()
+      .exec();
+    left.forEach((call) => this.enqueue(call._id));
+  }
+
+  /** Lets the queued work finish before the process exits. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.queue;
+  }
+
+  private enqueue(webhookId: string): void {
+    this.queue = this.queue.then(() => this.process(webhookId));
+  }
+
+  private async process(webhookId: string): Promise<void> {
+    try {
+      const call = await this.calls
+        .findOne({ _id: webhookId, status: WebhookCallStatus.Queued })
+        .lean()
+        .exec();
+      if (!call) return;
+      await this.handle(webhookId, call.type, call.event);
+      await this.calls.updateOne({ _id: webhookId }, { $set: { status: WebhookCallStatus.Done } }).exec();
+    } catch (error) {
+      const message = (error as Error).message;
+      this.logger.error(`webhook ${webhookId} failed: ${message}`);
+      await this.calls
+        .updateOne({ _id: webhookId }, { $set: { status: WebhookCallStatus.Failed, error: message } })
+        .exec()
+        .catch(() => undefined);
+    }
+  }
+
+  private async handle(webhookId: string, type: string, event: Json): Promise<void> {
+    const user = isObject(event.user) ? event.user : {};
+    switch (type) {
+      case 'user.deleted':
+        return this.userDeleted(webhookId, str(user.id));
+      case 'user.flagged': {
+        const target = isObject(event.target_user) ? str(event.target_user.id) : undefined;
+        if (!target) return this.malformed(webhookId, type);
+        return this.moderation.record({
+          kind: ModerationFlagKind.UserFlagged,
+          targetUserId: target,
+          flaggedBy: str(user.id),
+          reason: str(event.reason),
+          webhookId,
+        });
+      }
+      case 'message.flagged': {
+        const message = isObject(event.message) ? event.message : {};
+        const author = isObject(message.user) ? str(message.user.id) : undefined;
+        if (!author) return this.malformed(webhookId, type);
+        return this.moderation.record({
+          kind: ModerationFlagKind.MessageFlagged,
+          targetUserId: author,
+          flaggedBy: str(user.id),
+          messageId: str(message.id),
+          messageText: str(message.text),
+          channelCid: str(event.cid),
+          reason: str(event.reason),
+          webhookId,
+        });
+      }
+      default:
+        this.logger.log(`webhook ${webhookId}: event type ${type} is not handled, ignored`);
+    }
+  }
+
+  /** Deleted in Stream: deleted here too through the CLI's deletion path, or flagged, as configured. */
+  private async userDeleted(webhookId: string, userId: string | undefined): Promise<void> {
+    if (!userId) return this.malformed(webhookId, 'user.deleted');
+    if (this.config.userDeleted === 'flag') {
+      return this.moderation.record({
+        kind: ModerationFlagKind.UserDeletedInStream,
+        targetUserId: userId,
+        webhookId,
+      });
+    }
+    const report = await this.deletion.deleteUsers(this.deletion.prepareDeletion([userId]));
+    const [result] = report.results;
+    if (result?.status === 'failed') throw new Error(`deleting user ${userId}: ${result.error ?? 'failed'}`);
+    this.logger.log(
+      `webhook ${webhookId}: user ${userId} deleted in Stream, app account ${result?.status ?? 'skipped'}`,
+    );
+  }
+
+  private malformed(webhookId: string, type: string): void {
+    this.logger.warn(`webhook ${webhookId}: ${type} without the ids it needs, ignored`);
+  }
+}
