@@ -84,6 +84,14 @@ describe('Stream emulator: users export (exportUsers + getTask)', () => {
     });
   });
 
+  it('keeps a task pending while a fault delays tasks', async () => {
+    emu.faults.delayTasks(60_000);
+    const { task_id } = await server.exportUsers({ user_ids: ['alice'] });
+    expect((await server.getTask(task_id)).status).toBe('pending');
+    emu.faults.reset();
+    expect((await completed(task_id)).result).toEqual({ url: expect.any(String) });
+  });
+
   it('serves the file only until the link expires, like a signed storage URL', async () => {
     const shortLived = await startStreamEmulator({ taskDelayMs: 10, exportUrlTtlMs: 0 });
     try {

@@ -21,7 +21,7 @@
  * Admin endpoints (no auth, not counted in `requests`, reachable while connections are refused):
  *   GET  /_emulator/state    users, deletedUserIds, channels, requests, connections, faults
  *   POST /_emulator/reset    clears state and faults
- *   POST /_emulator/faults   JSON { failNext?, status?, latencyMs?, refuse?, rateLimitPerMinute? }
+ *   POST /_emulator/faults   JSON { failNext?, status?, latencyMs?, refuse?, rateLimitPerMinute?, taskDelayMs? }
  *   POST /_emulator/webhook  JSON { url?, timeoutMs?, totalBudgetMs?, retryDelayMs?, gzip? }: where events go
  *   POST /_emulator/webhook/events   JSON event ({ type, … }): signs and sends it, answers the delivery record
  *   GET  /_emulator/exports/:token/users.json   an export file (the URL a completed export task gives)

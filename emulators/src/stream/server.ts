@@ -126,6 +126,7 @@ class Faults implements StreamEmulatorFaults {
   latencyMs = 0;
   refusing = false;
   rateLimitPerMinute = 0;
+  taskDelayMs: number | undefined;
 
   constructor(
     private readonly onRefuse: () => void,
@@ -143,6 +144,10 @@ class Faults implements StreamEmulatorFaults {
     this.latencyMs = Math.max(0, ms);
   }
 
+  delayTasks(ms: number): void {
+    this.taskDelayMs = Math.max(0, ms);
+  }
+
   refuseConnections(on: boolean): void {
     this.refusing = on;
     if (on) this.onRefuse();
@@ -154,6 +159,7 @@ class Faults implements StreamEmulatorFaults {
     this.latencyMs = 0;
     this.refusing = false;
     this.rateLimitPerMinute = this.defaultRateLimit;
+    this.taskDelayMs = undefined;
   }
 
   snapshot(): Json {
@@ -163,6 +169,7 @@ class Faults implements StreamEmulatorFaults {
       latencyMs: this.latencyMs,
       refuse: this.refusing,
       rateLimitPerMinute: this.rateLimitPerMinute,
+      ...(this.taskDelayMs === undefined ? {} : { taskDelayMs: this.taskDelayMs }),
     };
   }
 }
@@ -196,7 +203,7 @@ export async function startStreamEmulator(opts: StartStreamEmulatorOptions = {})
   // Known once the server listens; export URLs are only built after that.
   let baseUrl = '';
   const store = new StreamStore({
-    taskDelayMs,
+    taskDelayMs: () => faults.taskDelayMs ?? taskDelayMs,
     isOnline: (userId) => [...connections.values()].some((c) => c.userId === userId),
     emit: (event) => webhooks.emit(event),
     exportUrl: (token) => `${baseUrl}/_emulator/exports/${token}/users.json`,
@@ -509,6 +516,7 @@ export async function startStreamEmulator(opts: StartStreamEmulatorOptions = {})
         if (typeof body.latencyMs === 'number') faults.setLatency(body.latencyMs);
         if (typeof body.refuse === 'boolean') faults.refuseConnections(body.refuse);
         if (typeof body.rateLimitPerMinute === 'number') faults.rateLimitPerMinute = body.rateLimitPerMinute;
+        if (typeof body.taskDelayMs === 'number') faults.delayTasks(body.taskDelayMs);
         return sendJson(res, 200, faults.snapshot());
       }
       if (req.method === 'POST' && url.pathname === '/_emulator/webhook') {

@@ -143,7 +143,8 @@ function compareBy(sort: { field: string; direction: number }[], pick: (x: strin
 }
 
 export interface StoreOptions {
-  taskDelayMs: number;
+  /** How long a task takes; read on every GetTask, so a fault can change it. */
+  taskDelayMs: () => number;
   isOnline: (userId: string) => boolean;
   /** Events a webhook would carry (user.deleted, user.flagged, message.flagged). */
   emit: (event: Json) => void;
@@ -417,7 +418,7 @@ export class StreamStore {
     const task = this.tasks.get(id);
     if (!task) throw doesNotExist(`task with id "${id}" does not exist`);
     const elapsed = Date.now() - task.createdAtMs;
-    const delay = this.opts.taskDelayMs;
+    const delay = this.opts.taskDelayMs();
     const status = elapsed >= delay ? 'completed' : elapsed >= delay / 2 ? 'running' : 'pending';
     const createdAt = new Date(task.createdAtMs).toISOString();
     return {
@@ -451,7 +452,7 @@ export class StreamStore {
     const createdAtMs = Date.now();
     this.exportFiles.set(token, {
       body: { users },
-      expiresAtMs: createdAtMs + this.opts.taskDelayMs + this.opts.exportUrlTtlMs,
+      expiresAtMs: createdAtMs + this.opts.taskDelayMs() + this.opts.exportUrlTtlMs,
     });
     const task: StreamEmulatorTask = {
       id: randomUUID(),

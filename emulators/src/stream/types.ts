@@ -100,6 +100,8 @@ export interface StreamEmulatorFaults {
   failNext(n: number, status?: number): void;
   setLatency(ms: number): void;
   refuseConnections(on: boolean): void;
+  /** Asynchronous tasks (deletes, exports) take this long from now on, until reset. */
+  delayTasks(ms: number): void;
   reset(): void;
 }
 
