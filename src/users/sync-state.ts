@@ -33,3 +33,13 @@ export const SYNC_FIELDS = {
   inStream: 1,
   chatTokensValidFrom: 1,
 } as const;
+
+/** The mirror's state of one user, as their data export shows it. */
+export interface SyncState {
+  pending: boolean;
+  attempts: number;
+  nextAttemptAt: Date | null;
+  lastError: string | null;
+  profileVersion: number;
+  chatTokensValidFrom: Date | null;
+}

@@ -15,7 +15,7 @@ import { BlocksService } from './blocks.service';
 import { PasswordHasher } from './password-hasher';
 import { User } from './schemas/user.schema';
 import { afterCursor, decodeCursor, encodeCursor, Tier, TIERS, tierFilter } from './recommendation-cursor';
-import { SYNC_FIELDS, SyncCandidate, SyncPageEntry, SyncRetry } from './sync-state';
+import { SYNC_FIELDS, SyncCandidate, SyncPageEntry, SyncRetry, SyncState } from './sync-state';
 import { DEFAULT_PAGE_LIMIT, RecommendationsQueryDto } from './dto/recommendations-query.dto';
 import { FRIEND_CARD_FIELDS, FriendCard, toFriendCard } from './friend.view';
 import {
@@ -118,6 +118,30 @@ export class UsersService {
     const user = await this.users.findById(id).lean().exec();
     if (!user) throw new NotFoundException('User not found');
     return toUserView(user);
+  }
+
+  /** The Stream mirror state of one user (their data export). */
+  async findSyncState(id: string): Promise<SyncState> {
+    const user = await this.users
+      .findById(id, {
+        syncPending: 1,
+        syncAttempts: 1,
+        syncNextAt: 1,
+        syncError: 1,
+        profileVersion: 1,
+        chatTokensValidFrom: 1,
+      })
+      .lean()
+      .exec();
+    if (!user) throw new NotFoundException('User not found');
+    return {
+      pending: user.syncPending,
+      attempts: user.syncAttempts,
+      nextAttemptAt: user.syncPending ? user.syncNextAt : null,
+      lastError: user.syncError ?? null,
+      profileVersion: user.profileVersion,
+      chatTokensValidFrom: user.chatTokensValidFrom ? new Date(user.chatTokensValidFrom * 1000) : null,
+    };
   }
 
   async exists(id: string): Promise<boolean> {

@@ -1,0 +1,96 @@
+import { HttpException, HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model, Types } from 'mongoose';
+import { exportConfig } from '../config/configuration';
+import { StreamError } from '../stream/stream.errors';
+import { StreamService } from '../stream/stream.service';
+import { BlocksService } from '../users/blocks.service';
+import { FriendRequestsService } from '../users/friend-requests.service';
+import { isDuplicateKey, UsersService } from '../users/users.service';
+import { DataExportResponse, FriendRequestsExport, StreamExport } from './dto/data-export.response';
+import { DataExportSlot } from './schemas/data-export.schema';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * GET /api/users/me/export: one JSON document with everything about me, in the app (each owner's own read) and in
+ * Stream (its export task). Owns `dataexportslots`, behind the per-day limit.
+ */
+@Injectable()
+export class DataExportService {
+  private readonly logger = new Logger(DataExportService.name);
+
+  constructor(
+    @InjectModel(DataExportSlot.name) private readonly slots: Model<DataExportSlot>,
+    @Inject(exportConfig.KEY) private readonly config: ConfigType<typeof exportConfig>,
+    private readonly users: UsersService,
+    private readonly requests: FriendRequestsService,
+    private readonly blocks: BlocksService,
+    private readonly stream: StreamService,
+  ) {}
+
+  async exportMyData(me: string): Promise<DataExportResponse> {
+    await this.takeSlot(me);
+    // The app's sections, each read by the collection's owner: a new collection about users is one line here.
+    const [profile, friends, friendRequests, blocks, syncState] = await Promise.all([
+      this.users.findOrFail(me),
+      this.users.findFriends(me),
+      this.friendRequests(me),
+      this.blocks.listMine(me),
+      this.users.findSyncState(me),
+    ]);
+    const stream = await this.streamSection(me);
+    this.logger.log(`user ${me} exported their data (Stream: ${stream.status})`);
+    return { exportedAt: new Date(), profile, friends, friendRequests, blocks, syncState, stream };
+  }
+
+  /**
+   * At most EXPORT_DAILY_LIMIT per 24 h: each export takes one of the user's slots for a day. A slot is taken by
+   * an upsert that matches it only when free; a busy one makes the upsert's insert hit the unique (user, slot)
+   * index instead, so concurrent requests never share a slot.
+   */
+  private async takeSlot(me: string): Promise<void> {
+    const user = new Types.ObjectId(me);
+    const now = new Date();
+    for (let slot = 0; slot < this.config.dailyLimit; slot++) {
+      try {
+        await this.slots
+          .updateOne(
+            { user, slot, expiresAt: { $lte: now } },
+            { $set: { expiresAt: new Date(now.getTime() + DAY_MS) } },
+            { upsert: true },
+          )
+          .exec();
+        return;
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+      }
+    }
+    throw new HttpException(
+      `Data export limit reached (${this.config.dailyLimit} per day); please try again later`,
+      HttpStatus.TOO_MANY_REQUESTS,
+    );
+  }
+
+  private async friendRequests(me: string): Promise<FriendRequestsExport> {
+    const all = await this.requests.allInvolving(me);
+    return { sent: all.filter((r) => r.sender === me), received: all.filter((r) => r.recipient === me) };
+  }
+
+  /** Stream's export, waited for EXPORT_STREAM_WAIT_MS; Stream failing never fails the app's part. */
+  private async streamSection(me: string): Promise<StreamExport> {
+    try {
+      return await this.stream.exportUser(me, this.config.streamWaitMs);
+    } catch (error) {
+      if (!(error instanceof StreamError)) throw error;
+      this.logger.warn(`user ${me}: Stream export failed: ${error.message}`);
+      return {
+        status: 'unavailable',
+        reason: error.retryable
+          ? 'Chat service temporarily unavailable; export again later for its part'
+          : 'Chat service holds no data for this account',
+      };
+    }
+  }
+}

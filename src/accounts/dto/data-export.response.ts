@@ -1,0 +1,45 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { BlockedUser } from '../../users/block.view';
+import { FriendRequestView } from '../../users/friend-request.view';
+import { FriendCard } from '../../users/friend.view';
+import { UserView } from '../../users/user.view';
+
+export class FriendRequestsExport {
+  @ApiProperty({ type: [FriendRequestView] }) sent!: FriendRequestView[];
+  @ApiProperty({ type: [FriendRequestView] }) received!: FriendRequestView[];
+}
+
+export class SyncStateExport {
+  @ApiProperty() pending!: boolean;
+  @ApiProperty() attempts!: number;
+  @ApiProperty({ type: Date, nullable: true }) nextAttemptAt!: Date | null;
+  @ApiProperty({ type: String, nullable: true }) lastError!: string | null;
+  @ApiProperty() profileVersion!: number;
+  @ApiProperty({ type: Date, nullable: true }) chatTokensValidFrom!: Date | null;
+}
+
+export class StreamExport {
+  @ApiProperty({
+    enum: ['completed', 'pending', 'unavailable'],
+    description:
+      "completed: Stream's export (profile, messages, reactions) is in `data`; pending: Stream's task was still " +
+      'running when the wait ended (`taskId`); unavailable: Stream could not be asked (`reason`)',
+  })
+  status!: 'completed' | 'pending' | 'unavailable';
+  @ApiPropertyOptional() taskId?: string;
+  @ApiPropertyOptional({ type: Object }) data?: unknown;
+  @ApiPropertyOptional() reason?: string;
+}
+
+/** Everything the app holds about me, and Stream's side. Never a password hash. */
+export class DataExportResponse {
+  @ApiProperty() exportedAt!: Date;
+  @ApiProperty({ type: UserView }) profile!: UserView;
+  @ApiProperty({ type: [FriendCard] }) friends!: FriendCard[];
+  @ApiProperty({ type: FriendRequestsExport }) friendRequests!: FriendRequestsExport;
+  @ApiProperty({ type: [BlockedUser], description: 'Users I blocked (who blocked me is theirs to know)' })
+  blocks!: BlockedUser[];
+  @ApiProperty({ type: SyncStateExport, description: 'The state of my profile mirror in Stream' })
+  syncState!: SyncStateExport;
+  @ApiProperty({ type: StreamExport }) stream!: StreamExport;
+}
