@@ -1,17 +1,7 @@
 import * as jwt from 'jsonwebtoken';
 import { StreamChat, type Event } from 'stream-chat';
 import { startStreamEmulator, type StreamEmulator } from '../src/stream';
-
-async function failure(
-  promise: Promise<unknown>,
-): Promise<{ status?: number; code?: number; message: string }> {
-  try {
-    await promise;
-  } catch (e) {
-    return e as { status?: number; code?: number; message: string };
-  }
-  throw new Error('expected the call to fail');
-}
+import { clientSdk, failure } from './sdk-helpers';
 
 describe("Stream emulator: Stream's user-block API", () => {
   let emu: StreamEmulator;
@@ -19,12 +9,7 @@ describe("Stream emulator: Stream's user-block API", () => {
   const clients: StreamChat[] = [];
 
   const connect = async (userId: string): Promise<StreamChat> => {
-    const c = new StreamChat(emu.apiKey, {
-      baseURL: emu.baseUrl,
-      allowServerSideConnect: true,
-      timeout: 2000,
-    });
-    c.defaultWSTimeout = 1000;
+    const c = clientSdk(emu);
     clients.push(c);
     await c.connectUser({ id: userId }, jwt.sign({ user_id: userId }, emu.apiSecret, { algorithm: 'HS256' }));
     return c;

@@ -2,6 +2,7 @@ import * as jwt from 'jsonwebtoken';
 import { StreamChat, type Event } from 'stream-chat';
 import WebSocket from 'ws';
 import { startStreamEmulator, type StreamEmulator } from '../src/stream';
+import { clientSdk, failure } from './sdk-helpers';
 
 interface WsFailure {
   code: number;
@@ -20,17 +21,6 @@ async function connectFailure(promise: Promise<unknown>): Promise<WsFailure> {
   throw new Error('expected connectUser to fail');
 }
 
-async function failure(
-  promise: Promise<unknown>,
-): Promise<{ status?: number; code?: number; message: string }> {
-  try {
-    await promise;
-  } catch (e) {
-    return e as { status?: number; code?: number; message: string };
-  }
-  throw new Error('expected the call to fail');
-}
-
 const nowSec = (): number => Math.floor(Date.now() / 1000);
 
 describe('Stream emulator (client-side SDK over WebSocket)', () => {
@@ -39,13 +29,7 @@ describe('Stream emulator (client-side SDK over WebSocket)', () => {
   const clients: StreamChat[] = [];
 
   const client = (): StreamChat => {
-    const c = new StreamChat(emu.apiKey, {
-      baseURL: emu.baseUrl,
-      allowServerSideConnect: true,
-      timeout: 2000,
-    });
-    // connectUser races the handshake against an uncleared sleep(defaultWSTimeout) (15 s), which would keep jest alive.
-    c.defaultWSTimeout = 1000;
+    const c = clientSdk(emu);
     clients.push(c);
     return c;
   };

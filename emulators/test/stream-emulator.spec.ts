@@ -1,21 +1,6 @@
 import { StreamChat, type UserFilters } from 'stream-chat';
 import { startStreamEmulator, type StreamEmulator } from '../src/stream';
-
-/** The SDK's ErrorFromResponse, or a plain Error for failures below HTTP. */
-interface SdkError extends Error {
-  code?: number | string | null;
-  status?: number;
-  response?: { status: number; headers: Record<string, string>; data: Record<string, unknown> };
-}
-
-async function failure(promise: Promise<unknown>): Promise<SdkError> {
-  try {
-    await promise;
-  } catch (e) {
-    return e as SdkError;
-  }
-  throw new Error('expected the call to fail');
-}
+import { failure } from './sdk-helpers';
 
 /** A custom field someone else (a moderator, Stream's dashboard) set; the SDK's typings only know Stream's own fields. */
 const moderatorNote: Record<string, unknown> = { flagged_by: 'moderator' };

@@ -1,15 +1,7 @@
 import * as jwt from 'jsonwebtoken';
 import { StreamChat } from 'stream-chat';
 import { startStreamEmulator, type StreamEmulator } from '../src/stream';
-
-async function failure(promise: Promise<unknown>): Promise<{ status?: number; code?: number }> {
-  try {
-    await promise;
-  } catch (e) {
-    return e as { status?: number; code?: number };
-  }
-  throw new Error('expected the call to fail');
-}
+import { failure } from './sdk-helpers';
 
 interface ExportFile {
   users: {
