@@ -47,6 +47,14 @@ describe('Blocking (/api/users/blocks)', () => {
     return client;
   };
 
+  it('is documented in the OpenAPI document', async () => {
+    const { paths } = (await t.http().get('/api/docs-json').expect(200)).body as {
+      paths: Record<string, object>;
+    };
+    expect(Object.keys(paths['/api/users/blocks/{id}']).sort()).toEqual(['delete', 'post']);
+    expect(Object.keys(paths['/api/users/blocks'])).toEqual(['get']);
+  });
+
   it('blocks once, idempotently, lists the blocked user and unblocks', async () => {
     const alice = await signUpOnboarded(t);
     const bob = await signUpOnboarded(t);

@@ -28,6 +28,13 @@ describe('Data export (GET /api/users/me/export)', () => {
     put: (path: string) => t.http().put(`/api/${path}`).set('Cookie', user.cookie),
   });
 
+  it('is documented in the OpenAPI document', async () => {
+    const { paths } = (await t.http().get('/api/docs-json').expect(200)).body as {
+      paths: Record<string, object>;
+    };
+    expect(Object.keys(paths['/api/users/me/export'])).toEqual(['get']);
+  });
+
   it('returns one document that matches what is stored, with Stream export, and never the hash', async () => {
     const alice = await signUpOnboarded(t);
     const bob = await signUpOnboarded(t);

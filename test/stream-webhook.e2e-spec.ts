@@ -47,6 +47,13 @@ describe('Stream webhooks (POST /api/stream/webhook)', () => {
     await t.stream.webhooks.settle();
   };
 
+  it('is documented in the OpenAPI document', async () => {
+    const { paths } = (await t.http().get('/api/docs-json').expect(200)).body as {
+      paths: Record<string, object>;
+    };
+    expect(Object.keys(paths['/api/stream/webhook'])).toEqual(['post']);
+  });
+
   it('records user.flagged and message.flagged for moderators from signed calls', async () => {
     const alice = await signUpOnboarded(t);
     const bob = await signUpOnboarded(t);
