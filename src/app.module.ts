@@ -7,6 +7,7 @@ import { ChatModule } from './chat/chat.module';
 import { mongoConnection } from './common/mongo-connection';
 import { RequestLoggerMiddleware } from './common/request-logger.middleware';
 import { CONFIG_NAMESPACES } from './config/configuration';
+import { DataExportModule } from './data-export/data-export.module';
 import { HealthModule } from './health/health.module';
 import { StreamModule } from './stream/stream.module';
 import { UsersModule } from './users/users.module';
@@ -23,6 +24,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     ChatModule,
     HealthModule,
     WebhooksModule,
+    DataExportModule,
   ],
   // The API process mirrors pending users into Stream in the background; the CLI does not.
   providers: [StreamSyncWorker],

@@ -9,6 +9,7 @@ interface ExportBody {
   friends: { _id: string }[];
   friendRequests: { sent: unknown[]; received: unknown[] };
   blocks: unknown[];
+  sessions: { id: string; current: boolean }[];
   syncState: Record<string, unknown>;
   stream: { status: string; data: { users: { user: { id: string }; messages: { text: string }[] }[] } };
 }
@@ -84,6 +85,12 @@ describe('Data export (GET /api/users/me/export)', () => {
       }),
     ]);
     expect(body.blocks).toEqual([expect.objectContaining({ _id: dave.id })]);
+    const sessions = await t.db
+      .collection('sessions')
+      .find({ user: new Types.ObjectId(alice.id) })
+      .toArray();
+    expect(body.sessions.map((x) => x.id).sort()).toEqual(sessions.map((x) => x._id.toString()).sort());
+    expect(body.sessions.filter((x) => x.current)).toHaveLength(1);
     expect(body.syncState).toMatchObject({
       pending: stored?.syncPending,
       attempts: stored?.syncAttempts,

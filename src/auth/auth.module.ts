@@ -42,5 +42,7 @@ import { SessionsService } from './sessions.service';
   ],
   controllers: [AuthController, SessionsController, PasswordController],
   providers: [AuthService, JwtStrategy, SessionsService, PasswordResetService, AttemptLimiter],
+  // For the data export: the sessions collection stays queried by SessionsService alone.
+  exports: [SessionsService],
 })
 export class AuthModule {}

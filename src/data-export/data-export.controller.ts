@@ -8,7 +8,7 @@ import {
 } from '@nestjs/swagger';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
-import type { SessionUser } from '../users/users.service';
+import type { AuthUser } from '../auth/jwt.strategy';
 import { DataExportService } from './data-export.service';
 import { DataExportResponse } from './dto/data-export.response';
 
@@ -25,7 +25,7 @@ export class DataExportController {
   @ApiOkResponse({ type: DataExportResponse, description: 'Everything held about me, here and in Stream' })
   @ApiUnauthorizedResponse({ description: 'No or invalid jwt cookie' })
   @ApiTooManyRequestsResponse({ description: 'More than EXPORT_DAILY_LIMIT exports in 24 h' })
-  export(@CurrentUser() me: SessionUser): Promise<DataExportResponse> {
-    return this.exports.exportMyData(me.id);
+  export(@CurrentUser() me: AuthUser): Promise<DataExportResponse> {
+    return this.exports.exportMyData(me.id, me.sessionId);
   }
 }

@@ -3,13 +3,14 @@ import { ConfigType } from '@nestjs/config';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { exportConfig } from '../config/configuration';
+import { SessionsService } from '../auth/sessions.service';
 import { StreamError } from '../stream/stream.errors';
 import { StreamService } from '../stream/stream.service';
 import { BlocksService } from '../users/blocks.service';
 import { FriendRequestsService } from '../users/friend-requests.service';
 import { isDuplicateKey, UsersService } from '../users/users.service';
 import { DataExportResponse, FriendRequestsExport, StreamExport } from './dto/data-export.response';
-import { DataExportSlot } from './schemas/data-export.schema';
+import { DataExportSlot } from './schemas/data-export-slot.schema';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -27,22 +28,25 @@ export class DataExportService {
     private readonly users: UsersService,
     private readonly requests: FriendRequestsService,
     private readonly blocks: BlocksService,
+    private readonly sessions: SessionsService,
     private readonly stream: StreamService,
   ) {}
 
-  async exportMyData(me: string): Promise<DataExportResponse> {
+  /** `currentSession` is marked as such among my sessions. */
+  async exportMyData(me: string, currentSession: string): Promise<DataExportResponse> {
     await this.takeSlot(me);
     // The app's sections, each read by the collection's owner: a new collection about users is one line here.
-    const [profile, friends, friendRequests, blocks, syncState] = await Promise.all([
+    const [profile, friends, friendRequests, blocks, sessions, syncState] = await Promise.all([
       this.users.findOrFail(me),
       this.users.findFriends(me),
       this.friendRequests(me),
       this.blocks.listMine(me),
+      this.sessions.list(me, currentSession),
       this.users.findSyncState(me),
     ]);
     const stream = await this.streamSection(me);
     this.logger.log(`user ${me} exported their data (Stream: ${stream.status})`);
-    return { exportedAt: new Date(), profile, friends, friendRequests, blocks, syncState, stream };
+    return { exportedAt: new Date(), profile, friends, friendRequests, blocks, sessions, syncState, stream };
   }
 
   /**
