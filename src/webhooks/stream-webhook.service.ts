@@ -31,6 +31,7 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== 
 export class StreamWebhookService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(StreamWebhookService.name);
   private queue: Promise<void> = Promise.resolve();
+  private stopping = false;
 
   constructor(
     @InjectModel(WebhookCall.name) private readonly calls: Model<WebhookCall>,
@@ -81,8 +82,9 @@ export class StreamWebhookService implements OnApplicationBootstrap, OnApplicati
     left.forEach((call) => this.enqueue(call._id));
   }
 
-  /** Lets the queued work finish before the process exits. */
+  /** Finishes the call in progress; the rest stay queued in MongoDB for the next start. */
   async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
     await this.queue;
   }
 
@@ -91,6 +93,7 @@ export class StreamWebhookService implements OnApplicationBootstrap, OnApplicati
   }
 
   private async process(webhookId: string): Promise<void> {
+    if (this.stopping) return;
     try {
       const call = await this.calls
         .findOne({ _id: webhookId, status: WebhookCallStatus.Queued })
