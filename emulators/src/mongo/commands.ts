@@ -1,4 +1,4 @@
-import { Long } from 'bson';
+import { Long, UUID } from 'bson';
 import { fail, MongoServerError, notImplemented } from './errors';
 import { aggregate, compileFilter, project, sortDocs } from './query';
 import {
@@ -430,6 +430,12 @@ function createIndexes(cmd: Doc, db: string, ctx: CommandContext): Doc {
   } catch (e) {
     for (const n of added) coll.dropIndex(n);
     if (created && coll.docs.size === 0) ctx.store.dropCollection(db, name);
+    // mongod names the failed build and the collection before the cause (create_indexes_cmd.cpp).
+    if (e instanceof MongoServerError && !created) {
+      throw e.withContext(
+        `Index build failed: ${new UUID().toHexString()}: Collection ${coll.ns} ( ${coll.uuid.toHexString()} )`,
+      );
+    }
     throw e;
   }
   const reply: Doc = {
