@@ -6,7 +6,11 @@ import { CONFIG_NAMESPACES } from '../config/configuration';
 import { StreamModule } from '../stream/stream.module';
 import { CliPrinter } from './cli-printer';
 import { CliPrompt } from './cli-prompt';
+import { MigrationModule } from '../migration/migration.module';
+import { IndexesModule } from '../indexes/indexes.module';
 import { DeleteUsersCommand } from './delete-users.command';
+import { IndexesCommand } from './indexes.command';
+import { MigrateCommand } from './migrate.command';
 import { SyncUsersCommand } from './sync-users.command';
 
 /**
@@ -19,7 +23,9 @@ import { SyncUsersCommand } from './sync-users.command';
     lazyMongoConnection(),
     StreamModule,
     AccountsModule,
+    MigrationModule,
+    IndexesModule,
   ],
-  providers: [DeleteUsersCommand, SyncUsersCommand, CliPrinter, CliPrompt],
+  providers: [DeleteUsersCommand, SyncUsersCommand, MigrateCommand, IndexesCommand, CliPrinter, CliPrompt],
 })
 export class CliModule {}
