@@ -1,8 +1,6 @@
-import { CommandFactory } from 'nest-commander';
 import { EnvName, EnvValidationError } from '../config/env.validation';
 import { loadEnv, scopeEnv } from '../config/configuration';
 import { prepareBackends } from '../common/backends';
-import { CliModule } from './cli.module';
 import { CliPrinter } from './cli-printer';
 import { Backend, CLI_NAME, CommandSpec } from './cli-manifest';
 import { checkMongoReachable, describeTarget, targetLine } from './cli-target';
@@ -75,6 +73,11 @@ export async function runCommand(
     const unreachable = await checkMongoReachable(env.MONGODB_URI!, env.MONGODB_CONNECT_TIMEOUT_MS);
     if (unreachable) return fail(unreachable);
 
+    // Only now is Nest (and every module of the app) loaded: a refused run never pays for it.
+    const [{ CommandFactory }, { CliModule }] = await Promise.all([
+      import('nest-commander'),
+      import('./cli.module'),
+    ]);
     let exitCode: ExitCode = ExitCode.Ok;
     const app = await CommandFactory.createWithoutRunning(CliModule, {
       logger: ['warn', 'error'],
