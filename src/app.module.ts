@@ -7,6 +7,7 @@ import { ChatModule } from './chat/chat.module';
 import { mongoConnection } from './common/mongo-connection';
 import { RequestLoggerMiddleware } from './common/request-logger.middleware';
 import { CONFIG_NAMESPACES } from './config/configuration';
+import { frontendModule } from './frontend/frontend.module';
 import { HealthModule } from './health/health.module';
 import { StreamModule } from './stream/stream.module';
 import { UsersModule } from './users/users.module';
@@ -21,6 +22,7 @@ import { UsersModule } from './users/users.module';
     AuthModule,
     ChatModule,
     HealthModule,
+    frontendModule(),
   ],
   // The API process mirrors pending users into Stream in the background; the CLI does not.
   providers: [StreamSyncWorker],

@@ -86,6 +86,7 @@ export const appConfig = registerAs('app', () => {
     corsOrigins: e.CORS_ORIGIN.split(',').map((o) => o.trim()),
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     bodyLimit: '100kb',
+    frontendDist: e.FRONTEND_DIST,
   };
 });
 

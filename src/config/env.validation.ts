@@ -175,6 +175,12 @@ export class EnvironmentVariables {
 
   @IntRange(1, 10000)
   MIGRATE_BATCH_SIZE = 500;
+
+  // A built frontend (the Express app's `frontend/dist`) served at / with SPA fallback; unset = API only.
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  FRONTEND_DIST?: string;
 }
 
 export type EnvName = keyof EnvironmentVariables;
