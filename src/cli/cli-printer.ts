@@ -11,6 +11,7 @@ export class CliPrinter {
   private progressShown = false;
   private json = false;
   private target?: CliTarget;
+  private resultPrinted = false;
 
   useJson(json: boolean): void {
     this.json = json;
@@ -25,7 +26,8 @@ export class CliPrinter {
 
   /** The command's outcome: for --json, the document scripts read (human text is printed as it goes). */
   result(value: object, exitCode: number): void {
-    if (!this.json) return;
+    if (!this.json || this.resultPrinted) return;
+    this.resultPrinted = true;
     this.write('stdout', `${JSON.stringify({ ...value, exitCode, target: this.target }, null, 2)}\n`);
   }
 

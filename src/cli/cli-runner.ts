@@ -1,3 +1,4 @@
+import { ConsoleLogger, Logger, LogLevel } from '@nestjs/common';
 import { EnvName, EnvValidationError } from '../config/env.validation';
 import { loadEnv, scopeEnv } from '../config/configuration';
 import { prepareBackends } from '../common/backends';
@@ -29,6 +30,13 @@ const BACKEND_VARIABLES: EnvName[] = [
   'STREAM_BASE_URL',
 ];
 
+/** stdout belongs to the command's output (--json must stay parseable): log lines go to stderr. */
+class StderrLogger extends ConsoleLogger {
+  protected override printMessages(messages: unknown[], context?: string, logLevel?: LogLevel): void {
+    super.printMessages(messages, context, logLevel, 'stderr');
+  }
+}
+
 /** What commander throws (instead of exiting) for --help and for bad arguments; it has already printed why. */
 const isCommanderError = (error: unknown): error is Error & { code: string; exitCode: number } =>
   typeof (error as { code?: unknown })?.code === 'string' &&
@@ -47,6 +55,9 @@ export async function runCommand(
     process.stderr.write(`${CLI_NAME} ${spec.command.name}: ${message}\n`);
     return code;
   };
+  // Commands report through their printer; the log shows only what went wrong.
+  const logger = new StderrLogger({ logLevels: ['warn', 'error'] });
+  Logger.overrideLogger(logger);
   const reads = spec.uses.flatMap((b) => READS[b]);
   scopeEnv({
     // --embedded: stand-ins replace the backends, whatever the environment names.
@@ -80,7 +91,7 @@ export async function runCommand(
     ]);
     let exitCode: ExitCode = ExitCode.Ok;
     const app = await CommandFactory.createWithoutRunning(CliModule, {
-      logger: ['warn', 'error'],
+      logger,
       // nest-commander prints a failing command's error and exits 0 by default: an operator's script must see 1.
       serviceErrorHandler: (error: Error) => {
         if (isCommanderError(error)) {
@@ -99,7 +110,10 @@ export async function runCommand(
       printer.announceTarget(target, targetLine(target));
       process.exitCode = undefined;
       await CommandFactory.runApplication(app);
-      return Number(process.exitCode ?? exitCode);
+      const code = Number(process.exitCode ?? exitCode);
+      // A command that stopped early (usage error, refusal, failure) still gives a script its document.
+      printer.result({}, code);
+      return code;
     } finally {
       await app.close();
     }

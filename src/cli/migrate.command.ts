@@ -20,7 +20,8 @@ export class MigrateCommand extends AdminCommand {
     this.out.line(dryRun ? 'Dry run: nothing will be changed.' : 'Migrating (safe to interrupt and re-run).');
     const report = await this.migration.migrate({
       dryRun,
-      onProgress: (step, done, total) => this.out.progress(`${step}: ${done}/${total} checked`),
+      onProgress: (step, done, total) =>
+        this.out.progress(`${step}: ${done}${total === undefined ? '' : `/${total}`} checked`),
     });
     this.print(report);
     // The same rule for both: what the real run cannot settle makes it exit 1, and so does the dry run.

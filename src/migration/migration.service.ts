@@ -36,7 +36,7 @@ export interface MigrationReport {
   emailCaseConflicts: EmailCaseConflict[];
 }
 
-export type MigrationProgress = (step: 'users' | 'friend requests', done: number, total: number) => void;
+export type MigrationProgress = (step: 'users' | 'friend requests', done: number, total?: number) => void;
 
 const normalised = (value: string | undefined) => value?.trim().toLowerCase();
 const LIVE = new Set(LIVE_STATUSES);
@@ -172,7 +172,7 @@ export class MigrationService {
         if (LIVE.has(request.status)) live.set(pairKey, [...(live.get(pairKey) ?? []), request]);
       }
       report.friendRequests.total += page.length;
-      onProgress?.('friend requests', report.friendRequests.total, report.friendRequests.total);
+      onProgress?.('friend requests', report.friendRequests.total);
     }
 
     const removed = new Set<string>();
