@@ -63,12 +63,21 @@ describe('Moving from the Express backend: migrate, then the app on the migrated
       queuedForStream: 9,
     });
     expect(report.users.friendLinksAdded).toBeGreaterThanOrEqual(1);
-    expect(report.friendRequests.duplicates).toEqual([
-      expect.objectContaining({
-        kept: seed.requests.finnGiaOldest,
-        removed: expect.arrayContaining(seed.requests.finnGiaLater),
-      }),
-    ]);
+    expect(report.friendRequests.duplicates).toHaveLength(2);
+    expect(report.friendRequests.duplicates).toEqual(
+      expect.arrayContaining([
+        // Several pending requests for one pair: the oldest stays.
+        expect.objectContaining({
+          kept: seed.requests.finnGiaOldest,
+          removed: expect.arrayContaining(seed.requests.finnGiaLater),
+        }),
+        // An accepted request and an older pending one: the friendship stays.
+        expect.objectContaining({
+          kept: seed.requests.anaBenAccepted,
+          removed: [seed.requests.anaBenCrossed],
+        }),
+      ]),
+    );
     expect(report.emailCaseConflicts).toEqual([
       {
         email: 'eve@example.com',
@@ -167,6 +176,15 @@ describe('Moving from the Express backend: migrate, then the app on the migrated
         ).body as { _id: string }[];
       expect((await friendsOf(ana)).map((f) => f._id)).toEqual([ben.id]);
       expect((await friendsOf(dan)).map((f) => f._id)).toEqual([carla.id]);
+      const anas = await t!
+        .http()
+        .get('/api/users/friend-requests')
+        .set('Cookie', await as(ana))
+        .expect(200);
+      expect(anas.body.incomingReqs).toEqual([]);
+      expect(anas.body.acceptedReqs.map((r: { _id: string }) => r._id)).toEqual([
+        seed.requests.anaBenAccepted,
+      ]);
       const incoming = await t!
         .http()
         .get('/api/users/friend-requests')

@@ -45,7 +45,7 @@ describe('Seed-shaped database (the fixture migrations are tested on)', () => {
     expect((await byId(carla.id)).friends.map(String)).toEqual([dan.id]);
     expect((await byId(dan.id)).friends).toEqual([]);
     const requests = backends.db.collection('friendrequests');
-    expect(await requests.countDocuments({ status: 'pending' })).toBe(4);
+    expect(await requests.countDocuments({ status: 'pending' })).toBe(5);
     expect(await requests.countDocuments({ pairKey: { $exists: true } })).toBe(0);
     expect((await users.listIndexes().toArray()).map((i) => i.name as string)).toEqual(['_id_', 'email_1']);
   });

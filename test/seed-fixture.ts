@@ -27,6 +27,8 @@ export interface SeedDatabase {
   requests: {
     /** ana → ben, accepted: they are friends on both sides. */
     anaBenAccepted: string;
+    /** ben → ana, pending, sent a minute before ana's request was accepted: the accepted one wins. */
+    anaBenCrossed: string;
     /** ben → carla, pending: an ordinary open request. */
     benCarlaPending: string;
     /** finn → gia, the oldest of three pending requests for one pair: the one to keep. */
@@ -190,18 +192,22 @@ export async function buildSeedDatabase(conn: Connection): Promise<SeedDatabase>
     };
   };
   const anaBen = request('ana', 'ben', 'accepted', '2024-04-01T10:00:00Z');
+  const anaBenCrossed = request('ben', 'ana', 'pending', '2024-04-01T09:59:00Z');
   const benCarla = request('ben', 'carla', 'pending', '2024-04-02T10:00:00Z');
   // Double clicks and both sides asking: the seed had nothing to stop either.
   const finnGia1 = request('finn', 'gia', 'pending', '2024-04-03T10:00:00Z');
   const finnGia2 = request('gia', 'finn', 'pending', '2024-04-03T10:05:00Z');
   const finnGia3 = request('finn', 'gia', 'pending', '2024-04-04T08:00:00Z');
   // Inserted newest first, so "oldest" must come from createdAt, not from natural order.
-  await db.collection('friendrequests').insertMany([finnGia3, finnGia2, anaBen, benCarla, finnGia1]);
+  await db
+    .collection('friendrequests')
+    .insertMany([finnGia3, finnGia2, anaBen, benCarla, finnGia1, anaBenCrossed]);
 
   return {
     users,
     requests: {
       anaBenAccepted: anaBen._id.toHexString(),
+      anaBenCrossed: anaBenCrossed._id.toHexString(),
       benCarlaPending: benCarla._id.toHexString(),
       finnGiaOldest: finnGia1._id.toHexString(),
       finnGiaLater: [finnGia2._id.toHexString(), finnGia3._id.toHexString()],
