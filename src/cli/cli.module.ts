@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { AccountsModule } from '../accounts/accounts.module';
+import { authSchemas } from '../auth/auth-schemas';
 import { lazyMongoConnection } from '../common/mongo-connection';
 import { CONFIG_NAMESPACES } from '../config/configuration';
 import { StreamModule } from '../stream/stream.module';
@@ -25,6 +26,8 @@ import { SyncUsersCommand } from './sync-users.command';
     AccountsModule,
     MigrationModule,
     IndexesModule,
+    // Not auth itself: its collections, so `indexes` sees every schema the API registers.
+    authSchemas(),
   ],
   providers: [DeleteUsersCommand, SyncUsersCommand, MigrateCommand, IndexesCommand, CliPrinter, CliPrompt],
 })
