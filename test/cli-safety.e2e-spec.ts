@@ -159,6 +159,12 @@ describe('The admin CLI cannot hit the wrong target (built dist/cli.js)', () => 
       expect(doc.exitCode).toBe(run.code);
       expect(doc.target.mongo.database).toBe(new URL(b.mongoUri).pathname.slice(1));
     }
+    const refused = await runBuiltCli(['migrate', '--json'], {});
+    expect(refused.code).toBe(1);
+    expect(JSON.parse(refused.stdout)).toEqual({
+      exitCode: 1,
+      error: expect.stringContaining('MONGODB_URI'),
+    });
   });
 
   it('installs as a `lingo-admin` command (node dist/cli.js keeps working)', () => {

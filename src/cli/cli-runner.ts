@@ -51,9 +51,13 @@ export async function runCommand(
   spec: CommandSpec,
   flags: { json: boolean; embedded: boolean },
 ): Promise<ExitCode> {
-  const fail = (message: string, code = ExitCode.Failed): ExitCode => {
-    process.stderr.write(`${CLI_NAME} ${spec.command.name}: ${message}\n`);
-    return code;
+  const report = (message: string) => process.stderr.write(`${CLI_NAME} ${spec.command.name}: ${message}\n`);
+  /** Refused before the command ran: one line, and for --json still a document. */
+  const fail = (message: string): ExitCode => {
+    report(message);
+    if (flags.json)
+      process.stdout.write(`${JSON.stringify({ exitCode: ExitCode.Failed, error: message })}\n`);
+    return ExitCode.Failed;
   };
   // Commands report through their printer; the log shows only what went wrong.
   const logger = new StderrLogger({ logLevels: ['warn', 'error'] });
@@ -98,7 +102,8 @@ export async function runCommand(
           exitCode = error.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
           return;
         }
-        exitCode = fail(error.message);
+        report(error.message);
+        exitCode = ExitCode.Failed;
       },
       errorHandler: (error) => {
         throw error;
