@@ -8,6 +8,7 @@ import { mongoConnection } from './common/mongo-connection';
 import { RequestLoggerMiddleware } from './common/request-logger.middleware';
 import { CONFIG_NAMESPACES } from './config/configuration';
 import { DataExportModule } from './data-export/data-export.module';
+import { frontendModule } from './frontend/frontend.module';
 import { HealthModule } from './health/health.module';
 import { StreamModule } from './stream/stream.module';
 import { UsersModule } from './users/users.module';
@@ -25,6 +26,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     HealthModule,
     WebhooksModule,
     DataExportModule,
+    frontendModule(),
   ],
   // The API process mirrors pending users into Stream in the background; the CLI does not.
   providers: [StreamSyncWorker],

@@ -9,6 +9,13 @@ import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { createValidationPipe } from './common/validation.pipe';
 import { appConfig } from './config/configuration';
 
+/** Serving the frontend too: its pages call Stream (https and wss) and show avatars from other hosts. */
+const FRONTEND_HELMET = {
+  contentSecurityPolicy: {
+    directives: { connectSrc: ["'self'", 'https:', 'wss:'], imgSrc: ["'self'", 'data:', 'https:'] },
+  },
+};
+
 /**
  * Everything about the HTTP surface that is set once: shared by main.ts and the e2e harness so tests exercise
  * exactly what production serves.
@@ -24,7 +31,7 @@ export function configureApp(app: NestExpressApplication): INestApplication {
   // inflated, the signature being over the uncompressed JSON). Registered first, so the JSON parser skips it.
   app.use('/api/stream/webhook', raw({ type: () => true, limit: config.bodyLimit }));
   app.useBodyParser('json', { limit: config.bodyLimit });
-  app.use(helmet());
+  app.use(helmet(config.frontendDist ? FRONTEND_HELMET : undefined));
   app.use(cookieParser());
   app.enableCors({ origin: config.corsOrigins, credentials: true });
   app.useGlobalPipes(createValidationPipe());

@@ -1,44 +1,59 @@
-import { Logger } from '@nestjs/common';
-import { CommandFactory } from 'nest-commander';
-import { CliModule } from './cli/cli.module';
+#!/usr/bin/env node
+import { Command, CommanderError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CLI_NAME, COMMANDS, COMMON_OPTIONS, CommandSpec } from './cli/cli-manifest';
 import { ExitCode } from './cli/exit-code';
-import { prepareBackends } from './common/backends';
 
-/** What commander throws (instead of exiting) for --help and for bad arguments; it has already printed why. */
-const isCommanderError = (error: unknown): error is Error & { code: string; exitCode: number } =>
-  typeof (error as { code?: unknown })?.code === 'string' &&
-  (error as { code: string }).code.startsWith('commander.') &&
-  typeof (error as { exitCode?: unknown }).exitCode === 'number';
+// The admin CLI's entry (`lingo-admin`, or `node dist/cli.js`). It parses the command line from the command
+// manifest alone, so --help, --version and usage errors answer in a fraction of a second; only a valid command
+// loads Nest and connects (cli/cli-runner.ts).
 
-const onError = (error: Error): void => {
-  if (isCommanderError(error)) {
+const version = (): string =>
+  (JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
+
+function buildProgram(onCommand: (spec: CommandSpec, options: Record<string, unknown>) => void): Command {
+  const program = new Command(CLI_NAME)
+    .description('Admin commands for the Lingo exchange API: the same database and Stream app as the API.')
+    .version(version(), '-V, --version')
+    .exitOverride();
+  for (const spec of COMMANDS) {
+    const command = new Command(spec.command.name)
+      .description(spec.command.description)
+      .exitOverride()
+      .showHelpAfterError('(run with --help for usage)');
+    for (const arg of spec.command.arguments?.split(' ') ?? []) {
+      const name = arg.replace(/[[\]<>.]/g, '');
+      command.argument(arg, spec.command.argsDescription?.[name]);
+    }
+    for (const option of Object.values({ ...spec.options, ...COMMON_OPTIONS })) {
+      command.addOption(new Option(option.flags, option.description));
+    }
+    command.action((...args: unknown[]) => onCommand(spec, args[args.length - 2] as Record<string, unknown>));
+    program.addCommand(command);
+  }
+  return program;
+}
+
+async function main(): Promise<void> {
+  let chosen: { spec: CommandSpec; options: Record<string, unknown> } | undefined;
+  try {
+    buildProgram((spec, options) => (chosen = { spec, options })).parse(process.argv);
+  } catch (error) {
+    if (!(error instanceof CommanderError)) throw error;
+    // Commander has printed the help, the version or what was wrong.
     process.exitCode = error.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
     return;
   }
-  console.error(error.message);
-  process.exitCode = ExitCode.Failed;
-};
-
-async function bootstrap(): Promise<void> {
-  // Commands report through their printer; the log shows only what went wrong.
-  Logger.overrideLogger(['warn', 'error']);
-  const stopStandIns = await prepareBackends();
-  // Commands set process.exitCode (0 ok, 1 failed, 2 usage); the app context is closed after the command, so
-  // the process ends by itself once MongoDB, Stream and any embedded stand-in are shut down.
-  await CommandFactory.run(CliModule, {
-    logger: ['warn', 'error'],
-    // nest-commander prints a failing command's error and exits 0 by default: an operator's script must see 1.
-    serviceErrorHandler: onError,
-    // The root command (no command, an unknown one, --help): throw rather than exit, as the commands do.
-    errorHandler: (error) => {
-      throw error;
-    },
+  if (!chosen) return;
+  const { runCommand } = await import('./cli/cli-runner');
+  process.exitCode = await runCommand(chosen.spec, {
+    json: chosen.options.json === true,
+    embedded: chosen.options.embedded === true,
   });
-  await stopStandIns();
 }
 
-bootstrap().catch((error: Error) => {
-  // Booting failed (bad configuration, MongoDB unreachable): nothing was run.
-  console.error(`cannot start: ${error.message}`);
+main().catch((error: Error) => {
+  console.error(`${CLI_NAME}: ${error.message}`);
   process.exitCode = ExitCode.Failed;
 });

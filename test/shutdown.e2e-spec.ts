@@ -8,6 +8,7 @@ import {
   SmtpSink,
   StreamEmulator,
 } from 'offline-emulators';
+import { runBuiltCli } from './cli-process';
 import { newAccount, TEST_JWT_SECRET } from './harness';
 
 // Runs the built entry point (npm test builds first) the way an operator does, and stops it the way an orchestrator does.
@@ -23,6 +24,8 @@ describe('node dist/main.js', () => {
     mongo = await startMongoEmulator({ port: 0 });
     stream = await startStreamEmulator({ port: 0 });
     mail = await startSmtpSink();
+    // As an operator deploys: production builds no index at boot and is not ready without them.
+    await runBuiltCli(['indexes', '--apply'], { MONGODB_URI: `${mongo.uri}shutdown` });
   });
   afterAll(async () => {
     api?.kill('SIGKILL');

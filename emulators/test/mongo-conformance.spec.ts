@@ -613,6 +613,22 @@ describe('mongo conformance', () => {
       );
     });
 
+    it('lists each index with the options it was created with (partial, TTL, sparse)', async () => {
+      const partial = { status: { $in: ['pending', 'accepted'] } };
+      await db
+        .collection('opts')
+        .createIndex({ pairKey: 1 }, { unique: true, partialFilterExpression: partial });
+      await db.collection('opts').createIndex({ expiresAt: 1 }, { expireAfterSeconds: 0 });
+      await db.collection('opts').createIndex({ token: 1 }, { unique: true, sparse: true, name: 'by_token' });
+      const list = await db.collection('opts').listIndexes().toArray();
+      expect(list).toEqual([
+        { v: 2, key: { _id: 1 }, name: '_id_' },
+        { v: 2, key: { pairKey: 1 }, name: 'pairKey_1', unique: true, partialFilterExpression: partial },
+        { v: 2, key: { expiresAt: 1 }, name: 'expiresAt_1', expireAfterSeconds: 0 },
+        { v: 2, key: { token: 1 }, name: 'by_token', unique: true, sparse: true },
+      ]);
+    });
+
     it('answers listIndexes and dropIndexes on a missing collection with NamespaceNotFound (26)', async () => {
       await expectCode(db.collection('ghost').listIndexes().toArray(), 26, 'NamespaceNotFound');
       await expectCode(db.command({ dropIndexes: 'ghost', index: '*' }), 26, 'NamespaceNotFound');
@@ -701,10 +717,166 @@ describe('mongo conformance', () => {
       );
     });
 
-    it('fails to build a unique index over duplicates and leaves no index', async () => {
-      await db.collection('pre').insertMany([{ e: 'x' }, { e: 'x' }]);
-      await expectCode(db.collection('pre').createIndex({ e: 1 }, { unique: true }), 11000);
+    it('fails to build a unique index over duplicates, naming the build and the duplicate, and leaves no index', async () => {
+      await db.collection('pre').insertMany([{ e: 'x' }, { e: 'x' }, { e: 'y' }]);
+      const err = await expectCode(
+        db.collection('pre').createIndexes([
+          { key: { f: 1 }, name: 'f_1' },
+          { key: { e: 1 }, name: 'e_1', unique: true },
+        ]),
+        11000,
+        'DuplicateKey',
+      );
+      const uuid = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+      expect(err.errmsg).toMatch(
+        new RegExp(
+          `^Index build failed: ${uuid}: Collection ${dbName}\\.pre \\( ${uuid} \\) :: caused by :: ` +
+            `E11000 duplicate key error collection: ${dbName}\\.pre index: e_1 dup key: \\{ e: "x" \\}$`,
+        ),
+      );
+      expect(err.keyPattern).toEqual({ e: 1 });
+      expect(err.keyValue).toEqual({ e: 'x' });
+      // One build for the whole request: the good index in it is not left behind either.
       expect(names(await db.collection('pre').listIndexes().toArray())).toEqual(['_id_']);
+    });
+
+    it('fails to build a partial unique index over documents missing the key, reporting null', async () => {
+      await db.collection('legacy').insertMany([
+        { sender: 1, status: 'pending' },
+        { sender: 2, status: 'accepted' },
+        { sender: 3, status: 'rejected' },
+      ]);
+      const err = await expectCode(
+        db
+          .collection('legacy')
+          .createIndex(
+            { pairKey: 1 },
+            { unique: true, partialFilterExpression: { status: { $in: ['pending', 'accepted'] } } },
+          ),
+        11000,
+      );
+      expect(err.keyValue).toEqual({ pairKey: null });
+      expect(err.errmsg).toMatch(/index: pairKey_1 dup key: \{ pairKey: null \}$/);
+    });
+  });
+
+  describe('bulk repairs and duplicate reports', () => {
+    it('groups values that differ only in case with $toLower, $push and $sum', async () => {
+      const users = db.collection('users');
+      await users.insertMany([
+        { email: 'Eve@Example.com', createdAt: new Date('2024-01-02') },
+        { email: 'eve@example.com', createdAt: new Date('2024-01-01') },
+        { email: 'Solo@Example.com', createdAt: new Date('2024-01-03') },
+      ]);
+      const groups = await users
+        .aggregate(
+          [
+            { $sort: { createdAt: 1, _id: 1 } },
+            { $group: { _id: { $toLower: '$email' }, emails: { $push: '$email' }, n: { $sum: 1 } } },
+            { $match: { n: { $gt: 1 } } },
+            { $sort: { _id: 1 } },
+          ],
+          { allowDiskUse: true },
+        )
+        .toArray();
+      expect(groups).toEqual([
+        { _id: 'eve@example.com', emails: ['eve@example.com', 'Eve@Example.com'], n: 2 },
+      ]);
+    });
+
+    it('lists the duplicate keys under a partial filter, oldest first, missing keys grouped as {}', async () => {
+      const fr = db.collection('fr');
+      const ids = Array.from({ length: 5 }, () => new ObjectId());
+      await fr.insertMany([
+        { _id: ids[0], pairKey: 'a:b', status: 'pending', createdAt: new Date(3000) },
+        { _id: ids[1], pairKey: 'a:b', status: 'pending', createdAt: new Date(1000) },
+        { _id: ids[2], pairKey: 'a:b', status: 'rejected', createdAt: new Date(500) },
+        { _id: ids[3], status: 'pending', createdAt: new Date(2000) },
+        { _id: ids[4], status: 'accepted', createdAt: new Date(4000) },
+      ]);
+      const duplicates = await fr
+        .aggregate([
+          { $match: { status: { $in: ['pending', 'accepted'] } } },
+          { $sort: { createdAt: 1, _id: 1 } },
+          {
+            $group: {
+              _id: { pairKey: '$pairKey' },
+              n: { $sum: 1 },
+              oldest: { $first: '$_id' },
+              ids: { $push: '$_id' },
+            },
+          },
+          { $match: { n: { $gt: 1 } } },
+          { $sort: { n: -1, oldest: 1 } },
+          { $limit: 10 },
+        ])
+        .toArray();
+      expect(duplicates).toEqual([
+        { _id: { pairKey: 'a:b' }, n: 2, oldest: ids[1], ids: [ids[1], ids[0]] },
+        { _id: {}, n: 2, oldest: ids[3], ids: [ids[3], ids[4]] },
+      ]);
+    });
+
+    it('runs an unordered bulkWrite past a duplicate and reports what each kind of write did', async () => {
+      const coll = db.collection('bulk');
+      await coll.createIndex({ k: 1 }, { unique: true });
+      const [a, b] = [new ObjectId(), new ObjectId()];
+      await coll.insertMany([
+        { k: 1, friends: [a] },
+        { k: 2, friends: [] },
+      ]);
+      const err = await rejection(
+        coll.bulkWrite(
+          [
+            { updateOne: { filter: { k: 1 }, update: { $addToSet: { friends: a } } } },
+            { updateOne: { filter: { k: 2 }, update: { $addToSet: { friends: b } } } },
+            { updateOne: { filter: { k: 2 }, update: { $set: { k: 1 } } } },
+            { updateOne: { filter: { k: 3 }, update: { $set: { friends: [] } }, upsert: true } },
+            { deleteMany: { filter: { k: 99 } } },
+          ],
+          { ordered: false },
+        ),
+      );
+      expect(err.code).toBe(11000);
+      const bulk = err as MongoServerError & {
+        writeErrors: { index: number; code: number }[];
+        result: { matchedCount: number; modifiedCount: number; upsertedCount: number; deletedCount: number };
+      };
+      expect(bulk.writeErrors.map((e) => [e.index, e.code])).toEqual([[2, 11000]]);
+      expect(bulk.result).toMatchObject({
+        matchedCount: 2,
+        modifiedCount: 1,
+        upsertedCount: 1,
+        deletedCount: 0,
+      });
+      const stored = await coll.find({}, { projection: { _id: 0 }, sort: { k: 1 } }).toArray();
+      expect(stored).toEqual([
+        { k: 1, friends: [a] },
+        { k: 2, friends: [b] },
+        { k: 3, friends: [] },
+      ]);
+    });
+
+    it("lets Mongoose diff a model's indexes against the server and report a failed build", async () => {
+      const conn = await mongoose.createConnection(uri, { dbName, autoIndex: false }).asPromise();
+      try {
+        const schema = new Schema({ email: String, pairKey: String, status: String });
+        schema.index({ email: 1 }, { unique: true });
+        schema.index({ pairKey: 1 }, { unique: true, partialFilterExpression: { status: 'pending' } });
+        const Account = conn.model('Account', schema, 'accounts');
+        expect((await Account.diffIndexes()).toCreate).toEqual([{ email: 1 }, { pairKey: 1 }]);
+        await db.collection('accounts').insertMany([{ email: 'a@x' }, { email: 'a@x' }]);
+        await db
+          .collection('accounts')
+          .createIndex({ pairKey: 1 }, { unique: true, partialFilterExpression: { status: 'pending' } });
+        await db.collection('accounts').createIndex({ legacy: 1 });
+        expect(await Account.diffIndexes()).toEqual({ toDrop: ['legacy_1'], toCreate: [{ email: 1 }] });
+        const err = await rejection(Account.createIndexes());
+        expect(err.code).toBe(11000);
+        expect(err.keyValue).toEqual({ email: 'a@x' });
+      } finally {
+        await conn.close();
+      }
     });
   });
 

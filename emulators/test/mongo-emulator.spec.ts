@@ -194,6 +194,40 @@ describe('mongo emulator', () => {
       await client.close();
     }
   });
+
+  it('refuses a collation it would otherwise ignore, and changes nothing', async () => {
+    const client = await MongoClient.connect(emulator.uri);
+    try {
+      const users = client.db('collation').collection('users');
+      await users.insertMany([{ email: 'Eve@Example.com' }, { email: 'eve@example.com' }]);
+      const caseless = { locale: 'en', strength: 2 };
+      const failures = await Promise.all(
+        [
+          users.find({ email: 'eve@example.com' }, { collation: caseless }).toArray(),
+          users.aggregate([{ $match: {} }], { collation: caseless }).toArray(),
+          users.countDocuments({}, { collation: caseless }),
+          users.updateMany({}, { $set: { seen: true } }, { collation: caseless }),
+          users.deleteMany({ email: 'eve@example.com' }, { collation: caseless }),
+          users.createIndex({ email: 1 }, { unique: true, collation: caseless }),
+        ].map((p) =>
+          p.then(
+            () => undefined,
+            (e: unknown) => e,
+          ),
+        ),
+      );
+      failures.forEach((err) => expect(err).toMatchObject({ code: 238, codeName: 'NotImplemented' }));
+      expect(await users.find({}, { projection: { _id: 0 } }).toArray()).toEqual([
+        { email: 'Eve@Example.com' },
+        { email: 'eve@example.com' },
+      ]);
+      expect((await users.listIndexes().toArray()).map((i) => i.name as string)).toEqual(['_id_']);
+      // The default collation, spelled out, is what the emulator does anyway.
+      expect(await users.countDocuments({}, { collation: { locale: 'simple' } })).toBe(2);
+    } finally {
+      await client.close();
+    }
+  });
 });
 
 describe('startEmbeddedMongo', () => {

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { MongooseModule } from '@nestjs/mongoose';
 import { ConfigType } from '@nestjs/config';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
@@ -8,14 +7,13 @@ import { authConfig } from '../config/configuration';
 import { UsersModule } from '../users/users.module';
 import { MailModule } from '../mail/mail.module';
 import { AttemptLimiter } from './attempt-limiter';
+import { authSchemas } from './auth-schemas';
 import { AuthThrottleModule } from './auth-throttle.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { JwtStrategy } from './jwt.strategy';
 import { PasswordResetService } from './password-reset.service';
 import { PasswordController } from './password.controller';
-import { PasswordReset, PasswordResetSchema } from './schemas/password-reset.schema';
-import { Session, SessionSchema } from './schemas/session.schema';
 import { SessionsController } from './sessions.controller';
 import { SessionsService } from './sessions.service';
 
@@ -24,11 +22,7 @@ import { SessionsService } from './sessions.service';
     UsersModule,
     AccountsModule,
     MailModule,
-    // SessionsService and PasswordResetService are the only code that queries these collections.
-    MongooseModule.forFeature([
-      { name: Session.name, schema: SessionSchema },
-      { name: PasswordReset.name, schema: PasswordResetSchema },
-    ]),
+    authSchemas(),
     PassportModule,
     JwtModule.registerAsync({
       inject: [authConfig.KEY],

@@ -1,12 +1,19 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { AccountsModule } from '../accounts/accounts.module';
+import { authSchemas } from '../auth/auth-schemas';
+import { dataExportSchemas } from '../data-export/data-export-schemas';
+import { webhooksSchemas } from '../webhooks/webhooks-schemas';
 import { lazyMongoConnection } from '../common/mongo-connection';
 import { CONFIG_NAMESPACES } from '../config/configuration';
 import { StreamModule } from '../stream/stream.module';
 import { CliPrinter } from './cli-printer';
 import { CliPrompt } from './cli-prompt';
+import { MigrationModule } from '../migration/migration.module';
+import { IndexesModule } from '../indexes/indexes.module';
 import { DeleteUsersCommand } from './delete-users.command';
+import { IndexesCommand } from './indexes.command';
+import { MigrateCommand } from './migrate.command';
 import { SyncUsersCommand } from './sync-users.command';
 
 /**
@@ -19,7 +26,13 @@ import { SyncUsersCommand } from './sync-users.command';
     lazyMongoConnection(),
     StreamModule,
     AccountsModule,
+    MigrationModule,
+    IndexesModule,
+    // Not these modules themselves: their collections, so `indexes` sees every schema the API registers.
+    authSchemas(),
+    webhooksSchemas(),
+    dataExportSchemas(),
   ],
-  providers: [DeleteUsersCommand, SyncUsersCommand, CliPrinter, CliPrompt],
+  providers: [DeleteUsersCommand, SyncUsersCommand, MigrateCommand, IndexesCommand, CliPrinter, CliPrompt],
 })
 export class CliModule {}

@@ -9,6 +9,7 @@ import { STREAM_BATCH_LIMIT } from '../stream/stream.service';
 import { AdminCommand } from './admin-command';
 import { CliPrinter } from './cli-printer';
 import { approve, CliPrompt } from './cli-prompt';
+import { DELETE_USERS } from './cli-manifest';
 import { ExitCode } from './exit-code';
 import { readIdFile } from './id-list';
 
@@ -20,15 +21,7 @@ export interface DeleteUsersOptions {
   yes?: boolean;
 }
 
-@Command({
-  name: 'delete-users',
-  arguments: '[ids...]',
-  argsDescription: { ids: 'user ids (24 hex digits); more can come from --from-file' },
-  description:
-    'Delete users in Stream (hard by default: user, messages and conversations) and in the app (user, friend ' +
-    'requests, friendships). Asks before deleting; exits 0 when every id succeeded or was not found, 1 when ' +
-    'any failed, 2 on a usage error. Safe to re-run: it finishes what a failed run left.',
-})
+@Command(DELETE_USERS.command)
 export class DeleteUsersCommand extends AdminCommand {
   constructor(
     private readonly deletion: AccountDeletionService,
@@ -40,6 +33,11 @@ export class DeleteUsersCommand extends AdminCommand {
 
   async run(args: string[], options: DeleteUsersOptions = {}): Promise<void> {
     process.exitCode = await this.execute(args, options);
+  }
+
+  private finish(report: DeletionReport, exitCode: ExitCode): ExitCode {
+    this.out.result(report, exitCode);
+    return exitCode;
   }
 
   private async execute(args: string[], options: DeleteUsersOptions): Promise<ExitCode> {
@@ -74,7 +72,8 @@ export class DeleteUsersCommand extends AdminCommand {
         `Dry run: ${plan.counts['would-delete']} would be deleted, ${plan.counts['not-found']} not found, ` +
           `${plan.counts.failed} could not be checked. Nothing was changed.`,
       );
-      return plan.counts.failed > 0 ? ExitCode.Failed : ExitCode.Ok;
+      // As the real run: an invalid id is a failure there, so it is here.
+      return this.finish(plan, plan.ok ? ExitCode.Ok : ExitCode.Failed);
     }
 
     const decision = await approve(
@@ -102,39 +101,30 @@ export class DeleteUsersCommand extends AdminCommand {
           'Re-run the same command to finish: it skips what is already done.',
       );
     }
-    return report.ok ? ExitCode.Ok : ExitCode.Failed;
+    return this.finish(report, report.ok ? ExitCode.Ok : ExitCode.Failed);
   }
 
-  @Option({ flags: '--soft', description: 'soft-delete in Stream instead of the default hard delete' })
+  @Option(DELETE_USERS.options.soft)
   parseSoft(): boolean {
     return true;
   }
 
-  @Option({
-    flags: '--stream-only',
-    description: "delete in Stream only and keep the app's user, friend requests and friendships",
-  })
+  @Option(DELETE_USERS.options.streamOnly)
   parseStreamOnly(): boolean {
     return true;
   }
 
-  @Option({
-    flags: '--from-file <path>',
-    description: 'read more ids from a file: one per line, blank lines and # comments ignored',
-  })
+  @Option(DELETE_USERS.options.fromFile)
   parseFromFile(path: string): string {
     return path;
   }
 
-  @Option({ flags: '--dry-run', description: 'show what would be deleted and change nothing' })
+  @Option(DELETE_USERS.options.dryRun)
   parseDryRun(): boolean {
     return true;
   }
 
-  @Option({
-    flags: '-y, --yes',
-    description: 'do not ask for confirmation (required when not run from a terminal)',
-  })
+  @Option(DELETE_USERS.options.yes)
   parseYes(): boolean {
     return true;
   }

@@ -5,6 +5,7 @@ import { StreamError } from '../stream/stream.errors';
 import { AdminCommand } from './admin-command';
 import { CliPrinter } from './cli-printer';
 import { approve, CliPrompt } from './cli-prompt';
+import { SYNC_USERS } from './cli-manifest';
 import { ExitCode } from './exit-code';
 
 type Stage = 'sync' | 'prune';
@@ -25,14 +26,7 @@ export interface SyncUsersOptions {
   yes?: boolean;
 }
 
-@Command({
-  name: 'sync-users',
-  description:
-    'Repair drift between the app and Stream (e.g. after a Stream outage): push every app user into Stream in ' +
-    'batches of 100 (creating the users Stream lacks, updating only our fields on the others) and mark them ' +
-    'synced. With --prune, also delete Stream users that have no app user (listed first, then confirmed). ' +
-    'Exits 0 when everything synced, 1 when anything failed, 2 on a usage error.',
-})
+@Command(SYNC_USERS.command)
 export class SyncUsersCommand extends AdminCommand {
   constructor(
     private readonly sync: StreamSyncService,
@@ -43,17 +37,22 @@ export class SyncUsersCommand extends AdminCommand {
     super();
   }
 
+  /** What --json prints: filled in as the stages complete. */
+  private readonly outcome: { sync?: SyncAllReport; orphans?: string[]; pruned?: unknown; error?: string } =
+    {};
+
   async run(_args: string[], options: SyncUsersOptions = {}): Promise<void> {
+    let exitCode: ExitCode;
     try {
-      process.exitCode = await this.execute(options);
+      exitCode = await this.execute(options);
     } catch (error) {
       if (!(error instanceof StreamStageFailure)) throw error;
-      this.out.error(
-        `Stream failed during ${error.stage}: ${error.message}. What completed is kept; re-run sync-users ` +
-          'when Stream is back.',
-      );
-      process.exitCode = ExitCode.Failed;
+      this.outcome.error = `Stream failed during ${error.stage}: ${error.message}`;
+      this.out.error(`${this.outcome.error}. What completed is kept; re-run sync-users when Stream is back.`);
+      exitCode = ExitCode.Failed;
     }
+    this.out.result(this.outcome, exitCode);
+    process.exitCode = exitCode;
   }
 
   private async execute(options: SyncUsersOptions): Promise<ExitCode> {
@@ -81,11 +80,13 @@ export class SyncUsersCommand extends AdminCommand {
         onProgress: (seen) => this.out.progress(`syncing users: ${seen} checked`),
       }),
     );
+    this.outcome.sync = report;
     this.printSync(report, options.dryRun);
     if (orphans.length === 0 || options.dryRun)
       return report.failed.length > 0 ? ExitCode.Failed : ExitCode.Ok;
 
     const pruned = await this.stage('prune', () => this.deletion.pruneOrphans(orphans, mode));
+    this.outcome.pruned = pruned;
     const failures = pruned.results.filter((r) => r.status === 'failed');
     failures.forEach((r) => this.out.error(`  ${r.id}: ${r.error ?? r.status}`));
     this.out.line(
@@ -95,37 +96,29 @@ export class SyncUsersCommand extends AdminCommand {
     return report.failed.length > 0 || failures.length > 0 ? ExitCode.Failed : ExitCode.Ok;
   }
 
-  @Option({
-    flags: '--dry-run',
-    description: 'count what would change (and list orphans with --prune); change nothing',
-  })
+  @Option(SYNC_USERS.options.dryRun)
   parseDryRun(): boolean {
     return true;
   }
 
-  @Option({
-    flags: '--prune',
-    description: 'also delete Stream users that have no app user (hard delete; lists them and asks first)',
-  })
+  @Option(SYNC_USERS.options.prune)
   parsePrune(): boolean {
     return true;
   }
 
-  @Option({ flags: '--soft', description: 'with --prune: soft-delete the orphans in Stream instead' })
+  @Option(SYNC_USERS.options.soft)
   parseSoft(): boolean {
     return true;
   }
 
-  @Option({
-    flags: '-y, --yes',
-    description: 'do not ask before pruning (required for --prune when not run from a terminal)',
-  })
+  @Option(SYNC_USERS.options.yes)
   parseYes(): boolean {
     return true;
   }
 
   private async listOrphans(): Promise<string[]> {
     const orphans = await this.stage('prune', () => this.deletion.findOrphans());
+    this.outcome.orphans = orphans;
     if (orphans.length === 0) {
       this.out.line('Stream users without an app user: none.');
       return orphans;

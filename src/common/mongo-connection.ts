@@ -8,7 +8,9 @@ const connect = (extra: Partial<MongooseModuleFactoryOptions> = {}) =>
     inject: [mongoConfig.KEY],
     useFactory: (mongo: ConfigType<typeof mongoConfig>) => ({
       uri: mongo.uri,
-      serverSelectionTimeoutMS: mongo.serverSelectionTimeoutMs,
+      serverSelectionTimeoutMS: mongo.connectTimeoutMs,
+      connectTimeoutMS: mongo.connectTimeoutMs,
+      autoIndex: mongo.autoIndex,
       ...extra,
     }),
   });
@@ -23,6 +25,8 @@ export const mongoConnection = () => connect();
 export const lazyMongoConnection = () =>
   connect({
     lazyConnection: true,
+    // Building indexes is the `indexes` command's job, never a side effect of another command.
+    autoIndex: false,
     retryAttempts: 0,
     // Nobody awaits a lazy connection: its failure surfaces on the first query instead.
     connectionFactory: (connection: Connection) => {

@@ -1,11 +1,27 @@
 import { createSecretKey, randomBytes } from 'node:crypto';
 import { registerAs } from '@nestjs/config';
-import { EnvironmentVariables, NodeEnv, validateEnv } from './env.validation';
+import { EnvironmentVariables, EnvName, NodeEnv, validateEnv } from './env.validation';
 
 // The only module that reads process.env; everything else injects these typed namespaces, one per concern.
 
 let validated: { source: string; env: EnvironmentVariables } | undefined;
 let standIns: StandInBackends = {};
+let scope: EnvScope | undefined;
+
+/** The variables one CLI command reads, and those of them it cannot run without. */
+export interface EnvScope {
+  reads: readonly EnvName[];
+  requires: readonly EnvName[];
+}
+
+/**
+ * The CLI: validate only what the command reads (the rest keeps its defaults, so a variable it never uses, such
+ * as JWT_SECRET_KEY, can neither be asked for nor fail it) and require what it needs whatever NODE_ENV says.
+ */
+export function scopeEnv(next: EnvScope): void {
+  scope = next;
+  validated = undefined;
+}
 
 /**
  * The validated environment. Validated once per process: every namespace below reads this one result (it is
@@ -13,7 +29,12 @@ let standIns: StandInBackends = {};
  */
 export function loadEnv(): EnvironmentVariables {
   const source = JSON.stringify(process.env);
-  if (validated?.source !== source) validated = { source, env: withStandIns(validateEnv(process.env)) };
+  if (validated?.source !== source) {
+    const raw = scope
+      ? Object.fromEntries(scope.reads.filter((k) => k in process.env).map((k) => [k, process.env[k]]))
+      : process.env;
+    validated = { source, env: withStandIns(validateEnv(raw, scope?.requires)) };
+  }
   return validated.env;
 }
 
@@ -65,6 +86,7 @@ export const appConfig = registerAs('app', () => {
     corsOrigins: e.CORS_ORIGIN.split(',').map((o) => o.trim()),
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     bodyLimit: '100kb',
+    frontendDist: e.FRONTEND_DIST,
   };
 });
 
@@ -112,11 +134,20 @@ export const mailConfig = registerAs('mail', () => {
   };
 });
 
-export const mongoConfig = registerAs('mongo', () => ({
-  // Set in production (validated); in development the stand-in's address when it was unset (useStandInBackends).
-  uri: loadEnv().MONGODB_URI ?? '',
-  serverSelectionTimeoutMs: 5000,
-}));
+export const mongoConfig = registerAs('mongo', () => {
+  const e = loadEnv();
+  return {
+    // Set in production (validated); in development the stand-in's address when it was unset (useStandInBackends).
+    uri: e.MONGODB_URI ?? '',
+    connectTimeoutMs: e.MONGODB_CONNECT_TIMEOUT_MS,
+    // Production never builds indexes at boot (a build over existing data can fail or load the primary): it
+    // checks they exist (indexes/) and the `indexes` CLI command builds them.
+    autoIndex: e.NODE_ENV !== NodeEnv.Production,
+  };
+});
+
+/** The `migrate` CLI command. */
+export const migrationConfig = registerAs('migration', () => ({ batchSize: loadEnv().MIGRATE_BATCH_SIZE }));
 
 export const streamConfig = registerAs('stream', () => {
   const e = loadEnv();
@@ -180,6 +211,7 @@ export const CONFIG_NAMESPACES = [
   mailConfig,
   webhookConfig,
   exportConfig,
+  migrationConfig,
 ];
 
 export type AuthConfig = ReturnType<typeof authConfig>;

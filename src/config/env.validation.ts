@@ -181,7 +181,30 @@ export class EnvironmentVariables {
 
   @IntRange(0, 60000)
   EXPORT_STREAM_WAIT_MS = 10000;
+  // How long the API (at start) and the CLI (before anything else) wait for MongoDB to answer.
+  @IntRange(100, 120000)
+  MONGODB_CONNECT_TIMEOUT_MS = 5000;
+
+  @IntRange(1, 10000)
+  MIGRATE_BATCH_SIZE = 500;
+
+  // A built frontend (the Express app's `frontend/dist`) served at / with SPA fallback; unset = API only.
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  FRONTEND_DIST?: string;
 }
+
+export type EnvName = keyof EnvironmentVariables;
+
+/** What the API cannot run without in production; outside it, embedded stand-ins take their place. */
+export const PRODUCTION_REQUIRED: readonly EnvName[] = [
+  'MONGODB_URI',
+  'JWT_SECRET_KEY',
+  'STREAM_API_KEY',
+  'STREAM_API_SECRET',
+  'SMTP_URL',
+];
 
 function describe(errors: ValidationError[]): string[] {
   return errors.map((e) => {
@@ -198,22 +221,19 @@ export class EnvValidationError extends Error {
   }
 }
 
-/** Parses and checks the environment; throws one error naming every bad variable (never its value). */
-export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables {
+/**
+ * Parses and checks the environment; throws one error naming every bad variable (never its value). `required`
+ * defaults to the API's rule (PRODUCTION_REQUIRED in production); the CLI passes what its command uses.
+ */
+export function validateEnv(
+  raw: Record<string, unknown>,
+  required?: readonly EnvName[],
+): EnvironmentVariables {
   const env = plainToInstance(EnvironmentVariables, raw, { exposeDefaultValues: true });
   const errors = validateSync(env);
   const problems = describe(errors);
-  if (isProduction(env)) {
-    for (const name of [
-      'MONGODB_URI',
-      'JWT_SECRET_KEY',
-      'STREAM_API_KEY',
-      'STREAM_API_SECRET',
-      'SMTP_URL',
-    ] as const) {
-      if (!env[name] && !problems.some((p) => p.startsWith(`${name}:`)))
-        problems.push(`${name}: is required`);
-    }
+  for (const name of required ?? (isProduction(env) ? PRODUCTION_REQUIRED : [])) {
+    if (!env[name] && !problems.some((p) => p.startsWith(`${name}:`))) problems.push(`${name}: is required`);
   }
   if (problems.length > 0) throw new EnvValidationError(problems);
   return env;

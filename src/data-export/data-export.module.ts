@@ -1,18 +1,13 @@
 import { Module } from '@nestjs/common';
-import { MongooseModule } from '@nestjs/mongoose';
 import { AuthModule } from '../auth/auth.module';
 import { UsersModule } from '../users/users.module';
 import { DataExportController } from './data-export.controller';
 import { DataExportService } from './data-export.service';
-import { DataExportSlot, DataExportSlotSchema } from './schemas/data-export-slot.schema';
+import { dataExportSchemas } from './data-export-schemas';
 
 /** GET /api/users/me/export: reads from each owner (users, auth's sessions) and Stream; writes only its slots. */
 @Module({
-  imports: [
-    UsersModule,
-    AuthModule,
-    MongooseModule.forFeature([{ name: DataExportSlot.name, schema: DataExportSlotSchema }]),
-  ],
+  imports: [UsersModule, AuthModule, dataExportSchemas()],
   controllers: [DataExportController],
   providers: [DataExportService],
 })

@@ -28,6 +28,7 @@ import {
   pairKeyOf,
 } from './schemas/friend-request.schema';
 import { PUBLIC_PROFILE_FIELDS } from './user.view';
+import { LegacyFriendRequest } from './legacy-data';
 import { isDuplicateKey, UsersService } from './users.service';
 
 const notNull = <T>(v: T | null): v is T => v !== null;
@@ -193,6 +194,39 @@ export class FriendRequestsService {
     const result = await this.requests
       .deleteMany({ $or: [{ sender: userId }, { recipient: userId }] })
       .exec();
+    return result.deletedCount;
+  }
+
+  // Adopting a database the Express backend wrote (migration/).
+
+  /** Up to `limit` requests after `after` in _id order, pair key included. */
+  pageLegacy(after: Types.ObjectId | undefined, limit: number): Promise<LegacyFriendRequest[]> {
+    return this.requests
+      .find(after ? { _id: { $gt: after } } : {}, {
+        sender: 1,
+        recipient: 1,
+        status: 1,
+        createdAt: 1,
+        pairKey: 1,
+      })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .lean<LegacyFriendRequest[]>()
+      .exec();
+  }
+
+  /** The requests the Express backend wrote have no pair key; the unique pair index needs one on each. */
+  async setPairKeys(keys: { id: Types.ObjectId; pairKey: string }[]): Promise<void> {
+    if (keys.length === 0) return;
+    await this.requests.bulkWrite(
+      keys.map((k) => ({ updateOne: { filter: { _id: k.id }, update: { $set: { pairKey: k.pairKey } } } })),
+      { ordered: false },
+    );
+  }
+
+  /** Removes requests that duplicate the one kept for their pair. */
+  async deleteDuplicates(ids: Types.ObjectId[]): Promise<number> {
+    const result = await this.requests.deleteMany({ _id: { $in: ids } }).exec();
     return result.deletedCount;
   }
 

@@ -1,4 +1,4 @@
-import { Long } from 'bson';
+import { Long, UUID } from 'bson';
 import { fail, MongoServerError, notImplemented } from './errors';
 import { aggregate, compileFilter, project, sortDocs } from './query';
 import {
@@ -39,6 +39,16 @@ function cursorBatchSize(cmd: Doc): number {
   const size = intArg(cursor?.batchSize ?? cmd.batchSize, DEFAULT_BATCH_SIZE);
   if (size < 0) fail('BadValue', 'batchSize must be non-negative');
   return size;
+}
+
+/**
+ * Strings compare by code point here. A real collation (say case-insensitive, strength 2) would change which
+ * documents match, sort and collide in a unique index, so rather than ignore it the emulator refuses it.
+ */
+function refuseCollation(collation: unknown): void {
+  if (collation === undefined || collation === null) return;
+  if (isPlainObject(collation) && collation.locale === 'simple') return;
+  notImplemented('collation other than { locale: "simple" }');
 }
 
 function cursorReply(
@@ -103,6 +113,7 @@ function select(coll: Collection | undefined, filter: unknown, sort: unknown, sk
 function find(cmd: Doc, db: string, ctx: CommandContext): Doc {
   const name = collectionArg(cmd, 'find');
   if (cmd.tailable || cmd.awaitData) notImplemented('tailable cursors');
+  refuseCollation(cmd.collation);
   const limit = intArg(cmd.limit, 0);
   const docs = select(ctx.store.getCollection(db, name), cmd.filter, cmd.sort, intArg(cmd.skip, 0), limit);
   const projected = project(docs, cmd.projection, cmd.filter);
@@ -163,10 +174,12 @@ function insert(cmd: Doc, db: string, ctx: CommandContext): Doc {
 
 function update(cmd: Doc, db: string, ctx: CommandContext): Doc {
   const coll = ctx.store.collection(db, collectionArg(cmd, 'update'));
+  const statements = statementsArg(cmd, 'updates');
+  statements.forEach((stmt) => refuseCollation(stmt.collation));
   let n = 0;
   let nModified = 0;
   const upserted: Doc[] = [];
-  const errors = runWrites(statementsArg(cmd, 'updates'), cmd.ordered !== false, (stmt, index) => {
+  const errors = runWrites(statements, cmd.ordered !== false, (stmt, index) => {
     const u = validateUpdateSpec(stmt.u);
     const filter = (stmt.q ?? {}) as Doc;
     const arrayFilters = stmt.arrayFilters as Doc[] | undefined;
@@ -192,8 +205,10 @@ function update(cmd: Doc, db: string, ctx: CommandContext): Doc {
 function del(cmd: Doc, db: string, ctx: CommandContext): Doc {
   const name = collectionArg(cmd, 'delete');
   const coll = ctx.store.getCollection(db, name);
+  const statements = statementsArg(cmd, 'deletes');
+  statements.forEach((stmt) => refuseCollation(stmt.collation));
   let n = 0;
-  const errors = runWrites(statementsArg(cmd, 'deletes'), cmd.ordered !== false, (stmt) => {
+  const errors = runWrites(statements, cmd.ordered !== false, (stmt) => {
     const limit = intArg(stmt.limit, 0);
     if (limit !== 0 && limit !== 1) fail('FailedToParse', 'The limit field in delete objects must be 0 or 1');
     for (const doc of select(coll, stmt.q ?? {}, undefined, 0, limit)) {
@@ -206,6 +221,7 @@ function del(cmd: Doc, db: string, ctx: CommandContext): Doc {
 
 function findAndModify(cmd: Doc, db: string, ctx: CommandContext): Doc {
   const name = collectionArg(cmd, 'findAndModify' in cmd ? 'findAndModify' : 'findandmodify');
+  refuseCollation(cmd.collation);
   const filter = (cmd.query ?? {}) as Doc;
   const remove = cmd.remove === true;
   if (remove && cmd.update !== undefined)
@@ -245,6 +261,7 @@ function findAndModify(cmd: Doc, db: string, ctx: CommandContext): Doc {
 
 function aggregateCommand(cmd: Doc, db: string, ctx: CommandContext): Doc {
   if (cmd.explain) notImplemented('explain');
+  refuseCollation(cmd.collation);
   if (!isPlainObject(cmd.cursor)) {
     fail('FailedToParse', "The 'cursor' option is required, except for aggregate with the explain argument");
   }
@@ -263,12 +280,14 @@ function aggregateCommand(cmd: Doc, db: string, ctx: CommandContext): Doc {
 
 function count(cmd: Doc, db: string, ctx: CommandContext): Doc {
   const coll = ctx.store.getCollection(db, collectionArg(cmd, 'count'));
+  refuseCollation(cmd.collation);
   const docs = select(coll, cmd.query ?? {}, undefined, intArg(cmd.skip, 0), intArg(cmd.limit, 0));
   return { n: docs.length, ok: 1 };
 }
 
 function distinct(cmd: Doc, db: string, ctx: CommandContext): Doc {
   const coll = ctx.store.getCollection(db, collectionArg(cmd, 'distinct'));
+  refuseCollation(cmd.collation);
   if (typeof cmd.key !== 'string')
     fail('TypeMismatch', "BSON field 'distinct.key' is missing but a required field");
   const seen = new Map<string, unknown>();
@@ -310,6 +329,7 @@ const IGNORED_FIELDS = new Set([
 
 function create(cmd: Doc, db: string, ctx: CommandContext): Doc {
   const name = collectionArg(cmd, 'create');
+  refuseCollation(cmd.collation);
   const options = Object.fromEntries(
     Object.entries(cmd).filter(([k]) => k !== 'create' && !IGNORED_FIELDS.has(k)),
   );
@@ -384,6 +404,7 @@ function createIndexes(cmd: Doc, db: string, ctx: CommandContext): Doc {
   for (const raw of requested as unknown[]) {
     if (!isIndexSpec(raw)) fail('FailedToParse', 'Index spec must have a key document and a name');
     const { key, name: indexName, ...options } = raw;
+    refuseCollation(options.collation);
     if (Object.keys(key).length === 0) fail('CannotCreateIndex', 'Index keys cannot be empty.');
     for (const dir of Object.values(key)) {
       if (typeof dir === 'string') notImplemented(`"${dir}" indexes`);
@@ -430,6 +451,12 @@ function createIndexes(cmd: Doc, db: string, ctx: CommandContext): Doc {
   } catch (e) {
     for (const n of added) coll.dropIndex(n);
     if (created && coll.docs.size === 0) ctx.store.dropCollection(db, name);
+    // mongod names the failed build and the collection before the cause (create_indexes_cmd.cpp).
+    if (e instanceof MongoServerError && !created) {
+      throw e.withContext(
+        `Index build failed: ${new UUID().toHexString()}: Collection ${coll.ns} ( ${coll.uuid.toHexString()} )`,
+      );
+    }
     throw e;
   }
   const reply: Doc = {

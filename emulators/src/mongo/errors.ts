@@ -43,6 +43,11 @@ export class MongoServerError extends Error {
     this.code = ErrorCodes[codeName];
   }
 
+  /** mongod's `Status::addContext`: the context in front, the original reason after `:: caused by ::`. */
+  withContext(context: string): MongoServerError {
+    return new MongoServerError(this.codeName, `${context} :: caused by :: ${this.message}`, this.extra);
+  }
+
   toReply(): Document {
     return { ok: 0, errmsg: this.message, code: this.code, codeName: this.codeName, ...this.extra };
   }

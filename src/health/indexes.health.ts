@@ -1,0 +1,44 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { InjectConnection } from '@nestjs/mongoose';
+import { HealthIndicatorService } from '@nestjs/terminus';
+import { Connection } from 'mongoose';
+import { describeIndex, IndexesService } from '../indexes/indexes.service';
+
+export const INDEXES_FIX = 'run the admin CLI\'s "indexes --apply" (README, "Indexes")';
+
+/**
+ * Every index the schemas declare must exist: without the unique ones, "one account per email" and "one request
+ * per pair" silently stop holding. Checked at start-up (logged, naming each missing index and the fix) and on
+ * every health check, which is down (503) while one is missing. Production never builds them at boot.
+ */
+@Injectable()
+export class IndexesHealthIndicator implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Indexes');
+
+  constructor(
+    private readonly indicators: HealthIndicatorService,
+    private readonly indexes: IndexesService,
+    @InjectConnection() private readonly connection: Connection,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    // Outside production Mongoose builds indexes as the models compile: judge the result, not the race.
+    await Promise.allSettled(Object.values(this.connection.models).map((m) => m.init()));
+    const missing = await this.indexes.findMissing().catch((error: Error) => {
+      this.logger.warn(`could not check indexes: ${error.message}`);
+      return [];
+    });
+    for (const index of missing) this.logger.error(`missing index ${describeIndex(index)}: ${INDEXES_FIX}`);
+  }
+
+  async check(key: string) {
+    const session = this.indicators.check(key);
+    try {
+      const missing = await this.indexes.findMissing();
+      if (missing.length === 0) return session.up();
+      return session.down({ missing: missing.map(describeIndex), fix: INDEXES_FIX });
+    } catch (error) {
+      return session.down({ message: (error as Error).message });
+    }
+  }
+}
