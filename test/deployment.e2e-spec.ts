@@ -72,6 +72,9 @@ describe('deployment files', () => {
     'STREAM_API_KEY',
     'STREAM_API_SECRET',
     'STREAM_BASE_URL',
+    'LOG_LEVEL',
+    'METRICS_TOKEN',
+    'REDIS_URL',
   );
   const composeOnly = [...new Set(interpolated(prodText).concat(interpolated(read('docker-compose.yml'))))];
 
@@ -198,7 +201,7 @@ describe('deployment files', () => {
       }
     });
 
-    it('starts the API in production after MongoDB and Redis are healthy', () => {
+    it('starts the API in production after MongoDB and Redis are healthy, sharing rate limits through Redis', () => {
       expect(api.build?.target).toBe('production');
       expect(api.env_file).toBe('.env');
       expect(api.environment?.NODE_ENV).toBe('production');
@@ -206,6 +209,8 @@ describe('deployment files', () => {
         mongo: { condition: 'service_healthy' },
         redis: { condition: 'service_healthy' },
       });
+      expect(api.environment?.REDIS_URL).toBe('redis://redis:6379');
+      expect(prod.services.redis.image).toMatch(/^redis:/);
       for (const name of Object.keys(api.environment ?? {})) expect(validated).toContain(name);
     });
 
@@ -229,7 +234,12 @@ describe('deployment files', () => {
         'Invalid environment: JWT_SECRET_KEY: is required | STREAM_API_KEY: is required | STREAM_API_SECRET: is required',
       );
       const env = validateEnv(containerEnv({ ...example, ...secrets }));
-      expect(env).toMatchObject({ NODE_ENV: 'production', PORT: 5000, TRUST_PROXY: '1' });
+      expect(env).toMatchObject({
+        NODE_ENV: 'production',
+        PORT: 5000,
+        TRUST_PROXY: '1',
+        REDIS_URL: 'redis://redis:6379',
+      });
       expect(env.MONGODB_URI).toMatch(/@mongo:27017\//);
     });
   });

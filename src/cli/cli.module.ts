@@ -3,6 +3,7 @@ import { ConfigModule } from '@nestjs/config';
 import { AccountsModule } from '../accounts/accounts.module';
 import { lazyMongoConnection } from '../common/mongo-connection';
 import { CONFIG_NAMESPACES } from '../config/configuration';
+import { MetricsModule } from '../metrics/metrics.module';
 import { StreamModule } from '../stream/stream.module';
 import { CliPrinter } from './cli-printer';
 import { CliPrompt } from './cli-prompt';
@@ -17,6 +18,7 @@ import { SyncUsersCommand } from './sync-users.command';
   imports: [
     ConfigModule.forRoot({ isGlobal: true, load: CONFIG_NAMESPACES }),
     lazyMongoConnection(),
+    MetricsModule,
     StreamModule,
     AccountsModule,
   ],

@@ -1,13 +1,17 @@
 import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { UsersModule } from '../users/users.module';
+import { GracefulShutdown } from './graceful-shutdown';
 import { HealthController } from './health.controller';
 import { MongoHealthIndicator } from './mongo.health';
 import { StreamHealthIndicator } from './stream.health';
 
+/** Liveness, readiness (every `@ReadinessCheck` provider) and the detailed view; the shutdown sequence. */
 @Module({
-  imports: [TerminusModule.forRoot({ logger: false }), UsersModule],
+  imports: [TerminusModule.forRoot({ logger: false }), DiscoveryModule, UsersModule],
   controllers: [HealthController],
-  providers: [MongoHealthIndicator, StreamHealthIndicator],
+  providers: [MongoHealthIndicator, StreamHealthIndicator, GracefulShutdown],
+  exports: [GracefulShutdown],
 })
 export class HealthModule {}
