@@ -61,11 +61,12 @@ describe('Logs', () => {
     expect(all).not.toMatch(/"headers"|"cookie"|"authorization"/i);
   });
 
-  it("sends Nest's own logs through the same JSON logger", () => {
+  it("sends Nest's own logs through the same JSON logger, and boots without a route warning", () => {
     const entries = t.logs.entries(); // throws if any line is not JSON
     expect(entries).toContainEqual(
       expect.objectContaining({ context: 'NestApplication', msg: 'Nest application successfully started' }),
     );
+    expect(entries.filter((e) => e.context === 'LegacyRouteConverter')).toEqual([]);
   });
 });
 
