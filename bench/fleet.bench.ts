@@ -30,6 +30,8 @@ async function main(): Promise<void> {
     STREAM_API_SECRET: stream.apiSecret,
     STREAM_BASE_URL: stream.baseUrl,
     JWT_SECRET_KEY: JWT_SECRET,
+    // Required in production; nothing here sends mail.
+    SMTP_URL: 'smtp://127.0.0.1:2525',
     PORT: String(API_PORT),
   };
   const api = `http://127.0.0.1:${API_PORT}/api`;

@@ -12,9 +12,9 @@ const config = {
   taskTimeoutMs: 1000,
 };
 // Metrics outside any registry: these tests are about tokens and errors, not exposition.
-const service = () =>
+const service = (overrides: Record<string, unknown> = {}) =>
   new StreamService(
-    config as never,
+    { ...config, ...overrides } as never,
     new Histogram({
       name: 'stream_call_duration_seconds',
       help: '-',
@@ -55,7 +55,7 @@ describe('StreamService tokens', () => {
   });
 
   it('lets the token live as long as the session when no TTL is set', () => {
-    const uncapped = new StreamService({ ...config, tokenTtlSeconds: undefined } as never);
+    const uncapped = service({ tokenTtlSeconds: undefined });
     expect(claims(uncapped.createUserToken('u1', sessionEnd).token).exp).toBe(sessionEnd);
   });
 
