@@ -219,6 +219,7 @@ describe('deployment files', () => {
         JWT_SECRET_KEY: 'f'.repeat(64),
         STREAM_API_KEY: 'key',
         STREAM_API_SECRET: 's'.repeat(32),
+        SMTP_URL: 'smtp://relay.example.com:587',
         MONGO_APP_PASSWORD: 'a'.repeat(48),
       };
       const containerEnv = (dotEnv: Record<string, string>) => ({
@@ -231,7 +232,7 @@ describe('deployment files', () => {
         ),
       });
       expect(() => validateEnv(containerEnv(example))).toThrow(
-        'Invalid environment: JWT_SECRET_KEY: is required | STREAM_API_KEY: is required | STREAM_API_SECRET: is required',
+        'Invalid environment: JWT_SECRET_KEY: is required | STREAM_API_KEY: is required | STREAM_API_SECRET: is required | SMTP_URL: is required',
       );
       const env = validateEnv(containerEnv({ ...example, ...secrets }));
       expect(env).toMatchObject({
