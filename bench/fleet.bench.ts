@@ -11,29 +11,16 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startMongoEmulator, startStreamEmulator } from 'offline-emulators';
 import autocannon from 'autocannon';
-import { load, machine, ROOT, startProcess, stopProcess } from './lib';
+import { load, machine, PROD_NODE_FLAGS, productionEnv, ROOT, startProcess, stopProcess } from './lib';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20_000);
 const ROUNDS = 3;
-const JWT_SECRET = 'bench-jwt-secret-bench-jwt-secret-0123456789';
 const API_PORT = 5096;
-// Keep in step with the Dockerfile's CMD.
-const PROD_NODE_FLAGS = ['--max-old-space-size=128'];
 
 async function main(): Promise<void> {
   const mongo = await startMongoEmulator({ port: 0 });
   const stream = await startStreamEmulator({ port: 0 });
-  const env = {
-    NODE_ENV: 'production',
-    MONGODB_URI: `${mongo.uri}bench`,
-    STREAM_API_KEY: stream.apiKey,
-    STREAM_API_SECRET: stream.apiSecret,
-    STREAM_BASE_URL: stream.baseUrl,
-    JWT_SECRET_KEY: JWT_SECRET,
-    // Required in production; nothing here sends mail.
-    SMTP_URL: 'smtp://127.0.0.1:2525',
-    PORT: String(API_PORT),
-  };
+  const env = productionEnv(`${mongo.uri}bench`, stream, API_PORT);
   const api = `http://127.0.0.1:${API_PORT}/api`;
   const startApi = (extra: Record<string, string>) =>
     startProcess(
