@@ -21,7 +21,7 @@ export const METRIC_PROVIDERS = [
   }),
   makeCounterProvider({
     name: HTTP_RATE_LIMITED,
-    help: 'Requests refused with 429 by a rate limit, by route pattern',
+    help: 'Requests refused with 429 by a rate limit (per client or per account), by route pattern',
     labelNames: ['route'],
   }),
   makeCounterProvider({
