@@ -67,3 +67,23 @@ export const machine = (): string => {
   const list = cpus();
   return `${list.length} x ${list[0]?.model ?? 'unknown CPU'}, Node ${process.version}`;
 };
+
+// Keep in step with the Dockerfile's CMD.
+export const PROD_NODE_FLAGS = ['--max-old-space-size=128'];
+
+/** How the benchmarks run the built API: in production, against the stand-ins. */
+export const productionEnv = (
+  mongoUri: string,
+  stream: { apiKey: string; apiSecret: string; baseUrl: string },
+  port: number,
+): Record<string, string> => ({
+  NODE_ENV: 'production',
+  MONGODB_URI: mongoUri,
+  STREAM_API_KEY: stream.apiKey,
+  STREAM_API_SECRET: stream.apiSecret,
+  STREAM_BASE_URL: stream.baseUrl,
+  JWT_SECRET_KEY: 'bench-jwt-secret-bench-jwt-secret-0123456789',
+  // Required in production; no mail is sent here.
+  SMTP_URL: 'smtp://127.0.0.1:2525',
+  PORT: String(port),
+});

@@ -12,31 +12,30 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startMongoEmulator, startStreamEmulator } from 'offline-emulators';
-import { load, LoadResult, machine, peakRssMb, ROOT, startProcess, stopProcess } from './lib';
+import {
+  load,
+  LoadResult,
+  machine,
+  peakRssMb,
+  PROD_NODE_FLAGS,
+  productionEnv,
+  ROOT,
+  startProcess,
+  stopProcess,
+} from './lib';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const JWT_SECRET = 'bench-jwt-secret-bench-jwt-secret-0123456789';
 const API_PORT = 5098;
 const BASELINE_PORT = 5099;
 const FLOOR_PORT = 5097;
-// Keep in step with the Dockerfile's CMD.
-const PROD_NODE_FLAGS = ['--max-old-space-size=128'];
 
 async function main(): Promise<void> {
   const mongo = await startMongoEmulator({ port: 0 });
   const stream = await startStreamEmulator({ port: 0 });
   const env = {
-    NODE_ENV: 'production',
-    MONGODB_URI: `${mongo.uri}bench`,
-    STREAM_API_KEY: stream.apiKey,
-    STREAM_API_SECRET: stream.apiSecret,
-    STREAM_BASE_URL: stream.baseUrl,
-    JWT_SECRET_KEY: JWT_SECRET,
-    // Required in production; no mail is sent here.
-    SMTP_URL: 'smtp://127.0.0.1:2525',
+    ...productionEnv(`${mongo.uri}bench`, stream, API_PORT),
     THROTTLE_LOGIN_LIMIT: '1000000',
     THROTTLE_SIGNUP_LIMIT: '1000000',
-    PORT: String(API_PORT),
   };
   const api = `http://127.0.0.1:${API_PORT}`;
   const results: Record<string, LoadResult & { peakRssMb?: number; loginsPerSec?: number }> = {};

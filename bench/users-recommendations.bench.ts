@@ -11,7 +11,7 @@ import mongoose, { Types } from 'mongoose';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startMongoEmulator, startStreamEmulator } from 'offline-emulators';
-import { machine, ROOT, startProcess, stopProcess } from './lib';
+import { machine, productionEnv, ROOT, startProcess, stopProcess } from './lib';
 
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 50);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);
@@ -61,18 +61,7 @@ async function main(): Promise<void> {
   const entry = [join(ROOT, 'dist/main.js')];
   const app = await startProcess(
     entry,
-    {
-      NODE_ENV: 'production',
-      MONGODB_URI: mongoUri,
-      STREAM_API_KEY: stream.apiKey,
-      STREAM_API_SECRET: stream.apiSecret,
-      STREAM_BASE_URL: stream.baseUrl,
-      JWT_SECRET_KEY: 'bench-jwt-secret-bench-jwt-secret-0123456789',
-      // Required in production; no mail is sent here.
-      SMTP_URL: 'smtp://127.0.0.1:2525',
-      THROTTLE_SIGNUP_LIMIT: '1000000',
-      PORT: String(API_PORT),
-    },
+    { ...productionEnv(mongoUri, stream, API_PORT), THROTTLE_SIGNUP_LIMIT: '1000000' },
     `${api}/api/health`,
   );
 

@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Types } from 'mongoose';
 import { startMongoEmulator, startStreamEmulator } from 'offline-emulators';
-import { machine, ROOT, startProcess, stopProcess } from './lib';
+import { machine, productionEnv, ROOT, startProcess, stopProcess } from './lib';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200);
 const STREAM_LATENCY_MS = Number(process.env.BENCH_STREAM_LATENCY_MS ?? 1500);
@@ -26,17 +26,7 @@ async function main(): Promise<void> {
   const api = `http://127.0.0.1:${API_PORT}`;
   const app = await startProcess(
     [join(ROOT, 'dist/main.js')],
-    {
-      NODE_ENV: 'production',
-      MONGODB_URI: `${mongo.uri}bench`,
-      STREAM_API_KEY: stream.apiKey,
-      STREAM_API_SECRET: stream.apiSecret,
-      STREAM_BASE_URL: stream.baseUrl,
-      JWT_SECRET_KEY: 'bench-jwt-secret-bench-jwt-secret-0123456789',
-      STREAM_WEBHOOK_USER_DELETED: 'delete',
-      SMTP_URL: 'smtp://127.0.0.1:2525', // required in production, never used here
-      PORT: String(API_PORT),
-    },
+    { ...productionEnv(`${mongo.uri}bench`, stream, API_PORT), STREAM_WEBHOOK_USER_DELETED: 'delete' },
     `${api}/api/health`,
   );
   stream.faults.setLatency(STREAM_LATENCY_MS);

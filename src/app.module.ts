@@ -1,15 +1,17 @@
-import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { AccountsModule } from './accounts/accounts.module';
 import { StreamSyncWorker } from './accounts/stream-sync.worker';
+import { SyncBacklogMetric } from './accounts/sync-backlog.metric';
 import { AuthModule } from './auth/auth.module';
 import { ChatModule } from './chat/chat.module';
 import { mongoConnection } from './common/mongo-connection';
-import { RequestLoggerMiddleware } from './common/request-logger.middleware';
+import { LoggingModule } from './common/logging.module';
 import { CONFIG_NAMESPACES } from './config/configuration';
 import { DataExportModule } from './data-export/data-export.module';
 import { frontendModule } from './frontend/frontend.module';
 import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { StreamModule } from './stream/stream.module';
 import { UsersModule } from './users/users.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
@@ -17,6 +19,8 @@ import { WebhooksModule } from './webhooks/webhooks.module';
 @Module({
   imports: [
     ConfigModule.forRoot({ isGlobal: true, load: CONFIG_NAMESPACES }),
+    LoggingModule,
+    MetricsModule.withEndpoint(),
     mongoConnection(),
     StreamModule,
     UsersModule,
@@ -28,11 +32,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     DataExportModule,
     frontendModule(),
   ],
-  // The API process mirrors pending users into Stream in the background; the CLI does not.
-  providers: [StreamSyncWorker],
+  // The API process mirrors pending users into Stream in the background (and reports the backlog); the CLI does not.
+  providers: [StreamSyncWorker, SyncBacklogMetric],
 })
-export class AppModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(RequestLoggerMiddleware).forRoutes('*');
-  }
-}
+export class AppModule {}

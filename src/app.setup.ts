@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import { raw } from 'express';
 import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { createValidationPipe } from './common/validation.pipe';
 import { appConfig } from './config/configuration';
@@ -22,7 +23,10 @@ const FRONTEND_HELMET = {
  */
 export function configureApp(app: NestExpressApplication): INestApplication {
   const config = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
-  app.setGlobalPrefix('api');
+  // Every log line, Nest's own included, through the one JSON logger (common/logging.module.ts).
+  app.useLogger(app.get(Logger));
+  // Prometheus scrapes /metrics at the root, by convention.
+  app.setGlobalPrefix('api', { exclude: ['metrics'] });
   // Responses are per-user and uncacheable (tokens, profiles): hashing each body for an ETag is wasted work
   // (~8 % of the token endpoint's throughput, measured).
   app.set('etag', false);
@@ -36,7 +40,6 @@ export function configureApp(app: NestExpressApplication): INestApplication {
   app.enableCors({ origin: config.corsOrigins, credentials: true });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
-  app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(
     app,

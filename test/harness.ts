@@ -1,10 +1,11 @@
-import { LoggerService } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
 import { Connection, createConnection } from 'mongoose';
+import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
 import {
   MongoEmulator,
   SmtpSink,
@@ -17,29 +18,25 @@ import { StreamChat } from 'stream-chat';
 import request from 'supertest';
 import { AppModule } from '../src/app.module';
 import { configureApp } from '../src/app.setup';
+import { LOG_DESTINATION } from '../src/common/logging.module';
 
 // Read once: createTestApp itself sets MONGODB_URI for the app it boots.
 const EXTERNAL_MONGODB_URI = process.env.MONGODB_URI;
 
 export const TEST_JWT_SECRET = 'test-jwt-secret-that-is-at-least-32-characters';
 
-/** Collects every log line the app writes, so specs can assert what an operator would (and would not) see. */
-export class CapturingLogger implements LoggerService {
+/**
+ * Stands in for the app's log destination (stdout in production): collects every JSON line the app writes,
+ * application logs and access lines alike, so specs can assert what an operator would (and would not) see.
+ */
+export class LogCapture {
   readonly lines: string[] = [];
-  log(message: unknown, ...rest: unknown[]): void {
-    this.lines.push([message, ...rest].map(String).join(' '));
+  write(line: string): void {
+    this.lines.push(line.trimEnd());
   }
-  error(message: unknown, ...rest: unknown[]): void {
-    this.log(message, ...rest);
-  }
-  warn(message: unknown, ...rest: unknown[]): void {
-    this.log(message, ...rest);
-  }
-  debug(message: unknown, ...rest: unknown[]): void {
-    this.log(message, ...rest);
-  }
-  verbose(message: unknown, ...rest: unknown[]): void {
-    this.log(message, ...rest);
+  /** Every line parsed (each must be one JSON object). */
+  entries(): Record<string, unknown>[] {
+    return this.lines.map((line) => JSON.parse(line) as Record<string, unknown>);
   }
 }
 
@@ -55,7 +52,7 @@ export interface TestApp {
   mongo?: MongoEmulator;
   /** The app's own Mongoose connection, to assert what was stored. */
   db: Connection;
-  logs: CapturingLogger;
+  logs: LogCapture;
   /** Every response body the app has sent, for suite-wide leak scans. */
   bodies: string[];
   /** Empties every collection (keeping indexes) and the Stream emulator's state and faults. */
@@ -117,10 +114,14 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     ...env,
   });
 
-  const logs = new CapturingLogger();
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
+  const logs = new LogCapture();
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+    .overrideProvider(LOG_DESTINATION)
+    .useValue(logs)
+    .compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>({
     bodyParser: false,
-    logger: logs,
+    bufferLogs: true,
     abortOnError: false,
   });
   configureApp(app);
@@ -308,4 +309,41 @@ export async function startTestBackends(env: Record<string, string> = {}): Promi
     await mongo?.close().catch(() => undefined);
   };
   return { mongoUri, stream, db, env: fullEnv, reset, close };
+}
+
+export interface ApiProcess {
+  child: ChildProcess;
+  /** `http://127.0.0.1:<port>/api` */
+  base: string;
+  /** Everything the process wrote to stdout and stderr so far. */
+  output: () => string;
+  /** How the process ended: `code 0`, `SIGKILL`… */
+  exited: Promise<string>;
+}
+
+/**
+ * Runs the built API (`node dist/main.js`; npm test builds first) the way an operator does, on a free port
+ * (PORT=0: the start-up line names the port), and resolves once it listens.
+ */
+export async function spawnApi(env: Record<string, string>): Promise<ApiProcess> {
+  let output = '';
+  const child = spawn(process.execPath, [join(__dirname, '..', 'dist', 'main.js')], {
+    env: { PATH: process.env.PATH, PORT: '0', ...env },
+  });
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(signal ?? `code ${code}`)),
+  );
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const port = /API listening on http:\/\/localhost:(\d+)\//.exec(output)?.[1];
+    if (port) return { child, base: `http://127.0.0.1:${port}/api`, output: () => output, exited };
+    if (child.exitCode !== null) throw new Error(`API exited early:\n${output}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`API did not come up:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

@@ -3,7 +3,8 @@ import { createTestApp, TestApp } from './harness';
 describe('Health and API docs', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp();
+    // Every probe asks Stream (no reuse), so a fault shows at once.
+    t = await createTestApp({ HEALTH_STREAM_CACHE_MS: '0' });
   });
   afterAll(() => t.close());
 
@@ -12,6 +13,21 @@ describe('Health and API docs', () => {
     expect(res.body).toMatchObject({
       status: 'ok',
       info: { mongodb: { status: 'up' }, stream: { status: 'up', reachable: true, pendingSyncs: 0 } },
+    });
+  });
+
+  it('GET /api/health/live answers without touching MongoDB or Stream', async () => {
+    const streamCalls = t.stream.state.requests.length;
+    const res = await t.http().get('/api/health/live').expect(200);
+    expect(res.body).toEqual({ status: 'ok' });
+    expect(t.stream.state.requests.length).toBe(streamCalls);
+  });
+
+  it('GET /api/health/ready answers 200 while MongoDB answers and no shutdown has started', async () => {
+    const res = await t.http().get('/api/health/ready').expect(200);
+    expect(res.body).toMatchObject({
+      status: 'ok',
+      info: { mongodb: { status: 'up' }, shutdown: { status: 'up' } },
     });
   });
 
@@ -66,11 +82,38 @@ describe('Health and API docs', () => {
   });
 
   // Last: it takes MongoDB away for good.
-  it('GET /api/health answers 503 when MongoDB is unreachable', async () => {
+  it('GET /api/health and /api/health/ready answer 503 when MongoDB is unreachable; liveness stays 200', async () => {
     if (!t.mongo) throw new Error('needs the MongoDB emulator (run without MONGODB_URI)');
     await t.mongo.close();
     const res = await t.http().get('/api/health').expect(503);
     expect(res.body.status).toBe('error');
     expect(res.body.error.mongodb.status).toBe('down');
+    const ready = await t.http().get('/api/health/ready').expect(503);
+    expect(ready.body.error.mongodb.status).toBe('down');
+    await t.http().get('/api/health/live').expect(200);
+  });
+});
+
+describe('Stream reachability in GET /api/health', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ HEALTH_STREAM_CACHE_MS: '60000' });
+  });
+  afterAll(() => t.close());
+
+  const streamPings = () => t.stream.state.requests.filter((r) => r.path === '/app').length;
+
+  it('costs one Stream call per HEALTH_STREAM_CACHE_MS, whatever the probe rate', async () => {
+    const concurrent = await Promise.all(Array.from({ length: 10 }, () => t.http().get('/api/health')));
+    t.stream.faults.refuseConnections(true);
+    const later = await t.http().get('/api/health').expect(200);
+    t.stream.faults.refuseConnections(false);
+    expect(concurrent.map((r) => r.status)).toEqual(Array(10).fill(200));
+    expect(streamPings()).toBe(1);
+    // Within the interval the last answer stands, with the time it was taken.
+    expect(later.body.info.stream).toMatchObject({
+      reachable: true,
+      checkedAt: concurrent[0].body.info.stream.checkedAt,
+    });
   });
 });

@@ -25,7 +25,7 @@ describe('Indexes that cannot fail silently', () => {
     });
 
     it('starts, logs each missing index with the fix, and answers 503 naming them until they are built', async () => {
-      expect(t.logs.lines).toEqual(
+      expect(t.logs.entries().map((entry) => entry.msg)).toEqual(
         expect.arrayContaining([
           expect.stringMatching(/missing index users\.email_1 \{"email":1\} unique: .*indexes --apply/),
         ]),

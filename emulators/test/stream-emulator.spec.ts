@@ -55,6 +55,16 @@ describe('Stream emulator (server-side SDK)', () => {
       });
     });
 
+    it('logs which users each successful upsert wrote, so pushes can be counted per user', async () => {
+      await server.upsertUsers([{ id: 'ann' }, { id: 'ben' }]);
+      await failure(server.upsertUsers([{ id: 'bad id!' }]));
+      const upserts = emu.state.requests.filter((r) => r.method === 'POST' && r.path === '/users');
+      expect(upserts.map((r) => [r.status, r.userIds])).toEqual([
+        [200, ['ann', 'ben']],
+        [400, undefined],
+      ]);
+    });
+
     it('refuses more than 100 users in one call with code 4', async () => {
       const users = Array.from({ length: 101 }, (_, i) => ({ id: `u${i}` }));
       const err = await failure(server.upsertUsers(users));

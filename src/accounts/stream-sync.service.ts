@@ -1,8 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { Types } from 'mongoose';
+import { Counter } from 'prom-client';
 import { backoffDelay } from '../common/retry';
 import { syncConfig } from '../config/configuration';
+import { STREAM_SYNC_PUSHES } from '../metrics/metrics';
 import { StreamError } from '../stream/stream.errors';
 import { STREAM_BATCH_LIMIT, StreamService, StreamUserProfile } from '../stream/stream.service';
 import { SyncCandidate } from '../users/sync-state';
@@ -29,6 +32,7 @@ export class StreamSyncService {
     private readonly users: UsersService,
     private readonly stream: StreamService,
     @Inject(syncConfig.KEY) private readonly config: ConfigType<typeof syncConfig>,
+    @InjectMetric(STREAM_SYNC_PUSHES) private readonly pushes: Counter,
   ) {}
 
   /**
@@ -75,9 +79,11 @@ export class StreamSyncService {
     try {
       await this.write(users);
     } catch (error) {
+      this.pushes.inc({ outcome: 'failed' }, users.length);
       await this.scheduleRetry(users, error as StreamError);
       return false;
     }
+    this.pushes.inc({ outcome: 'synced' }, users.length);
     await this.users.markSyncedIfCurrent(users);
     return true;
   }

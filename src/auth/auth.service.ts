@@ -1,8 +1,11 @@
 import { BadRequestException, Inject, Injectable, Logger, UnauthorizedException } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { JwtService } from '@nestjs/jwt';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import { Counter } from 'prom-client';
 import { AccountsService } from '../accounts/accounts.service';
 import { authConfig } from '../config/configuration';
+import { LOGINS } from '../metrics/metrics';
 import { UserView } from '../users/user.view';
 import { UsersService } from '../users/users.service';
 import { AttemptLimiter } from './attempt-limiter';
@@ -31,6 +34,7 @@ export class AuthService {
     private readonly limiter: AttemptLimiter,
     private readonly jwt: JwtService,
     @Inject(authConfig.KEY) config: ConfigType<typeof authConfig>,
+    @InjectMetric(LOGINS) private readonly logins: Counter,
   ) {
     if (config.jwtSecretGenerated) {
       this.logger.warn('JWT_SECRET_KEY is unset: using a random secret, sessions end on restart');
@@ -45,6 +49,7 @@ export class AuthService {
   async login(dto: LoginDto, userAgent: string | undefined): Promise<Session> {
     await this.limiter.assertLoginAllowed(dto.email);
     const user = await this.users.findByCredentials(dto.email, dto.password);
+    this.logins.inc({ outcome: user ? 'success' : 'invalid_credentials' });
     if (!user) {
       await this.limiter.recordLoginFailure(dto.email);
       throw new UnauthorizedException('Invalid email or password');

@@ -6,6 +6,7 @@ import { dataExportSchemas } from '../data-export/data-export-schemas';
 import { webhooksSchemas } from '../webhooks/webhooks-schemas';
 import { lazyMongoConnection } from '../common/mongo-connection';
 import { CONFIG_NAMESPACES } from '../config/configuration';
+import { MetricsModule } from '../metrics/metrics.module';
 import { StreamModule } from '../stream/stream.module';
 import { CliPrinter } from './cli-printer';
 import { CliPrompt } from './cli-prompt';
@@ -24,6 +25,7 @@ import { SyncUsersCommand } from './sync-users.command';
   imports: [
     ConfigModule.forRoot({ isGlobal: true, load: CONFIG_NAMESPACES }),
     lazyMongoConnection(),
+    MetricsModule,
     StreamModule,
     AccountsModule,
     MigrationModule,

@@ -87,8 +87,27 @@ export const appConfig = registerAs('app', () => {
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     bodyLimit: '100kb',
     frontendDist: e.FRONTEND_DIST,
+    // SIGTERM: readiness answers 503 for drainMs (load balancers stop sending), then in-flight requests get
+    // up to graceMs to finish.
+    shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
   };
 });
+
+/** One JSON line per event (pretty in development only), through one asynchronous pino destination. */
+export const logConfig = registerAs('log', () => {
+  const e = loadEnv();
+  return {
+    level: e.LOG_LEVEL ?? (e.NODE_ENV === NodeEnv.Production ? 'info' : 'debug'),
+    pretty: e.NODE_ENV === NodeEnv.Development,
+  };
+});
+
+/** GET /metrics, optionally behind a bearer token. */
+export const metricsConfig = registerAs('metrics', () => ({ token: loadEnv().METRICS_TOKEN }));
+
+/** Probes: how long Stream's reachability is reused, so no probe rate costs more than one Stream call per interval. */
+export const healthConfig = registerAs('health', () => ({ streamCacheMs: loadEnv().HEALTH_STREAM_CACHE_MS }));
 
 /** Sessions: their JWTs, the cookie that carries them, the session records. */
 export const authConfig = registerAs('auth', () => {
@@ -119,6 +138,10 @@ export const throttleConfig = registerAs('throttle', () => {
     accountLoginLimit: e.THROTTLE_ACCOUNT_LOGIN_LIMIT,
     accountTtlMs: e.THROTTLE_ACCOUNT_TTL_SECONDS * 1000,
     resetEmailLimit: e.PASSWORD_RESET_EMAIL_LIMIT,
+    // Shared by every instance when set; process memory (one instance only) otherwise.
+    redisUrl: e.REDIS_URL,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
+    redisTimeoutMs: e.REDIS_TIMEOUT_MS,
   };
 });
 
@@ -202,6 +225,9 @@ export const exportConfig = registerAs('export', () => {
 /** Every namespace, for ConfigModule.forRoot({ load }) in the API and the CLI. */
 export const CONFIG_NAMESPACES = [
   appConfig,
+  logConfig,
+  metricsConfig,
+  healthConfig,
   authConfig,
   throttleConfig,
   mongoConfig,
@@ -215,3 +241,4 @@ export const CONFIG_NAMESPACES = [
 ];
 
 export type AuthConfig = ReturnType<typeof authConfig>;
+export type ThrottleConfig = ReturnType<typeof throttleConfig>;

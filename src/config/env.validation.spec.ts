@@ -69,6 +69,10 @@ describe('validateEnv', () => {
     ['SMTP_URL', 'http://mail'],
     ['APP_URL', 'not a url'],
     ['STREAM_TOKEN_TTL_SECONDS', '10'],
+    ['LOG_LEVEL', 'verbose'],
+    ['REDIS_URL', 'localhost:6379'],
+    ['METRICS_TOKEN', 'short'],
+    ['SHUTDOWN_GRACE_MS', '-1'],
   ])('refuses an invalid %s', (name, value) => {
     expect(problemsOf({ [name]: value }).map((p) => p.split(':')[0])).toEqual([name]);
   });

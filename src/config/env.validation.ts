@@ -2,6 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsEnum,
+  IsIn,
   IsInt,
   IsOptional,
   IsString,
@@ -19,6 +20,9 @@ export enum NodeEnv {
   Production = 'production',
   Test = 'test',
 }
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 const isProduction = (o: EnvironmentVariables) => o.NODE_ENV === NodeEnv.Production;
 const toInt = ({ value }: { value: unknown }) =>
@@ -193,6 +197,43 @@ export class EnvironmentVariables {
   @IsOptional()
   @IsString()
   FRONTEND_DIST?: string;
+  // Running as a fleet: logs, metrics, shared limits, probes and shutdown (docs/operations.md).
+
+  /** Unset: info in production, debug elsewhere. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL?: LogLevel;
+
+  /** When set, GET /metrics requires `Authorization: Bearer <token>`. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
+  METRICS_TOKEN?: string;
+
+  /** When set, rate-limit counters live in Redis and every instance shares them; unset, process memory. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  @Matches(/^[\w:.-]{0,64}$/, {
+    message: 'REDIS_KEY_PREFIX may hold letters, digits and _ : . - (at most 64)',
+  })
+  REDIS_KEY_PREFIX = 'lingo:';
+
+  @IntRange(50, 60_000)
+  REDIS_TIMEOUT_MS = 1000;
+
+  @IntRange(0, 600_000)
+  HEALTH_STREAM_CACHE_MS = 10_000;
+
+  @IntRange(0, 60_000)
+  SHUTDOWN_DRAIN_MS = 0;
+
+  @IntRange(0, 600_000)
+  SHUTDOWN_GRACE_MS = 10_000;
 }
 
 export type EnvName = keyof EnvironmentVariables;

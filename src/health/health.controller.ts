@@ -1,24 +1,38 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, OnModuleInit } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
+import { HealthCheck, HealthCheckService, HealthIndicatorFunction } from '@nestjs/terminus';
 import { IndexesHealthIndicator } from './indexes.health';
 import { MongoHealthIndicator } from './mongo.health';
+import { ReadinessCheck, ReadinessIndicator } from './readiness';
 import { StreamHealthIndicator } from './stream.health';
 
 @ApiTags('health')
 @Controller('health')
-export class HealthController {
+export class HealthController implements OnModuleInit {
+  private readinessChecks: HealthIndicatorFunction[] = [];
+
   constructor(
     private readonly health: HealthCheckService,
+    private readonly discovery: DiscoveryService,
     private readonly mongo: MongoHealthIndicator,
     private readonly stream: StreamHealthIndicator,
     private readonly indexes: IndexesHealthIndicator,
   ) {}
 
+  onModuleInit(): void {
+    this.readinessChecks = this.discovery.getProviders({ metadataKey: ReadinessCheck.KEY }).map((wrapper) => {
+      const name = this.discovery.getMetadataByDecorator(ReadinessCheck, wrapper) as string;
+      const indicator = wrapper.instance as ReadinessIndicator;
+      return () => indicator.check(name);
+    });
+  }
+
   @Get()
   @HealthCheck()
   @ApiOperation({
-    summary: 'MongoDB, indexes and Stream state; 503 when MongoDB is unreachable or an index is missing',
+    summary:
+      'MongoDB, indexes and Stream state, pending Stream syncs; 503 when MongoDB is unreachable or an index is missing',
   })
   check() {
     return this.health.check([
@@ -26,5 +40,20 @@ export class HealthController {
       () => this.indexes.check('indexes'),
       () => this.stream.check('stream'),
     ]);
+  }
+
+  @Get('live')
+  @ApiOperation({ summary: 'Liveness: the process answers (touches no dependency)' })
+  live() {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @HealthCheck()
+  @ApiOperation({
+    summary: 'Readiness: MongoDB answers, every index exists and no shutdown has started; 503 otherwise',
+  })
+  ready() {
+    return this.health.check(this.readinessChecks);
   }
 }

@@ -3,6 +3,7 @@ import { InjectConnection } from '@nestjs/mongoose';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { Connection } from 'mongoose';
 import { describeIndex, IndexesService } from '../indexes/indexes.service';
+import { ReadinessCheck, ReadinessIndicator } from './readiness';
 
 export const INDEXES_FIX = 'run the admin CLI\'s "indexes --apply" (README, "Indexes")';
 
@@ -12,7 +13,8 @@ export const INDEXES_FIX = 'run the admin CLI\'s "indexes --apply" (README, "Ind
  * every health check, which is down (503) while one is missing. Production never builds them at boot.
  */
 @Injectable()
-export class IndexesHealthIndicator implements OnApplicationBootstrap {
+@ReadinessCheck('indexes')
+export class IndexesHealthIndicator implements OnApplicationBootstrap, ReadinessIndicator {
   private readonly logger = new Logger('Indexes');
 
   constructor(

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { Connection } from 'mongoose';
+import { ReadinessCheck, ReadinessIndicator } from './readiness';
 
 const PING_TIMEOUT_MS = 1500;
 
@@ -10,7 +11,8 @@ const PING_TIMEOUT_MS = 1500;
  * stays "connected" until the driver's next heartbeat (10 s) notices the server is gone.
  */
 @Injectable()
-export class MongoHealthIndicator {
+@ReadinessCheck('mongodb')
+export class MongoHealthIndicator implements ReadinessIndicator {
   constructor(
     private readonly indicators: HealthIndicatorService,
     @InjectConnection() private readonly connection: Connection,

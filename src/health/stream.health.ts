@@ -1,30 +1,55 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
 import { HealthIndicatorService } from '@nestjs/terminus';
+import { healthConfig } from '../config/configuration';
 import { StreamService } from '../stream/stream.service';
 import { UsersService } from '../users/users.service';
 
+interface Reachability {
+  reachable: boolean;
+  error?: string;
+  checkedAt: string;
+}
+
 /**
- * Reports whether Stream answers and how many users wait to be mirrored there. Stream being down degrades chat but not the API (user sync queues and
- * catches up), so this indicator never turns the whole check into a 503: it reports `reachable: false`.
+ * Reports whether Stream answers and how many users wait to be mirrored there. Stream being down degrades chat but
+ * not the API (user sync queues and catches up), so this indicator never turns the whole check into a 503: it
+ * reports `reachable: false`. One Stream call per HEALTH_STREAM_CACHE_MS at most, whatever the probe rate:
+ * concurrent probes share the call in flight, later ones reuse its answer.
  */
 @Injectable()
 export class StreamHealthIndicator {
+  private last?: { startedAt: number; answer: Promise<Reachability> };
+
   constructor(
     private readonly indicators: HealthIndicatorService,
     private readonly stream: StreamService,
     private readonly users: UsersService,
+    @Inject(healthConfig.KEY) private readonly config: ConfigType<typeof healthConfig>,
   ) {}
 
   async check(key: string) {
     const session = this.indicators.check(key);
-    const [ping, pendingSyncs] = await Promise.all([
-      this.stream.ping().then(
-        () => ({ reachable: true }),
-        (error: Error) => ({ reachable: false, error: error.message }),
-      ),
+    const [reachability, pendingSyncs] = await Promise.all([
+      this.reachability(),
       // Unknown while MongoDB is down; the mongodb indicator reports that.
       this.users.countPendingSync().catch(() => null),
     ]);
-    return session.up({ ...ping, pendingSyncs });
+    return session.up({ ...reachability, pendingSyncs });
+  }
+
+  private reachability(): Promise<Reachability> {
+    const now = Date.now();
+    if (!this.last || now - this.last.startedAt >= this.config.streamCacheMs) {
+      const checkedAt = new Date(now).toISOString();
+      this.last = {
+        startedAt: now,
+        answer: this.stream.ping().then(
+          () => ({ reachable: true, checkedAt }),
+          (error: Error) => ({ reachable: false, error: error.message, checkedAt }),
+        ),
+      };
+    }
+    return this.last.answer;
   }
 }

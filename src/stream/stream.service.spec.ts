@@ -1,4 +1,5 @@
 import jwt from 'jsonwebtoken';
+import { Counter, Histogram } from 'prom-client';
 import { StreamChat } from 'stream-chat';
 import { StreamService, TOKEN_CLOCK_SKEW_SECONDS } from './stream.service';
 
@@ -10,7 +11,23 @@ const config = {
   tokenTtlSeconds: 3600,
   taskTimeoutMs: 1000,
 };
-const service = () => new StreamService(config as never);
+// Metrics outside any registry: these tests are about tokens and errors, not exposition.
+const service = (overrides: Record<string, unknown> = {}) =>
+  new StreamService(
+    { ...config, ...overrides } as never,
+    new Histogram({
+      name: 'stream_call_duration_seconds',
+      help: '-',
+      labelNames: ['operation', 'outcome'],
+      registers: [],
+    }),
+    new Counter({
+      name: 'stream_call_errors_total',
+      help: '-',
+      labelNames: ['operation', 'retryable'],
+      registers: [],
+    }),
+  );
 const claims = (token: string) =>
   jwt.verify(token, SECRET, { algorithms: ['HS256'] }) as Record<string, number>;
 
@@ -38,7 +55,7 @@ describe('StreamService tokens', () => {
   });
 
   it('lets the token live as long as the session when no TTL is set', () => {
-    const uncapped = new StreamService({ ...config, tokenTtlSeconds: undefined } as never);
+    const uncapped = service({ tokenTtlSeconds: undefined });
     expect(claims(uncapped.createUserToken('u1', sessionEnd).token).exp).toBe(sessionEnd);
   });
 

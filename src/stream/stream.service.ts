@@ -1,11 +1,14 @@
 import { createSecretKey, KeyObject } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import jwt from 'jsonwebtoken';
+import { Counter, Histogram } from 'prom-client';
 import { StreamChat } from 'stream-chat';
 import { chunk } from '../common/chunk';
 import { retry } from '../common/retry';
 import { streamConfig } from '../config/configuration';
+import { STREAM_CALL_DURATION, STREAM_CALL_ERRORS } from '../metrics/metrics';
 import { StreamError, toStreamError } from './stream.errors';
 
 /**
@@ -80,7 +83,11 @@ export class StreamService {
   private readonly client: StreamChat;
   private readonly secretKey: KeyObject;
 
-  constructor(@Inject(streamConfig.KEY) private readonly config: ConfigType<typeof streamConfig>) {
+  constructor(
+    @Inject(streamConfig.KEY) private readonly config: ConfigType<typeof streamConfig>,
+    @InjectMetric(STREAM_CALL_DURATION) private readonly callDuration: Histogram,
+    @InjectMetric(STREAM_CALL_ERRORS) private readonly callErrors: Counter,
+  ) {
     const { apiKey, apiSecret, baseUrl } = config;
     // `new`, not getInstance(): the singleton would pin the first key/secret for the whole process.
     this.client = new StreamChat(apiKey, apiSecret, { baseURL: baseUrl, timeout: config.timeoutMs });
@@ -288,10 +295,15 @@ export class StreamService {
   }
 
   private async call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    const end = this.callDuration.startTimer({ operation });
     try {
-      return await fn();
+      const result = await fn();
+      end({ outcome: 'ok' });
+      return result;
     } catch (error) {
+      end({ outcome: 'error' });
       const mapped = toStreamError(operation, error);
+      this.callErrors.inc({ operation, retryable: String(mapped.retryable) });
       this.logger.debug(`${mapped.message} (${mapped.kind})`);
       throw mapped;
     }

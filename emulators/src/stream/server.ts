@@ -41,6 +41,8 @@ interface Connection {
 
 /** Key under which a handler reports its outcome for the request log; stripped before the response is sent. */
 const OUTCOME = '__emulator_outcome';
+/** Key under which an upsert reports the user ids it wrote, for the request log; stripped like OUTCOME. */
+const USER_IDS = '__emulator_user_ids';
 /** Stream answers browsers too; a front end in dev may point its SDK at the emulator. */
 const CORS_HEADERS = {
   'Access-Control-Allow-Origin': '*',
@@ -269,7 +271,10 @@ export async function startStreamEmulator(opts: StartStreamEmulatorOptions = {})
       endpoint: 'UpdateUsers',
       serverOnly: true,
       rateLimited: true,
-      handle: (ctx) => store.upsertUsers(ctx.body),
+      handle: (ctx) => {
+        const result = store.upsertUsers(ctx.body);
+        return { ...result, [USER_IDS]: Object.keys(result.users as Json) };
+      },
     },
     {
       method: 'PATCH',
@@ -439,6 +444,7 @@ export async function startStreamEmulator(opts: StartStreamEmulatorOptions = {})
     const endpoint = route?.endpoint ?? 'Unknown';
     let status = 200;
     let outcome: string | undefined;
+    let userIds: string[] | undefined;
     let headers: Record<string, string> = {};
     let body: Json;
     try {
@@ -468,6 +474,8 @@ export async function startStreamEmulator(opts: StartStreamEmulatorOptions = {})
       const result = route.handle(ctx);
       if (typeof result[OUTCOME] === 'string') outcome = result[OUTCOME];
       delete result[OUTCOME];
+      if (Array.isArray(result[USER_IDS])) userIds = result[USER_IDS] as string[];
+      delete result[USER_IDS];
       body = { ...result, duration: formatDuration(performance.now() - started) };
     } catch (e) {
       const err =
@@ -480,7 +488,13 @@ export async function startStreamEmulator(opts: StartStreamEmulatorOptions = {})
       if (status >= 500 && !(e instanceof StreamApiError))
         log(`stream-emulator: unexpected error ${String(e)}`);
     }
-    state.requests.push({ method, path: url.pathname, status, ...(outcome ? { outcome } : {}) });
+    state.requests.push({
+      method,
+      path: url.pathname,
+      status,
+      ...(outcome ? { outcome } : {}),
+      ...(userIds ? { userIds } : {}),
+    });
     log(`stream-emulator ${method} ${url.pathname} -> ${status}${outcome ? ` (${outcome})` : ''}`);
     sendJson(res, status, body, headers);
   }

@@ -31,6 +31,8 @@ export interface StreamEmulatorRequest {
   status: number;
   /** What a request did beyond its status, e.g. `channel.created` or `channel.existing` for a get-or-create. */
   outcome?: string;
+  /** The users a successful upsert (POST /users) wrote, so tests can count the pushes each user got. */
+  userIds?: string[];
 }
 
 export interface StreamEmulatorTask {
