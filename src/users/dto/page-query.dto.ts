@@ -4,7 +4,7 @@ import { IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
 
 export const DEFAULT_PAGE_LIMIT = 20;
 
-export class RecommendationsQueryDto {
+export class PageQueryDto {
   @ApiPropertyOptional({
     description: 'Page size (max USERS_PAGE_LIMIT_MAX, 100 by default)',
     default: DEFAULT_PAGE_LIMIT,
