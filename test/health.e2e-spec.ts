@@ -70,7 +70,7 @@ describe('Health and API docs', () => {
     if (!t.mongo) throw new Error('needs the MongoDB emulator (run without MONGODB_URI)');
     await t.mongo.close();
     const res = await t.http().get('/api/health').expect(503);
-    expect(res.body.status).toBe('error');
-    expect(res.body.error.mongodb.status).toBe('down');
+    expect(res.body).toMatchObject({ statusCode: 503, error: 'Service Unavailable', status: 'error' });
+    expect(res.body.details.mongodb.status).toBe('down');
   });
 });

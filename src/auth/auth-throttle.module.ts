@@ -13,7 +13,13 @@ import { throttleConfig } from '../config/configuration';
     ThrottlerModule.forRootAsync({
       inject: [throttleConfig.KEY],
       useFactory: (config: ConfigType<typeof throttleConfig>) => [
-        { name: 'login', ttl: config.ttlMs, limit: config.loginLimit },
+        // Keyed by client only (not by route): login and DELETE /api/users/me, both a password guess, share one count.
+        {
+          name: 'login',
+          ttl: config.ttlMs,
+          limit: config.loginLimit,
+          generateKey: (_ctx, client) => `login:${client}`,
+        },
         { name: 'signup', ttl: config.ttlMs, limit: config.signupLimit },
         { name: 'password-reset', ttl: config.ttlMs, limit: config.passwordResetLimit },
       ],

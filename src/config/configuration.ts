@@ -65,6 +65,8 @@ export const appConfig = registerAs('app', () => {
     corsOrigins: e.CORS_ORIGIN.split(',').map((o) => o.trim()),
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     bodyLimit: '100kb',
+    bodyShape: { maxDepth: e.BODY_MAX_DEPTH, maxArrayLength: e.BODY_MAX_ARRAY_LENGTH },
+    healthCheckTimeoutMs: e.HEALTH_CHECK_TIMEOUT_MS,
   };
 });
 
@@ -112,11 +114,15 @@ export const mailConfig = registerAs('mail', () => {
   };
 });
 
-export const mongoConfig = registerAs('mongo', () => ({
-  // Set in production (validated); in development the stand-in's address when it was unset (useStandInBackends).
-  uri: loadEnv().MONGODB_URI ?? '',
-  serverSelectionTimeoutMs: 5000,
-}));
+export const mongoConfig = registerAs('mongo', () => {
+  const e = loadEnv();
+  return {
+    // Set in production (validated); in development the stand-in's address when it was unset (useStandInBackends).
+    uri: e.MONGODB_URI ?? '',
+    timeoutMs: e.MONGODB_TIMEOUT_MS,
+    maxTimeMs: e.MONGODB_MAX_TIME_MS,
+  };
+});
 
 export const streamConfig = registerAs('stream', () => {
   const e = loadEnv();
