@@ -176,7 +176,7 @@ export const cursorParam: Arbitrary<string> = fc.oneof(
       fc.oneof(
         fc.string({ unit: fc.constantFrom(...HEX), minLength: 24, maxLength: 24 }),
         fc.constant('0'.repeat(24)),
-        nastyString,
+        nastyString.map((s) => s.slice(0, 300)), // URLs stay under Node's 16 KB header limit (a 431 from Node)
       ),
     )
     .map(base64url),
