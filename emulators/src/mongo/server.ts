@@ -60,15 +60,21 @@ export async function startMongoEmulator(opts: MongoEmulatorOptions = {}): Promi
     waitMs: number,
     exhaust: boolean,
   ): void => {
-    const timer = setTimeout(() => {
-      whenAnswering(() => {
-        if (socket.destroyed) return;
-        const requestId = nextRequestId++;
-        socket.write(encodeMsgReply(requestId, responseTo, runCommand(command, ctx), exhaust));
-        if (exhaust) streamHello(socket, ctx, command, requestId, waitMs, exhaust);
-      });
-    }, waitMs);
-    socket.once('close', () => clearTimeout(timer));
+    let timer: NodeJS.Timeout | undefined;
+    const stop = (): void => clearTimeout(timer);
+    socket.once('close', stop); // once per stream, not per reply
+    const replyAfterWait = (previous: number): void => {
+      timer = setTimeout(() => {
+        whenAnswering(() => {
+          if (socket.destroyed) return;
+          const requestId = nextRequestId++;
+          socket.write(encodeMsgReply(requestId, previous, runCommand(command, ctx), exhaust));
+          if (exhaust) replyAfterWait(requestId);
+          else socket.off('close', stop);
+        });
+      }, waitMs);
+    };
+    replyAfterWait(responseTo);
   };
 
   const handle = (socket: Socket, ctx: CommandContext, msg: Buffer): void => {
