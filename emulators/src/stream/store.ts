@@ -900,7 +900,7 @@ export class StreamStore {
 
   /**
    * The user a channel action is for and the channel, checked as Stream does: a client acts as itself and must be
-   * a member; a server call names the user in `user_id` or `user.id`.
+   * a member; a server call names the user in `user_id` or `user.id` of `named` (the body, or its `namedIn`).
    */
   private memberAction(
     type: string,
@@ -908,6 +908,7 @@ export class StreamStore {
     caller: Caller,
     named: Json,
     action: string,
+    namedIn = '',
   ): { channel: StreamEmulatorChannel; userId: string } {
     const channel = this.state.channels.get(`${type}:${id}`);
     if (!channel) throw doesNotExist(`channel "${type}:${id}" does not exist`);
@@ -921,7 +922,9 @@ export class StreamStore {
     }
     const userId = named.user_id ?? (isObject(named.user) ? named.user.id : undefined);
     if (typeof userId !== 'string')
-      throw inputError('user or user_id is a required field when using server side auth.');
+      throw inputError(
+        `${namedIn}user or ${namedIn}user_id is a required field when using server side auth.`,
+      );
     if (!this.state.users.has(userId)) throw inputError(`user "${userId}" does not exist`);
     return { channel, userId };
   }
@@ -971,6 +974,7 @@ export class StreamStore {
       caller,
       sent,
       typing ? 'SendTypingEvents' : 'SendCustomEvent',
+      'event.',
     );
     const { user: _user, user_id: _userId, ...custom } = sent;
     return { channel, event: { ...custom, ...this.channelEvent(channel, sent.type, userId) }, userId };
@@ -983,24 +987,9 @@ export class StreamStore {
     body: Json,
     caller: Caller,
   ): { channel: StreamEmulatorChannel; message: Json; authorId: string } {
-    const channel = this.state.channels.get(`${type}:${id}`);
-    if (!channel) throw doesNotExist(`channel "${type}:${id}" does not exist`);
     const message = body.message;
     if (!isObject(message)) throw inputError('message is a required field');
-    const author: unknown =
-      caller.kind === 'user'
-        ? caller.userId
-        : (message.user_id ?? (isObject(message.user) ? message.user.id : undefined));
-    if (typeof author !== 'string') {
-      throw inputError('message.user or message.user_id is a required field when using server side auth.');
-    }
-    const userId = author;
-    if (caller.kind === 'user' && !channel.members.includes(caller.userId)) {
-      throw notAllowed(
-        `User '${caller.userId}' with role 'user' is not allowed to perform action SendMessage in scope '${type}'`,
-      );
-    }
-    if (!this.state.users.has(userId)) throw inputError(`user "${userId}" does not exist`);
+    const { channel, userId } = this.memberAction(type, id, caller, message, 'SendMessage', 'message.');
     if (Array.isArray(message.attachments) && message.attachments.length > 0) {
       throw inputError('attachments are not supported by the Stream emulator');
     }
