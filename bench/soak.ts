@@ -143,6 +143,7 @@ async function main(): Promise<void> {
       JWT_SECRET_KEY: 'soak-jwt-secret-soak-jwt-secret-0123456789',
       THROTTLE_SIGNUP_LIMIT: '1000000',
       THROTTLE_LOGIN_LIMIT: '1000000',
+      SMTP_URL: 'smtp://127.0.0.1:2525', // required in production, never used by this journey
       PORT: String(API_PORT),
     },
     `${api}/api/health`,
