@@ -6,7 +6,9 @@ import cookieParser from 'cookie-parser';
 import { raw } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
-import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { AllExceptionsFilter, ErrorBody } from './common/all-exceptions.filter';
+import { bodyParserErrors, verifyJsonShape } from './common/json-shape';
+import { withErrorSchema } from './common/openapi-errors';
 import { createValidationPipe } from './common/validation.pipe';
 import { appConfig } from './config/configuration';
 
@@ -34,22 +36,27 @@ export function configureApp(app: NestExpressApplication): INestApplication {
   // Stream's webhook signature covers the exact body bytes: that route keeps them raw (a gzipped body is
   // inflated, the signature being over the uncompressed JSON). Registered first, so the JSON parser skips it.
   app.use('/api/stream/webhook', raw({ type: () => true, limit: config.bodyLimit }));
-  app.useBodyParser('json', { limit: config.bodyLimit });
+  // Too deep or too wide is refused on the raw bytes, before parsing and validation (see json-shape.ts).
+  app.useBodyParser('json', { limit: config.bodyLimit, verify: verifyJsonShape(config.bodyShape) });
+  app.use(bodyParserErrors(config.bodyLimit));
   app.use(helmet(config.frontendDist ? FRONTEND_HELMET : undefined));
   app.use(cookieParser());
   app.enableCors({ origin: config.corsOrigins, credentials: true });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Lingo exchange API')
-      .setDescription('Accounts, social graph and Stream Chat access for a language-exchange app')
-      .setVersion('1.0')
-      .addCookieAuth('jwt')
-      .addBearerAuth()
-      .build(),
+  const document = withErrorSchema(
+    SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('Lingo exchange API')
+        .setDescription('Accounts, social graph and Stream Chat access for a language-exchange app')
+        .setVersion('1.0')
+        .addCookieAuth('jwt')
+        .addBearerAuth()
+        .build(),
+      { extraModels: [ErrorBody] },
+    ),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
   return app;

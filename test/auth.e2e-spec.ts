@@ -42,6 +42,7 @@ describe('Accounts (/api/auth)', () => {
           'bio',
           'createdAt',
           'email',
+          'friendCount',
           'friends',
           'fullName',
           'isOnboarded',
@@ -434,8 +435,36 @@ describe('Login throttling', () => {
     for (let i = 0; i < 3; i++) expect((await attempt()).status).toBe(401);
     const limited = await attempt();
     expect(limited.status).toBe(429);
-    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
-    expect(limited.body).toMatchObject({ statusCode: 429 });
+    const seconds = Number(limited.headers['retry-after']);
+    expect(seconds).toBeGreaterThan(0);
+    expect(limited.body).toEqual({
+      statusCode: 429,
+      error: 'Too Many Requests',
+      message: `Too many attempts: try again in ${seconds} second${seconds === 1 ? '' : 's'}`,
+    });
+  });
+
+  it('counts a password guess on DELETE /api/users/me against the same limit as logins', async () => {
+    const ip = '192.0.2.44';
+    const user = await signUp(t);
+    const login = () =>
+      t
+        .http()
+        .post('/api/auth/login')
+        .set('X-Forwarded-For', ip)
+        .send({ email: user.email, password: 'wrong-1' });
+    const deleteMe = () =>
+      t
+        .http()
+        .delete('/api/users/me')
+        .set('X-Forwarded-For', ip)
+        .set('Cookie', user.cookie)
+        .send({ password: 'wrong-2' });
+    expect((await login()).status).toBe(401);
+    expect((await deleteMe()).status).toBe(401);
+    expect((await login()).status).toBe(401);
+    expect((await deleteMe()).status).toBe(429);
+    expect((await login()).status).toBe(429);
   });
 
   it('counts clients behind a trusted proxy separately (X-Forwarded-For)', async () => {

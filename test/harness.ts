@@ -127,6 +127,8 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   configureApp(app);
   await app.init();
   const db = app.get<Connection>(getConnectionToken());
+  // Index builds run in the background after boot; a unique index a test relies on must exist before it starts.
+  await Promise.all(Object.values(db.models).map((model) => model.init()));
   const bodies = captureBodies(app);
 
   const reset = async () => {

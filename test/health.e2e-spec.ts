@@ -86,10 +86,10 @@ describe('Health and API docs', () => {
     if (!t.mongo) throw new Error('needs the MongoDB emulator (run without MONGODB_URI)');
     await t.mongo.close();
     const res = await t.http().get('/api/health').expect(503);
-    expect(res.body.status).toBe('error');
-    expect(res.body.error.mongodb.status).toBe('down');
+    expect(res.body).toMatchObject({ statusCode: 503, error: 'Service Unavailable', status: 'error' });
+    expect(res.body.details.mongodb.status).toBe('down');
     const ready = await t.http().get('/api/health/ready').expect(503);
-    expect(ready.body.error.mongodb.status).toBe('down');
+    expect(ready.body.details.mongodb.status).toBe('down');
     await t.http().get('/api/health/live').expect(200);
   });
 });

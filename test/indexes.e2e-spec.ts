@@ -31,11 +31,11 @@ describe('Indexes that cannot fail silently', () => {
         ]),
       );
       const down = await t.http().get('/api/health').expect(503);
-      expect(down.body.error.indexes).toMatchObject({
+      expect(down.body.details.indexes).toMatchObject({
         status: 'down',
         fix: expect.stringContaining('indexes --apply'),
       });
-      expect(down.body.error.indexes.missing).toEqual(
+      expect(down.body.details.indexes.missing).toEqual(
         expect.arrayContaining([
           'users.email_1 {"email":1} unique',
           'friendrequests.pairKey_1 {"pairKey":1} unique partial',

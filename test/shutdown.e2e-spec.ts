@@ -55,7 +55,7 @@ describe('node dist/main.js', () => {
     // Draining: load balancers see "not ready" while the process still serves.
     const ready = await fetch(`${base}/health/ready`);
     expect(ready.status).toBe(503);
-    expect(await ready.json()).toMatchObject({ error: { shutdown: { status: 'down' } } });
+    expect(await ready.json()).toMatchObject({ details: { shutdown: { status: 'down' } } });
     expect((await fetch(`${base}/health/live`)).status).toBe(200);
 
     expect((await inFlight).status).toBe(201);

@@ -597,6 +597,50 @@ describe('Social graph (/api/users)', () => {
       expect(fanView.body).toEqual({ incomingReqs: [], acceptedReqs: [] });
     });
 
+    it('pages friends and both request lists with limit, cursor and Link; by default one page has them all', async () => {
+      const me = await signUpOnboarded(t);
+      const friendIds = await seedUsers(
+        Array.from({ length: 7 }, () => ({ native: 'english', learning: 'german' })),
+      );
+      await users().updateOne({ _id: oid(me.id) }, { $set: { friends: friendIds.map(oid) } });
+      await users().updateMany({ _id: { $in: friendIds.map(oid) } }, { $set: { friends: [oid(me.id)] } });
+      const pages = await allPages(me, '/api/users/friends?limit=3');
+      expect(pages.map((p) => p.length)).toEqual([3, 3, 1]);
+      expect(pages.flat().sort()).toEqual([...friendIds].sort());
+      const all = await as(me).get('/friends').expect(200);
+      expect(all.body).toHaveLength(7);
+      expect(all.headers.link).toBeUndefined();
+
+      const [u1, u2, u3, u4, u5] = [
+        await signUpOnboarded(t),
+        await signUpOnboarded(t),
+        await signUpOnboarded(t),
+        await signUpOnboarded(t),
+        await signUpOnboarded(t),
+      ];
+      for (const u of [u1, u2, u3]) await as(u).post(`/friend-request/${me.id}`).expect(201);
+      const toU4 = await as(me).post(`/friend-request/${u4.id}`).expect(201);
+      await as(u4).put(`/friend-request/${toU4.body._id}/accept`).expect(200);
+      await as(me).post(`/friend-request/${u5.id}`).expect(201);
+
+      const first = await as(me).get('/friend-requests?limit=2').expect(200);
+      const senders = (body: { incomingReqs: { sender: { _id: string } }[] }) =>
+        body.incomingReqs.map((r) => r.sender._id);
+      expect(senders(first.body)).toEqual([u3.id, u2.id]);
+      expect(first.body.acceptedReqs).toHaveLength(1);
+      const second = await as(me)
+        .get(nextLink(first)!.replace(/^\/api\/users/, ''))
+        .expect(200);
+      expect(senders(second.body)).toEqual([u1.id]);
+      expect(second.body.acceptedReqs).toEqual([]);
+      expect(nextLink(second)).toBeUndefined();
+
+      const outgoing = await allPages(me, '/api/users/outgoing-friend-requests?limit=1');
+      expect(outgoing).toHaveLength(1);
+      for (const path of ['/friends', '/friend-requests', '/outgoing-friend-requests'])
+        expect((await as(me).get(`${path}?cursor=bm9wZQ`).expect(400)).body.message).toBe('Invalid cursor');
+    });
+
     it('shows my pending sent requests with the recipient profile, newest first', async () => {
       const me = await signUpOnboarded(t);
       const [x, y, z] = [

@@ -967,4 +967,59 @@ describe('mongo conformance', () => {
       expect(indexes.map((i: { name: string }) => i.name)).toEqual(['_id_', 'email_1']);
     });
   });
+  describe('number types, projections and awaitable hello (4.4+)', () => {
+    it('keeps int32 and double as their own BSON types through inserts, updates and queries', async () => {
+      const coll = db.collection('numbers');
+      await coll.insertOne({ tag: 'n', i: new Int32(2), d: new Double(2), f: 2.5, m: new Double(7) });
+      await coll.updateOne(
+        { tag: 'n' },
+        { $inc: { i: 1, d: 1 }, $set: { s: new Double(4) }, $max: { m: 3 }, $min: { n: new Double(1) } },
+      );
+      const raw = await coll.findOne({ tag: 'n' }, { promoteValues: false });
+      expect(raw!.i).toEqual(new Int32(3));
+      expect(raw!.d).toEqual(new Double(3));
+      expect(raw!.f).toEqual(new Double(2.5));
+      expect(raw!.s).toEqual(new Double(4));
+      expect(raw!.m).toEqual(new Double(7)); // $max kept the larger current value and its type
+      expect(raw!.n).toEqual(new Double(1));
+      expect(await coll.countDocuments({ d: 3, i: { $gt: 2 }, s: { $in: [4] } })).toBe(1);
+    });
+
+    it('refuses a projection that mixes inclusion and exclusion (31254, 31253)', async () => {
+      await db.collection('p').insertOne({ a: 1, b: 2 });
+      const inclusion = await expectCode(
+        db.collection('p').findOne({}, { projection: { a: 1, b: 0 } }),
+        31254,
+        'Location31254',
+      );
+      expect(inclusion.errmsg).toBe('Cannot do exclusion on field b in inclusion projection');
+      await expectCode(db.collection('p').findOne({}, { projection: { b: 0, a: 1 } }), 31253);
+      await expectCode(
+        db
+          .collection('p')
+          .aggregate([{ $project: { a: 1, b: 0 } }])
+          .toArray(),
+        31254,
+      );
+      expect(await db.collection('p').findOne({}, { projection: { _id: 0, a: 1 } })).toEqual({ a: 1 });
+    });
+
+    it('carries a topologyVersion in hello and checks the awaitable fields', async () => {
+      const hello = await db.admin().command({ hello: 1 }, { promoteLongs: false });
+      const topologyVersion = hello.topologyVersion as { processId: ObjectId; counter: Long };
+      expect(topologyVersion.processId).toBeInstanceOf(ObjectId);
+      expect(topologyVersion.counter).toBeInstanceOf(Long);
+      const other = { processId: new ObjectId(), counter: topologyVersion.counter };
+      // Another process's topology is stale: answered at once, whatever maxAwaitTimeMS says.
+      expect(
+        await db.admin().command({ hello: 1, topologyVersion: other, maxAwaitTimeMS: 600_000 }),
+      ).toMatchObject({ isWritablePrimary: true, ok: 1 });
+      expect(await db.admin().command({ hello: 1, topologyVersion, maxAwaitTimeMS: 0 })).toMatchObject({
+        ok: 1,
+      });
+      await expectCode(db.admin().command({ hello: 1, topologyVersion }), 31368);
+      await expectCode(db.admin().command({ hello: 1, maxAwaitTimeMS: 0 }), 31368);
+      await expectCode(db.admin().command({ hello: 1, topologyVersion, maxAwaitTimeMS: -1 }), 31373);
+    });
+  });
 });

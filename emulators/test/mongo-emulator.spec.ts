@@ -2,12 +2,12 @@
  * What only the emulator has (reset, the embedded fallback) and the wire-level details the Node driver never
  * exercises (OP_MSG document sequences, OP_QUERY handshakes), checked over a raw socket.
  */
-import { deserialize, serialize, type Document } from 'bson';
+import { deserialize, Long, ObjectId, serialize, type Document } from 'bson';
 import { mkdtempSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MongoClient } from 'mongodb';
+import { MongoClient, type MongoClientOptions } from 'mongodb';
 import { startEmbeddedMongo, startMongoEmulator, type MongoEmulator } from '../src/mongo';
 
 const OP_REPLY = 1;
@@ -53,25 +53,47 @@ function opQuery(requestId: number, collection: string, query: Document): Buffer
 
 interface Reply {
   opCode: number;
+  requestId: number;
   responseTo: number;
+  moreToCome: boolean;
   doc: Document;
 }
 
-/** A minimal client: one request, one reply. */
+const MORE_TO_COME = 1 << 1;
+const EXHAUST_ALLOWED = 1 << 16;
+
+/** A minimal client: one request, one reply (or a stream of replies for exhaust). */
 class RawClient {
   private buffer = Buffer.alloc(0);
   private waiter?: (r: Reply) => void;
 
-  private constructor(private readonly socket: Socket) {
+  private constructor(readonly socket: Socket) {
     socket.on('data', (chunk: Buffer) => {
       this.buffer = Buffer.concat([this.buffer, chunk]);
-      if (this.buffer.length >= 4 && this.buffer.length >= this.buffer.readInt32LE(0)) {
+      while (this.buffer.length >= 4 && this.buffer.length >= this.buffer.readInt32LE(0)) {
         const msg = this.buffer.subarray(0, this.buffer.readInt32LE(0));
         this.buffer = this.buffer.subarray(msg.length);
         const opCode = msg.readInt32LE(12);
         const docStart = opCode === OP_REPLY ? 36 : 21;
-        this.waiter?.({ opCode, responseTo: msg.readInt32LE(8), doc: deserialize(msg.subarray(docStart)) });
+        this.waiter?.({
+          opCode,
+          requestId: msg.readInt32LE(4),
+          responseTo: msg.readInt32LE(8),
+          moreToCome: opCode === OP_MSG && (msg.readUInt32LE(16) & MORE_TO_COME) !== 0,
+          doc: deserialize(msg.subarray(docStart), { promoteLongs: false }),
+        });
       }
+    });
+  }
+
+  /** Resolves with the next `n` replies, whatever they answer. */
+  replies(n: number): Promise<Reply[]> {
+    const got: Reply[] = [];
+    return new Promise((resolve) => {
+      this.waiter = (r) => {
+        got.push(r);
+        if (got.length === n) resolve(got);
+      };
     });
   }
 
@@ -122,7 +144,24 @@ describe('mongo emulator', () => {
       minWireVersion: 0,
       ok: 1,
     });
-    expect(reply.doc.topologyVersion).toBeUndefined();
+    expect(reply.doc.topologyVersion).toEqual({ processId: expect.any(ObjectId), counter: Long.ZERO });
+  });
+
+  it('streams awaitable hello replies with moreToCome, each answering the previous one', async () => {
+    const { topologyVersion } = (await raw.request(opMsg(20, { hello: 1, $db: 'admin' }))).doc;
+    const stream = await RawClient.open(emulator.port);
+    try {
+      const replies = stream.replies(3);
+      stream.send(
+        opMsg(21, { hello: 1, topologyVersion, maxAwaitTimeMS: 20, $db: 'admin' }, {}, EXHAUST_ALLOWED),
+      );
+      const [first, second, third] = await replies;
+      expect(first).toMatchObject({ responseTo: 21, moreToCome: true, doc: { isWritablePrimary: true } });
+      expect(second).toMatchObject({ responseTo: first.requestId, moreToCome: true });
+      expect(third).toMatchObject({ responseTo: second.requestId, moreToCome: true });
+    } finally {
+      stream.close();
+    }
   });
 
   it('accepts OP_MSG document sequences (section kind 1) and skips the reply for moreToCome', async () => {
@@ -138,6 +177,29 @@ describe('mongo emulator', () => {
     const counted = await raw.request(opMsg(10, { count: 'seq', $db: 'wire' }));
     expect(counted.responseTo).toBe(10); // no reply was sent for request 9
     expect(counted.doc).toEqual({ n: 3, ok: 1 });
+  });
+
+  it("keeps the driver's streaming heartbeats succeeding, without clearing its pool", async () => {
+    const client = new MongoClient(emulator.uri, { heartbeatFrequencyMS: 500 });
+    const awaited: boolean[] = [];
+    let failures = 0;
+    let poolClears = 0;
+    const threeAwaited = new Promise<void>((resolve) =>
+      client.on('serverHeartbeatSucceeded', (e) => {
+        awaited.push(e.awaited);
+        if (awaited.filter(Boolean).length === 3) resolve();
+      }),
+    );
+    client.on('serverHeartbeatFailed', () => failures++);
+    client.on('connectionPoolCleared', () => poolClears++);
+    try {
+      await client.connect();
+      await threeAwaited;
+      await client.db('hb').collection('x').insertOne({ a: 1 });
+      expect({ failures, poolClears }).toEqual({ failures: 0, poolClears: 0 });
+    } finally {
+      await client.close();
+    }
   });
 
   it('drops all data on reset() and keeps serving', async () => {
@@ -227,6 +289,60 @@ describe('mongo emulator', () => {
     } finally {
       await client.close();
     }
+  });
+});
+
+describe('mongo emulator faults', () => {
+  let emulator: MongoEmulator;
+  let client: MongoClient;
+  // Fail fast: a stalled or refusing server must not hold a test for the driver's 30 s defaults (this driver
+  // ignores timeoutMS; a socket timeout is what ends a request the server never answers).
+  const fastFailing: MongoClientOptions = {
+    serverSelectionTimeoutMS: 500,
+    connectTimeoutMS: 500,
+    socketTimeoutMS: 500,
+  };
+
+  beforeEach(async () => {
+    emulator = await startMongoEmulator({ port: 0 });
+    client = await MongoClient.connect(emulator.uri, fastFailing);
+    await client
+      .db('f')
+      .collection('x')
+      .insertOne({ _id: 1 } as Document);
+  });
+
+  afterEach(async () => {
+    await client.close();
+    await emulator.close();
+  });
+
+  const count = () => client.db('f').collection('x').countDocuments();
+
+  it('stall: accepts and reads but never answers, then answers held requests when it ends', async () => {
+    await emulator.setFault('stall');
+    expect(emulator.fault).toBe('stall');
+    await expect(count()).rejects.toThrow();
+    const raw = await RawClient.open(emulator.port); // connections are still accepted
+    let answered = false;
+    const reply = raw.request(opMsg(30, { count: 'x', $db: 'f' })).then((r) => ((answered = true), r));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(answered).toBe(false);
+    await emulator.setFault('none');
+    expect((await reply).doc).toEqual({ n: 1, ok: 1 });
+    raw.close();
+    expect(await count()).toBe(1); // the same client recovers
+  });
+
+  it('refuse: drops open connections and refuses new ones, then listens again on the same port', async () => {
+    const raw = await RawClient.open(emulator.port);
+    const dropped = new Promise((resolve) => raw.socket.once('close', resolve));
+    await emulator.setFault('refuse');
+    await dropped;
+    await expect(RawClient.open(emulator.port)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    await expect(count()).rejects.toThrow();
+    await emulator.setFault('none');
+    expect(await count()).toBe(1); // data kept, and the same client reconnects
   });
 });
 

@@ -240,6 +240,50 @@ describe('Stream emulator (client-side SDK over WebSocket)', () => {
       expect(await mallory.queryChannels({ members: { $in: ['alice'] } })).toEqual([]);
     });
 
+    it('marks a channel read and relays typing events to the other watching member, as the chat page does', async () => {
+      const [alice, bob] = [client(), client()];
+      await alice.connectUser({ id: 'alice' }, token('alice'));
+      await bob.connectUser({ id: 'bob' }, token('bob'));
+      const aliceChannel = alice.channel('messaging', 'alice-bob');
+      const bobChannel = bob.channel('messaging', 'alice-bob');
+      await Promise.all([aliceChannel.watch(), bobChannel.watch()]);
+      await bobChannel.sendMessage({ text: 'hola' });
+
+      const typing = new Promise<Event>((resolve) => bobChannel.on('typing.start', resolve));
+      const read = new Promise<Event>((resolve) => bobChannel.on('message.read', resolve));
+      await aliceChannel.keystroke();
+      const marked = await aliceChannel.markRead();
+      expect((await typing).user?.id).toBe('alice');
+      expect((await read).user?.id).toBe('alice');
+      expect(marked?.event).toMatchObject({ type: 'message.read', cid: 'messaging:alice-bob' });
+      expect(emu.state.channels.get('messaging:alice-bob')?.reads.alice).toEqual({
+        last_read: expect.any(String),
+        last_read_message_id: expect.any(String),
+      });
+      const [state] = await bob.queryChannels({ id: 'alice-bob' });
+      expect(state.state.read.alice.unread_messages).toBe(0);
+    });
+
+    it('refuses read and typing events from non-members, and reserved event types', async () => {
+      const mallory = client();
+      await mallory.connectUser({ id: 'mallory' }, token('mallory'));
+      // Stream would not let mallory watch the channel first, so the SDK's own guard is bypassed.
+      const url = `${mallory.baseURL}/channels/messaging/alice-bob`;
+      for (const [path, body] of [
+        ['event', { event: { type: 'typing.start' } }],
+        ['read', {}],
+      ] as const) {
+        expect(await failure(mallory.post(`${url}/${path}`, body))).toMatchObject({ status: 403, code: 17 });
+      }
+      const alice = client();
+      await alice.connectUser({ id: 'alice' }, token('alice'));
+      const own = alice.channel('messaging', 'alice-bob');
+      await own.watch();
+      expect(await failure(own.sendEvent({ type: 'message.new' }))).toMatchObject({ status: 400, code: 4 });
+      const read = await server.channel('messaging', 'alice-bob').markRead({ user_id: 'bob' });
+      expect(read?.event.user?.id).toBe('bob');
+    });
+
     it('rejects HTTP calls with a revoked user token', async () => {
       const alice = client();
       await alice.connectUser({ id: 'alice' }, token('alice', { iat: nowSec() - 60 }));

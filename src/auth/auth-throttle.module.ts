@@ -16,7 +16,14 @@ import { throttlerStorage } from './throttler-storage';
       inject: [throttleConfig.KEY],
       useFactory: (config: ConfigType<typeof throttleConfig>) => ({
         throttlers: [
-          { name: 'login', ttl: config.ttlMs, limit: config.loginLimit },
+          // Keyed by client only (not by route): login, DELETE /api/users/me and the password change, each a
+          // password guess, share one count.
+          {
+            name: 'login',
+            ttl: config.ttlMs,
+            limit: config.loginLimit,
+            generateKey: (_ctx, client) => `login:${client}`,
+          },
           { name: 'signup', ttl: config.ttlMs, limit: config.signupLimit },
           { name: 'password-reset', ttl: config.ttlMs, limit: config.passwordResetLimit },
         ],

@@ -91,6 +91,7 @@ export const appConfig = registerAs('app', () => {
     // up to graceMs to finish.
     shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    bodyShape: { maxDepth: e.BODY_MAX_DEPTH, maxArrayLength: e.BODY_MAX_ARRAY_LENGTH },
   };
 });
 
@@ -107,7 +108,11 @@ export const logConfig = registerAs('log', () => {
 export const metricsConfig = registerAs('metrics', () => ({ token: loadEnv().METRICS_TOKEN }));
 
 /** Probes: how long Stream's reachability is reused, so no probe rate costs more than one Stream call per interval. */
-export const healthConfig = registerAs('health', () => ({ streamCacheMs: loadEnv().HEALTH_STREAM_CACHE_MS }));
+/** The health probes: each dependency's deadline, how long Stream's reachability is reused. */
+export const healthConfig = registerAs('health', () => {
+  const e = loadEnv();
+  return { checkTimeoutMs: e.HEALTH_CHECK_TIMEOUT_MS, streamCacheMs: e.HEALTH_STREAM_CACHE_MS };
+});
 
 /** Sessions: their JWTs, the cookie that carries them, the session records. */
 export const authConfig = registerAs('auth', () => {
@@ -166,6 +171,8 @@ export const mongoConfig = registerAs('mongo', () => {
     // Production never builds indexes at boot (a build over existing data can fail or load the primary): it
     // checks they exist (indexes/) and the `indexes` CLI command builds them.
     autoIndex: e.NODE_ENV !== NodeEnv.Production,
+    timeoutMs: e.MONGODB_TIMEOUT_MS,
+    maxTimeMs: e.MONGODB_MAX_TIME_MS,
   };
 });
 

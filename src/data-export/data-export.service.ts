@@ -38,7 +38,7 @@ export class DataExportService {
     // The app's sections, each read by the collection's owner: a new collection about users is one line here.
     const [profile, friends, friendRequests, blocks, sessions, syncState] = await Promise.all([
       this.users.findOrFail(me),
-      this.users.findFriends(me),
+      this.users.findAllFriends(me),
       this.friendRequests(me),
       this.blocks.listMine(me),
       this.sessions.list(me, currentSession),

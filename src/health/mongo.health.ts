@@ -1,10 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
 import { InjectConnection } from '@nestjs/mongoose';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { Connection } from 'mongoose';
+import { healthConfig } from '../config/configuration';
+import { withDeadline } from './deadline';
 import { ReadinessCheck, ReadinessIndicator } from './readiness';
-
-const PING_TIMEOUT_MS = 1500;
 
 /**
  * A real round trip to MongoDB. Terminus' MongooseHealthIndicator only reads the connection's readyState, which
@@ -16,23 +17,18 @@ export class MongoHealthIndicator implements ReadinessIndicator {
   constructor(
     private readonly indicators: HealthIndicatorService,
     @InjectConnection() private readonly connection: Connection,
+    @Inject(healthConfig.KEY) private readonly config: ConfigType<typeof healthConfig>,
   ) {}
 
   async check(key: string) {
     const session = this.indicators.check(key);
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${PING_TIMEOUT_MS} ms`)), PING_TIMEOUT_MS);
-    });
     try {
       const db = this.connection.db;
       if (!db) throw new Error('not connected');
-      await Promise.race([db.command({ ping: 1 }), timeout]);
+      await withDeadline(db.command({ ping: 1 }), this.config.checkTimeoutMs);
       return session.up();
     } catch (error) {
       return session.down({ message: (error as Error).message });
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

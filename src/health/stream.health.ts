@@ -4,6 +4,7 @@ import { HealthIndicatorService } from '@nestjs/terminus';
 import { healthConfig } from '../config/configuration';
 import { StreamService } from '../stream/stream.service';
 import { UsersService } from '../users/users.service';
+import { withDeadline } from './deadline';
 
 interface Reachability {
   reachable: boolean;
@@ -30,10 +31,11 @@ export class StreamHealthIndicator {
 
   async check(key: string) {
     const session = this.indicators.check(key);
+    const deadline = this.config.checkTimeoutMs;
     const [reachability, pendingSyncs] = await Promise.all([
       this.reachability(),
       // Unknown while MongoDB is down; the mongodb indicator reports that.
-      this.users.countPendingSync().catch(() => null),
+      withDeadline(this.users.countPendingSync(), deadline).catch(() => null),
     ]);
     return session.up({ ...reachability, pendingSyncs });
   }
@@ -44,7 +46,7 @@ export class StreamHealthIndicator {
       const checkedAt = new Date(now).toISOString();
       this.last = {
         startedAt: now,
-        answer: this.stream.ping().then(
+        answer: withDeadline(this.stream.ping(), this.config.checkTimeoutMs).then(
           () => ({ reachable: true, checkedAt }),
           (error: Error) => ({ reachable: false, error: error.message, checkedAt }),
         ),

@@ -2,18 +2,20 @@ import {
   BadRequestException,
   ConflictException,
   ForbiddenException,
+  Inject,
   Injectable,
   Logger,
   NotFoundException,
 } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model, Types } from 'mongoose';
+import { Model, PopulateOptions, Types } from 'mongoose';
+import { usersConfig } from '../config/configuration';
+import { PageQueryDto } from './dto/page-query.dto';
 import {
-  AcceptedFriendRequest,
   FriendRequestRecord,
   FriendRequestsOverview,
   FriendRequestView,
-  IncomingFriendRequest,
   OutgoingFriendRequest,
   toAccepted,
   toFriendRequestView,
@@ -27,12 +29,38 @@ import {
   LIVE_STATUSES,
   pairKeyOf,
 } from './schemas/friend-request.schema';
+import {
+  decodePageCursor,
+  encodePageCursor,
+  isDateMs,
+  isObjectIdString,
+  newestFirstAfter,
+  Page,
+  pageLimit,
+  type Position,
+} from './page-cursor';
 import { PUBLIC_PROFILE_FIELDS } from './user.view';
 import { LegacyFriendRequest } from './legacy-data';
 import { isDuplicateKey, UsersService } from './users.service';
 
 const notNull = <T>(v: T | null): v is T => v !== null;
 const NEWEST_FIRST = { createdAt: -1, _id: -1 } as const;
+
+/** A list's position in a cursor: where its last page ended, or 0 once it has no more. */
+type ListPosition = Position | 'done';
+
+const readPosition = (v: unknown): ListPosition | undefined => {
+  if (v === 0) return 'done';
+  if (!Array.isArray(v) || v.length !== 2 || !isDateMs(v[0]) || !isObjectIdString(v[1])) return undefined;
+  return { createdAt: new Date(v[0]), id: v[1] };
+};
+const writePosition = (p: ListPosition): unknown => (p === 'done' ? 0 : [p.createdAt.getTime(), p.id]);
+
+/** One page of requests, newest first, after `after`; `next` is where it ended, or 'done'. */
+interface RequestPage {
+  docs: FriendRequestRecord[];
+  next: ListPosition;
+}
 
 /**
  * Owns the `friendrequests` collection. Friendship itself lives in the users' `friends` arrays (UsersService);
@@ -46,6 +74,7 @@ export class FriendRequestsService {
     @InjectModel(FriendRequest.name) private readonly requests: Model<FriendRequest>,
     private readonly users: UsersService,
     private readonly blocks: BlocksService,
+    @Inject(usersConfig.KEY) private readonly config: ConfigType<typeof usersConfig>,
   ) {}
 
   /**
@@ -174,19 +203,88 @@ export class FriendRequestsService {
     return docs.map(toFriendRequestView);
   }
 
-  async overview(me: string): Promise<FriendRequestsOverview> {
-    const [incoming, accepted] = await Promise.all([this.incoming(me), this.acceptedByOthers(me)]);
-    return { incomingReqs: incoming, acceptedReqs: accepted };
+  /**
+   * Requests I received (pending) and my requests others accepted, newest first, each list paged on its own: the
+   * cursor holds both positions, so one Link walks both until neither has more.
+   */
+  async overview(me: string, query: PageQueryDto): Promise<Page<FriendRequestsOverview>> {
+    const limit = this.listLimit(query);
+    const [fromIncoming, fromAccepted] =
+      query.cursor === undefined
+        ? [undefined, undefined]
+        : decodePageCursor(query.cursor, ([a, b, ...rest]) => {
+            const positions = [readPosition(a), readPosition(b)];
+            return rest.length === 0 && positions[0] && positions[1] ? positions : undefined;
+          });
+    const [incoming, accepted] = await Promise.all([
+      this.newestFirst(
+        { recipient: me, status: FriendRequestStatus.Pending },
+        { path: 'sender', select: PUBLIC_PROFILE_FIELDS },
+        fromIncoming,
+        limit,
+      ),
+      this.newestFirst(
+        { sender: me, status: FriendRequestStatus.Accepted },
+        { path: 'recipient', select: { fullName: 1, profilePic: 1 } },
+        fromAccepted,
+        limit,
+      ),
+    ]);
+    const more = incoming.next !== 'done' || accepted.next !== 'done';
+    return {
+      items: {
+        incomingReqs: incoming.docs.map(toIncoming).filter(notNull),
+        acceptedReqs: accepted.docs.map(toAccepted).filter(notNull),
+      },
+      next: more ? encodePageCursor([writePosition(incoming.next), writePosition(accepted.next)]) : undefined,
+    };
   }
 
-  async outgoing(me: string): Promise<OutgoingFriendRequest[]> {
+  /** My pending requests, newest first. */
+  async outgoing(me: string, query: PageQueryDto): Promise<Page<OutgoingFriendRequest[]>> {
+    const after =
+      query.cursor === undefined
+        ? undefined
+        : decodePageCursor(query.cursor, ([a, ...rest]) => {
+            const position = readPosition(a);
+            return rest.length === 0 && position !== 'done' ? position : undefined;
+          });
+    const page = await this.newestFirst(
+      { sender: me, status: FriendRequestStatus.Pending },
+      { path: 'recipient', select: PUBLIC_PROFILE_FIELDS },
+      after,
+      this.listLimit(query),
+    );
+    return {
+      items: page.docs.map(toOutgoing).filter(notNull),
+      next: page.next === 'done' ? undefined : encodePageCursor([writePosition(page.next)]),
+    };
+  }
+
+  /** By default as many as the largest page: every request of an ordinary user at once, as the seed sent them. */
+  private listLimit(query: PageQueryDto): number {
+    return pageLimit(query.limit, this.config.pageLimitMax, this.config.pageLimitMax);
+  }
+
+  private async newestFirst(
+    filter: Record<string, unknown>,
+    populate: PopulateOptions,
+    after: ListPosition | undefined,
+    limit: number,
+  ): Promise<RequestPage> {
+    if (after === 'done') return { docs: [], next: 'done' };
     const docs = await this.requests
-      .find({ sender: me, status: FriendRequestStatus.Pending })
+      .find(after ? { $and: [filter, newestFirstAfter(after)] } : filter)
       .sort(NEWEST_FIRST)
-      .populate({ path: 'recipient', select: PUBLIC_PROFILE_FIELDS })
+      .limit(limit + 1) // one extra tells whether a next page exists
+      .populate(populate)
       .lean<FriendRequestRecord[]>()
       .exec();
-    return docs.map(toOutgoing).filter(notNull);
+    const page = docs.slice(0, limit);
+    const last = page[page.length - 1];
+    const next: ListPosition =
+      docs.length > limit && last ? { createdAt: last.createdAt, id: last._id.toString() } : 'done';
+    return { docs: page, next };
   }
 
   /** Account deletion: every request the user sent or received. */
@@ -228,26 +326,6 @@ export class FriendRequestsService {
   async deleteDuplicates(ids: Types.ObjectId[]): Promise<number> {
     const result = await this.requests.deleteMany({ _id: { $in: ids } }).exec();
     return result.deletedCount;
-  }
-
-  private async incoming(me: string): Promise<IncomingFriendRequest[]> {
-    const docs = await this.requests
-      .find({ recipient: me, status: FriendRequestStatus.Pending })
-      .sort(NEWEST_FIRST)
-      .populate({ path: 'sender', select: PUBLIC_PROFILE_FIELDS })
-      .lean<FriendRequestRecord[]>()
-      .exec();
-    return docs.map(toIncoming).filter(notNull);
-  }
-
-  private async acceptedByOthers(me: string): Promise<AcceptedFriendRequest[]> {
-    const docs = await this.requests
-      .find({ sender: me, status: FriendRequestStatus.Accepted })
-      .sort(NEWEST_FIRST)
-      .populate({ path: 'recipient', select: { fullName: 1, profilePic: 1 } })
-      .lean<FriendRequestRecord[]>()
-      .exec();
-    return docs.map(toAccepted).filter(notNull);
   }
 
   /** A user who blocked me answers as if they did not exist; someone I blocked must be unblocked first. */

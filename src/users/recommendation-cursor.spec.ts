@@ -33,7 +33,19 @@ describe('recommendation cursor', () => {
     ['a bad tier', Buffer.from(JSON.stringify([3, 0, 'a'.repeat(24)])).toString('base64url')],
     ['a non-integer time', Buffer.from(JSON.stringify([0, 1.5, 'a'.repeat(24)])).toString('base64url')],
     ['a bad id', Buffer.from(JSON.stringify([0, 0, 'xyz'])).toString('base64url')],
-  ])('refuses %s with a 400', (_, raw) => {
-    expect(() => decodeCursor(raw)).toThrow(BadRequestException);
+    // A safe integer, but past what a Date holds: it used to reach the query as Invalid Date (a 500).
+    ['a time before the earliest Date', 'WzAsLTg2NDAwMDAwMDAwMDAwMDEsIjAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMCJd'],
+    [
+      'a time after the latest Date',
+      Buffer.from(JSON.stringify([0, 8.64e15 + 1, 'a'.repeat(24)])).toString('base64url'),
+    ],
+    ['extra fields', Buffer.from(JSON.stringify([0, 0, 'a'.repeat(24), 1])).toString('base64url')],
+  ])('refuses %s with a 400 Invalid cursor', (_, raw) => {
+    expect(() => decodeCursor(raw)).toThrow(new BadRequestException('Invalid cursor'));
+  });
+
+  it('accepts the extreme times a Date holds', () => {
+    const earliest = { tier: 0 as Tier, createdAt: new Date(-8.64e15), id: 'a'.repeat(24) };
+    expect(decodeCursor(encodeCursor(earliest))).toEqual(earliest);
   });
 });

@@ -1,6 +1,10 @@
-import { BadRequestException } from '@nestjs/common';
-import { OBJECT_ID_PATTERN } from '../common/object-id';
-import { Types } from 'mongoose';
+import {
+  decodePageCursor,
+  encodePageCursor,
+  isDateMs,
+  isObjectIdString,
+  newestFirstAfter,
+} from './page-cursor';
 
 /**
  * Language-exchange ranking of a candidate for me: 0 = a perfect partner (speaks what I learn and learns what I
@@ -38,31 +42,14 @@ export interface RecommendationCursor {
 
 /** Opaque to clients: base64url of a small JSON array. */
 export const encodeCursor = (c: RecommendationCursor): string =>
-  Buffer.from(JSON.stringify([c.tier, c.createdAt.getTime(), c.id])).toString('base64url');
+  encodePageCursor([c.tier, c.createdAt.getTime(), c.id]);
 
-export const decodeCursor = (raw: string): RecommendationCursor => {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
-  } catch {
-    parsed = undefined;
-  }
-  if (
-    Array.isArray(parsed) &&
-    parsed.length === 3 &&
-    TIERS.includes(parsed[0] as Tier) &&
-    Number.isSafeInteger(parsed[1]) &&
-    typeof parsed[2] === 'string' &&
-    OBJECT_ID_PATTERN.test(parsed[2])
-  )
-    return { tier: parsed[0] as Tier, createdAt: new Date(parsed[1] as number), id: parsed[2] };
-  throw new BadRequestException('Invalid cursor');
-};
+export const decodeCursor = (raw: string): RecommendationCursor =>
+  decodePageCursor(raw, ([tier, createdAt, id, ...rest]) =>
+    TIERS.includes(tier as Tier) && isDateMs(createdAt) && isObjectIdString(id) && rest.length === 0
+      ? { tier: tier as Tier, createdAt: new Date(createdAt), id }
+      : undefined,
+  );
 
 /** Candidates strictly after the cursor within its tier (the same order the query sorts by). */
-export const afterCursor = (c: RecommendationCursor): Record<string, unknown> => ({
-  $or: [
-    { createdAt: { $lt: c.createdAt } },
-    { createdAt: c.createdAt, _id: { $lt: new Types.ObjectId(c.id) } },
-  ],
-});
+export const afterCursor = (c: RecommendationCursor): Record<string, unknown> => newestFirstAfter(c);

@@ -23,10 +23,18 @@ const stored = {
 };
 
 describe('user views', () => {
+  it('embeds at most friendsMax friend ids, and counts them all', () => {
+    const friends = Array.from({ length: 5 }, () => new Types.ObjectId());
+    const view = toUserView({ ...stored, friends }, 2);
+    expect(view.friends).toEqual(friends.slice(0, 2).map(String));
+    expect(view.friendCount).toBe(5);
+  });
+
   it('gives the owner their profile with string ids and nothing internal', () => {
-    const view = toUserView(stored);
+    const view = toUserView(stored, 100);
     expect(view._id).toBe(stored._id.toString());
     expect(view.friends).toEqual([stored.friends[0].toString()]);
+    expect(view.friendCount).toBe(1);
     for (const hidden of [
       'password',
       'syncPending',

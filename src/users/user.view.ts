@@ -13,7 +13,12 @@ export class UserView {
   @ApiProperty() learningLanguage!: string;
   @ApiProperty() location!: string;
   @ApiProperty() isOnboarded!: boolean;
-  @ApiProperty({ type: [String] }) friends!: string[];
+  @ApiProperty({
+    type: [String],
+    description: 'The first friend ids, at most USERS_PAGE_LIMIT_MAX (all of them: GET /api/users/friends)',
+  })
+  friends!: string[];
+  @ApiProperty() friendCount!: number;
   @ApiProperty() createdAt!: Date;
   @ApiProperty() updatedAt!: Date;
 }
@@ -31,7 +36,8 @@ export class PublicProfile {
 
 export type UserRecord = Pick<User, '_id'> & Partial<Omit<User, '_id'>>;
 
-export const toUserView = (u: UserRecord): UserView => ({
+/** `friendsMax` bounds the embedded friend ids: a profile stays small however many friends there are. */
+export const toUserView = (u: UserRecord, friendsMax: number): UserView => ({
   _id: u._id.toString(),
   email: u.email ?? '',
   fullName: u.fullName ?? '',
@@ -41,7 +47,8 @@ export const toUserView = (u: UserRecord): UserView => ({
   learningLanguage: u.learningLanguage ?? '',
   location: u.location ?? '',
   isOnboarded: u.isOnboarded ?? false,
-  friends: (u.friends ?? []).map((id: Types.ObjectId) => id.toString()),
+  friends: (u.friends ?? []).slice(0, friendsMax).map((id: Types.ObjectId) => id.toString()),
+  friendCount: u.friends?.length ?? 0,
   createdAt: u.createdAt as Date,
   updatedAt: u.updatedAt as Date,
 });

@@ -27,7 +27,7 @@ import type { Request, Response } from 'express';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { ParseObjectIdPipe } from '../common/parse-object-id.pipe';
-import { RecommendationsQueryDto } from './dto/recommendations-query.dto';
+import { PageQueryDto } from './dto/page-query.dto';
 import {
   FriendRequestsOverview,
   FriendRequestView,
@@ -39,6 +39,8 @@ import { FriendCard } from './friend.view';
 import { withNextLink } from './next-link';
 import { PublicProfile } from './user.view';
 import { SessionUser, UsersService } from './users.service';
+
+const NEXT_PAGE = 'The next page, if any, is in the `Link: <...>; rel="next"` header.';
 
 /** The OpenAPI description shared by accept, reject and withdraw: `:id` is a request id, not a user id. */
 const ApiRequestAction = (allowed: 'recipient' | 'sender') =>
@@ -65,14 +67,12 @@ export class UsersController {
   @Get()
   @ApiOkResponse({
     type: [PublicProfile],
-    description:
-      'Recommended partners, best language match first, newest first within a match tier. ' +
-      'The next page, if any, is in the `Link: <...>; rel="next"` header.',
+    description: `Recommended partners, best language match first, newest first within a match tier. ${NEXT_PAGE}`,
   })
   @ApiBadRequestResponse({ description: 'Bad limit or cursor' })
   async recommended(
     @CurrentUser() user: SessionUser,
-    @Query() query: RecommendationsQueryDto,
+    @Query() query: PageQueryDto,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<PublicProfile[]> {
@@ -80,9 +80,15 @@ export class UsersController {
   }
 
   @Get('friends')
-  @ApiOkResponse({ type: [FriendCard] })
-  friends(@CurrentUser() user: SessionUser): Promise<FriendCard[]> {
-    return this.users.findFriends(user.id);
+  @ApiOkResponse({ type: [FriendCard], description: NEXT_PAGE })
+  @ApiBadRequestResponse({ description: 'Bad limit or cursor' })
+  async friends(
+    @CurrentUser() user: SessionUser,
+    @Query() query: PageQueryDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<FriendCard[]> {
+    return withNextLink(req, res, await this.users.findFriends(user.id, query));
   }
 
   @Delete('friends/:id')
@@ -99,15 +105,30 @@ export class UsersController {
   }
 
   @Get('friend-requests')
-  @ApiOkResponse({ type: FriendRequestsOverview })
-  friendRequests(@CurrentUser() user: SessionUser): Promise<FriendRequestsOverview> {
-    return this.requests.overview(user.id);
+  @ApiOkResponse({
+    type: FriendRequestsOverview,
+    description: `Both lists newest first, each at most \`limit\` long. ${NEXT_PAGE}`,
+  })
+  @ApiBadRequestResponse({ description: 'Bad limit or cursor' })
+  async friendRequests(
+    @CurrentUser() user: SessionUser,
+    @Query() query: PageQueryDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<FriendRequestsOverview> {
+    return withNextLink(req, res, await this.requests.overview(user.id, query));
   }
 
   @Get('outgoing-friend-requests')
-  @ApiOkResponse({ type: [OutgoingFriendRequest] })
-  outgoing(@CurrentUser() user: SessionUser): Promise<OutgoingFriendRequest[]> {
-    return this.requests.outgoing(user.id);
+  @ApiOkResponse({ type: [OutgoingFriendRequest], description: `Newest first. ${NEXT_PAGE}` })
+  @ApiBadRequestResponse({ description: 'Bad limit or cursor' })
+  async outgoing(
+    @CurrentUser() user: SessionUser,
+    @Query() query: PageQueryDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<OutgoingFriendRequest[]> {
+    return withNextLink(req, res, await this.requests.outgoing(user.id, query));
   }
 
   @Post('friend-request/:id')

@@ -1,10 +1,4 @@
-import {
-  BadRequestException,
-  ConflictException,
-  Inject,
-  Injectable,
-  NotFoundException,
-} from '@nestjs/common';
+import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { InjectModel } from '@nestjs/mongoose';
 import { randomInt } from 'node:crypto';
@@ -17,7 +11,8 @@ import { User } from './schemas/user.schema';
 import { afterCursor, decodeCursor, encodeCursor, Tier, TIERS, tierFilter } from './recommendation-cursor';
 import { SYNC_FIELDS, SyncCandidate, SyncPageEntry, SyncRetry, SyncState } from './sync-state';
 import { EmailCaseConflict, LegacyUser, UserRepair } from './legacy-data';
-import { DEFAULT_PAGE_LIMIT, RecommendationsQueryDto } from './dto/recommendations-query.dto';
+import { decodePageCursor, encodePageCursor, isObjectIdString, Page, pageLimit } from './page-cursor';
+import { DEFAULT_PAGE_LIMIT, PageQueryDto } from './dto/page-query.dto';
 import { FRIEND_CARD_FIELDS, FriendCard, toFriendCard } from './friend.view';
 import {
   PUBLIC_PROFILE_FIELDS,
@@ -47,12 +42,6 @@ export interface OnboardingProfile {
 export interface SessionUser {
   id: string;
   chatTokensValidFrom: number;
-}
-
-export interface RecommendationPage {
-  items: PublicProfile[];
-  /** Opaque cursor of the next page, absent on the last one. */
-  next?: string;
 }
 
 export const isDuplicateKey = (error: unknown): boolean => (error as { code?: number })?.code === 11000;
@@ -91,7 +80,7 @@ export class UsersService {
         profilePic: avatar,
         syncNextAt: this.deferredSync(),
       });
-      return toUserView(created.toObject());
+      return toUserView(created.toObject(), this.config.pageLimitMax);
     } catch (error) {
       // The unique index decides, so concurrent signups with one email give exactly one account.
       if (isDuplicateKey(error))
@@ -106,7 +95,9 @@ export class UsersService {
    */
   async findByCredentials(email: string, password: string): Promise<UserView | null> {
     const user = await this.users.findOne({ email }).select('+password').lean().exec();
-    return (await this.passwords.matches(password, user?.password)) && user ? toUserView(user) : null;
+    return (await this.passwords.matches(password, user?.password)) && user
+      ? toUserView(user, this.config.pageLimitMax)
+      : null;
   }
 
   /** Whether `password` is this user's (asked again before an action like account deletion). */
@@ -118,7 +109,7 @@ export class UsersService {
   async findOrFail(id: string): Promise<UserView> {
     const user = await this.users.findById(id).lean().exec();
     if (!user) throw new NotFoundException('User not found');
-    return toUserView(user);
+    return toUserView(user, this.config.pageLimitMax);
   }
 
   /** The Stream mirror state of one user (their data export). */
@@ -167,7 +158,7 @@ export class UsersService {
       .lean()
       .exec();
     if (!user) throw new NotFoundException('User not found');
-    return toUserView(user);
+    return toUserView(user, this.config.pageLimitMax);
   }
 
   /**
@@ -244,12 +235,16 @@ export class UsersService {
     return (await this.users.exists({ _id: me, friends: other }).exec()) !== null;
   }
 
-  /** Idempotent ($addToSet): a repeated or concurrent call leaves each in the other's list exactly once. */
+  /**
+   * Idempotent ($addToSet): a repeated or concurrent call leaves each in the other's list exactly once. A side that
+   * already lists the other is not matched, so a repeat (a retried accept answering 409) writes nothing, not even
+   * `updatedAt`.
+   */
   async addFriends(a: string, b: string): Promise<void> {
     await this.users.bulkWrite(
       [
-        { updateOne: { filter: { _id: a }, update: { $addToSet: { friends: b } } } },
-        { updateOne: { filter: { _id: b }, update: { $addToSet: { friends: a } } } },
+        { updateOne: { filter: { _id: a, friends: { $ne: b } }, update: { $addToSet: { friends: b } } } },
+        { updateOne: { filter: { _id: b, friends: { $ne: a } }, update: { $addToSet: { friends: a } } } },
       ],
       { ordered: true },
     );
@@ -262,8 +257,8 @@ export class UsersService {
   async removeFriends(me: string, other: string): Promise<void> {
     await this.users.bulkWrite(
       [
-        { updateOne: { filter: { _id: other }, update: { $pull: { friends: me } } } },
-        { updateOne: { filter: { _id: me }, update: { $pull: { friends: other } } } },
+        { updateOne: { filter: { _id: other, friends: me }, update: { $pull: { friends: me } } } },
+        { updateOne: { filter: { _id: me, friends: other }, update: { $pull: { friends: other } } } },
       ],
       { ordered: true },
     );
@@ -281,10 +276,8 @@ export class UsersService {
    * page size and served by an index, so a page costs the same with 100 or 100,000 users. Users who sign up
    * between two fetches sort before the cursor of their tier, so they never shift (repeat or skip) anyone.
    */
-  async recommend(me: string, query: RecommendationsQueryDto): Promise<RecommendationPage> {
-    const limit = query.limit ?? Math.min(DEFAULT_PAGE_LIMIT, this.config.pageLimitMax);
-    if (limit > this.config.pageLimitMax)
-      throw new BadRequestException(`limit must not be greater than ${this.config.pageLimitMax}`);
+  async recommend(me: string, query: PageQueryDto): Promise<Page<PublicProfile[]>> {
+    const limit = pageLimit(query.limit, DEFAULT_PAGE_LIMIT, this.config.pageLimitMax);
     const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     const self = await this.users
       .findById(me, { nativeLanguage: 1, learningLanguage: 1, friends: 1 })
@@ -330,15 +323,42 @@ export class UsersService {
     return { items: page.map(({ user }) => toPublicProfile(user)), next };
   }
 
-  /** My friends' cards: one populate, no per-friend query. */
-  async findFriends(me: string): Promise<FriendCard[]> {
-    const self = await this.users
-      .findById(me, { friends: 1 })
-      .populate<{ friends: UserRecord[] }>({ path: 'friends', select: FRIEND_CARD_FIELDS })
-      .lean()
-      .exec();
+  /**
+   * One page of my friends' cards in id order (a friend added meanwhile never shifts the pages), by default as
+   * many as the largest page: everyone, for an ordinary user. One query for the page, none per friend.
+   */
+  async findFriends(me: string, query: PageQueryDto): Promise<Page<FriendCard[]>> {
+    const limit = pageLimit(query.limit, this.config.pageLimitMax, this.config.pageLimitMax);
+    const after =
+      query.cursor === undefined
+        ? undefined
+        : decodePageCursor(query.cursor, ([id, ...rest]) =>
+            isObjectIdString(id) && rest.length === 0 ? new Types.ObjectId(id) : undefined,
+          );
+    const friends = await this.friendRecords(me, after, limit + 1); // one extra tells whether there is more
+    const page = friends.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(toFriendCard),
+      next: friends.length > limit && last ? encodePageCursor([last._id.toString()]) : undefined,
+    };
+  }
+
+  /** Every friend's card at once, for my data export (the API pages them: findFriends). */
+  async findAllFriends(me: string): Promise<FriendCard[]> {
+    return (await this.friendRecords(me, undefined, 0)).map(toFriendCard);
+  }
+
+  /** My friends in id order after `after`, at most `limit` of them (0: all). */
+  private async friendRecords(me: string, after: Types.ObjectId | undefined, limit: number) {
+    const self = await this.users.findById(me, { friends: 1 }).lean().exec();
     if (!self) throw new NotFoundException('User not found');
-    return self.friends.map(toFriendCard);
+    return this.users
+      .find({ _id: { $in: self.friends ?? [], ...(after ? { $gt: after } : {}) } }, FRIEND_CARD_FIELDS)
+      .sort({ _id: 1 })
+      .limit(limit)
+      .lean<UserRecord[]>()
+      .exec();
   }
 
   /** Which of these ids have an app user (ids are ObjectId strings; the caller validates them). */

@@ -1,4 +1,4 @@
-import { Long, UUID } from 'bson';
+import { Long, ObjectId, UUID } from 'bson';
 import { fail, MongoServerError, notImplemented } from './errors';
 import { aggregate, compileFilter, project, sortDocs } from './query';
 import {
@@ -10,7 +10,7 @@ import {
   type IndexSpec,
 } from './store';
 import { applyUpdate, buildUpsertDoc, isReplacement, validateUpdateSpec } from './update';
-import { formatDocument, isPlainObject, keyString, pathValues, type Doc } from './values';
+import { formatDocument, isPlainObject, keyString, pathValues, toPlain, type Doc } from './values';
 
 export const WIRE_VERSION = { min: 0, max: 21 } as const; // 21 = MongoDB 7.0
 export const SERVER_VERSION = '7.0.14';
@@ -20,6 +20,8 @@ const MAX_BSON_OBJECT_SIZE = 16 * 1024 * 1024;
 export interface CommandContext {
   store: Store;
   connectionId: number;
+  /** `topologyVersion.processId`: new for every emulator, as for every mongod process. */
+  processId: ObjectId;
 }
 
 type Handler = (cmd: Doc, db: string, ctx: CommandContext) => Doc;
@@ -62,14 +64,44 @@ function cursorReply(
   return { cursor: { firstBatch, id, ns }, ok: 1 };
 }
 
+const HELLO_NAMES = new Set(['hello', 'isMaster', 'ismaster']);
+
+/**
+ * How long an awaitable `hello` (streaming monitoring, 4.4+) waits before answering: `maxAwaitTimeMS` while the
+ * client's `topologyVersion` is this server's current one, 0 when the topology it knows is stale (another process).
+ * A standalone's topology never changes, so the counter stays 0.
+ */
+export function helloAwaitMs(cmd: Doc, ctx: CommandContext): number {
+  if (!HELLO_NAMES.has(Object.keys(cmd)[0] ?? '')) return 0;
+  const known = cmd.topologyVersion;
+  const maxAwait = cmd.maxAwaitTimeMS;
+  if (known === undefined && maxAwait === undefined) return 0;
+  if (maxAwait === undefined)
+    fail('Location31368', "A request with a 'topologyVersion' must include 'maxAwaitTimeMS'");
+  if (known === undefined)
+    fail('Location31368', "A request with 'maxAwaitTimeMS' must include a 'topologyVersion'");
+  if (typeof maxAwait !== 'number') fail('TypeMismatch', "BSON field 'maxAwaitTimeMS' is the wrong type");
+  if (maxAwait < 0) fail('Location31373', 'maxAwaitTimeMS must be a non-negative integer');
+  if (!isPlainObject(known) || !(known.processId instanceof ObjectId) || typeof known.counter !== 'number')
+    fail('TypeMismatch', "BSON field 'topologyVersion' is the wrong type");
+  if (!known.processId.equals(ctx.processId)) return 0;
+  if (known.counter > 0)
+    fail(
+      'Location31382',
+      'Received a topology version with the same process ID and a higher counter than the current server topology version',
+    );
+  return maxAwait;
+}
+
 function hello(cmd: Doc, _db: string, ctx: CommandContext, legacy: boolean): Doc {
-  // No topologyVersion: the driver then polls with plain hello instead of streaming (exhaust) heartbeats.
+  helloAwaitMs(cmd, ctx); // validates the awaitable fields; the server does the waiting
   return {
     ...(cmd.helloOk ? { helloOk: true } : {}),
     ...(legacy ? { ismaster: true } : { isWritablePrimary: true }),
     maxBsonObjectSize: MAX_BSON_OBJECT_SIZE,
     maxMessageSizeBytes: 48_000_000,
     maxWriteBatchSize: 100_000,
+    topologyVersion: { processId: ctx.processId, counter: Long.fromNumber(0) },
     localTime: new Date(),
     logicalSessionTimeoutMinutes: 30,
     connectionId: ctx.connectionId,
@@ -545,8 +577,26 @@ const HANDLERS: Record<string, Handler> = {
   deleteIndexes: dropIndexes,
 };
 
+/** Integral doubles stay `Double` only in what a command stores; every other argument is a plain JS number. */
+function plainArguments(cmd: Doc): Doc {
+  const plain = toPlain(cmd);
+  if (plain === cmd) return cmd;
+  const out = { ...plain };
+  if (cmd.documents !== undefined) out.documents = cmd.documents;
+  if (cmd.update !== undefined) out.update = cmd.update; // findAndModify
+  if (Array.isArray(cmd.updates) && Array.isArray(out.updates)) {
+    const typed = cmd.updates as unknown[];
+    out.updates = (out.updates as unknown[]).map((s, i) => {
+      const original = typed[i];
+      return isPlainObject(s) && isPlainObject(original) ? { ...s, u: original.u } : s;
+    });
+  }
+  return out;
+}
+
 /** Runs one command synchronously: no write ever interleaves with another, so each is atomic. */
-export function runCommand(cmd: Doc, ctx: CommandContext): Doc {
+export function runCommand(raw: Doc, ctx: CommandContext): Doc {
+  const cmd = plainArguments(raw);
   const name = Object.keys(cmd)[0];
   const db = typeof cmd.$db === 'string' ? cmd.$db : 'admin';
   try {

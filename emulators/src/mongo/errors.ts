@@ -22,6 +22,11 @@ export const ErrorCodes = {
   InvalidPipelineOperator: 168,
   NotImplemented: 238,
   DuplicateKey: 11000,
+  Location31253: 31253,
+  Location31254: 31254,
+  Location31368: 31368,
+  Location31373: 31373,
+  Location31382: 31382,
   Location40324: 40324,
 } as const;
 

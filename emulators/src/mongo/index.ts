@@ -1,2 +1,2 @@
-export { startMongoEmulator, type MongoEmulator, type MongoEmulatorOptions } from './server';
+export { startMongoEmulator, type MongoEmulator, type MongoEmulatorOptions, type MongoFault } from './server';
 export { startEmbeddedMongo, type EmbeddedMongo, type EmbeddedMongoOptions } from './embedded';

@@ -2,7 +2,7 @@ import { Aggregator, Context, Query } from 'mingo';
 import type { Iterator } from 'mingo/types/lazy';
 import type { Options } from 'mingo/types/types';
 import { fail, MongoServerError, notImplemented } from './errors';
-import { clone, compareValues, isPlainObject, pathValues, type Doc } from './values';
+import { clone, compareValues, isPlainObject, pathValues, toPlain, type Doc } from './values';
 
 /** Stages mongod has that the emulator does not run; they fail with NotImplemented instead of a wrong result. */
 const UNSUPPORTED_STAGES = new Set([
@@ -84,8 +84,17 @@ export function compileFilter(filter: unknown): Matcher {
   if (!isPlainObject(filter))
     fail('TypeMismatch', "BSON field 'filter' is the wrong type, expected type 'object'");
   if (Object.keys(filter).length === 0) return () => true;
-  const query = mingo(() => new Query(filter, { useStrictMode: true }));
-  return (doc) => mingo(() => query.test(doc));
+  const query = mingo(() => new Query(toPlain(filter), { useStrictMode: true }));
+  return (doc) => mingo(() => query.test(plainView(doc)));
+}
+
+/** Stored documents are never mutated, so each one's plain view is computed once. */
+const plainViews = new WeakMap<Doc, Doc>();
+
+function plainView(doc: Doc): Doc {
+  let view = plainViews.get(doc);
+  if (!view) plainViews.set(doc, (view = toPlain(doc)));
+  return view;
 }
 
 type SortSpec = [path: string, direction: 1 | -1][];
@@ -123,10 +132,29 @@ export function sortDocs<T extends Doc>(docs: T[], spec: unknown): T[] {
   return decorated.map((d) => d.doc);
 }
 
+/**
+ * mongod decides a projection's kind by its first field other than `_id` and refuses a later field of the other
+ * kind (31253/31254); `_id` may be excluded from an inclusion projection. Values other than 0/false (1, true,
+ * expressions, operators) include.
+ */
+function checkProjectionKind(projection: Doc): void {
+  let inclusion: boolean | undefined;
+  for (const [field, value] of Object.entries(projection)) {
+    if (field === '_id') continue;
+    const includes = value !== 0 && value !== false;
+    if (inclusion === undefined) inclusion = includes;
+    else if (inclusion && !includes)
+      fail('Location31254', `Cannot do exclusion on field ${field} in inclusion projection`);
+    else if (!inclusion && includes)
+      fail('Location31253', `Cannot do inclusion on field ${field} in exclusion projection`);
+  }
+}
+
 export function project(docs: Doc[], projection: unknown, filter?: unknown): Doc[] {
   if (projection === undefined || projection === null) return docs;
   if (!isPlainObject(projection)) fail('TypeMismatch', 'projection must be an object');
   if (Object.keys(projection).length === 0) return docs;
+  checkProjectionKind(projection);
   const positional = Object.keys(projection).some((k) => k.endsWith('.$'));
   const condition = positional && isPlainObject(filter) ? filter : {};
   return mingo(() => new Query(condition, { useStrictMode: true }).find<Doc>(docs, projection).all());
@@ -180,6 +208,7 @@ export function validatePipeline(pipeline: unknown): Doc[] {
     if (UNSUPPORTED_STAGES.has(name)) notImplemented(`the ${name} aggregation stage`);
     if (!SUPPORTED_STAGES.has(name)) fail('Location40324', `Unrecognized pipeline stage name: '${name}'`);
     let spec = stage[name];
+    if (name === '$project' && isPlainObject(spec)) checkProjectionKind(spec);
     if (isPlainObject(spec) && Array.isArray(spec.pipeline))
       spec = { ...spec, pipeline: validatePipeline(spec.pipeline) };
     if (name === '$facet' && isPlainObject(spec)) {
@@ -188,6 +217,9 @@ export function validatePipeline(pipeline: unknown): Doc[] {
     return { [OVERRIDDEN_STAGES[name] ?? name]: spec };
   });
 }
+
+/** Aggregation computes on JS numbers: its output keeps no `Double` (mongod's would for `$project`ed fields). */
+const inputCopy = (doc: Doc): Doc => clone(toPlain(doc));
 
 /**
  * Runs a pipeline over `docs`. Inputs are cloned so no stage can modify the store; `resolve` provides the
@@ -203,8 +235,8 @@ export function aggregate(
   const options: Partial<Options> = {
     useStrictMode: true,
     context: OVERRIDES,
-    collectionResolver: (name: string) => resolve(name).map(clone),
-    variables,
+    collectionResolver: (name: string) => resolve(name).map(inputCopy),
+    variables: toPlain(variables),
   };
-  return mingo(() => new Aggregator(stages, options).run<Doc>(docs.map(clone)));
+  return mingo(() => new Aggregator(toPlain(stages), options).run<Doc>(docs.map(inputCopy)));
 }

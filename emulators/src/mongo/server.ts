@@ -1,13 +1,25 @@
 import { createServer, type AddressInfo, type Socket } from 'node:net';
-import type { Document } from 'bson';
-import { runCommand, type CommandContext } from './commands';
+import { ObjectId, type Document } from 'bson';
+import { helloAwaitMs, runCommand, type CommandContext } from './commands';
 import { ErrorCodes } from './errors';
 import { Store } from './store';
 import { completeMessageLength, encodeMsgReply, encodeOpReply, parseMessage } from './wire';
 
+/**
+ * Outages a test can switch on and off without restarting the emulator (the data stays):
+ * - `stall`: connections are accepted and requests read, but nothing is answered (a paused process, a network
+ *   partition). Requests held meanwhile are answered in order once the fault ends, as a resumed process would.
+ * - `refuse`: the listener closes and every open connection is dropped, so connecting fails with ECONNREFUSED
+ *   (a stopped process); the emulator listens again on the same port when the fault ends.
+ */
+export type MongoFault = 'none' | 'stall' | 'refuse';
+
 export interface MongoEmulator {
   readonly uri: string;
   readonly port: number;
+  readonly fault: MongoFault;
+  /** Switches a fault on, or off with 'none'; resolves once the listener is in the new state. */
+  setFault(fault: MongoFault): Promise<void>;
   /** Drops every database and cursor; the server keeps listening. */
   reset(): void;
   /** Closes every client socket and the listener. */
@@ -24,9 +36,46 @@ export async function startMongoEmulator(opts: MongoEmulatorOptions = {}): Promi
   const host = opts.host ?? '127.0.0.1';
   const log = opts.logger ?? (() => undefined);
   const store = new Store();
+  const processId = new ObjectId();
   const sockets = new Set<Socket>();
   let nextConnectionId = 1;
   let nextRequestId = 1;
+  let fault: MongoFault = 'none';
+  /** Work held back while stalled: run in order when the stall ends. */
+  let held: (() => void)[] = [];
+  const whenAnswering = (work: () => void): void => {
+    if (fault === 'stall') held.push(work);
+    else work();
+  };
+
+  /**
+   * An awaitable `hello` answers after `maxAwaitTimeMS`; with exhaustAllowed it then keeps answering every
+   * `maxAwaitTimeMS` with moreToCome set, each reply responding to the previous one, until the client hangs up.
+   */
+  const streamHello = (
+    socket: Socket,
+    ctx: CommandContext,
+    command: Document,
+    responseTo: number,
+    waitMs: number,
+    exhaust: boolean,
+  ): void => {
+    let timer: NodeJS.Timeout | undefined;
+    const stop = (): void => clearTimeout(timer);
+    socket.once('close', stop); // once per stream, not per reply
+    const replyAfterWait = (previous: number): void => {
+      timer = setTimeout(() => {
+        whenAnswering(() => {
+          if (socket.destroyed) return;
+          const requestId = nextRequestId++;
+          socket.write(encodeMsgReply(requestId, previous, runCommand(command, ctx), exhaust));
+          if (exhaust) replyAfterWait(requestId);
+          else socket.off('close', stop);
+        });
+      }, waitMs);
+    };
+    replyAfterWait(responseTo);
+  };
 
   const handle = (socket: Socket, ctx: CommandContext, msg: Buffer): void => {
     const request = parseMessage(msg);
@@ -51,6 +100,11 @@ export async function startMongoEmulator(opts: MongoEmulatorOptions = {}): Promi
     let reply: Document;
     try {
       reply = runCommand(command, ctx);
+      const waitMs = reply.ok === 1 && request.kind === 'msg' ? helloAwaitMs(command, ctx) : 0;
+      if (waitMs > 0 && request.kind === 'msg') {
+        streamHello(socket, ctx, command, requestId, waitMs, request.exhaustAllowed);
+        return;
+      }
     } catch (e) {
       const message = e instanceof Error ? (e.stack ?? e.message) : String(e);
       log(`mongo emulator: internal error in ${Object.keys(command)[0]}: ${message}`);
@@ -66,7 +120,11 @@ export async function startMongoEmulator(opts: MongoEmulatorOptions = {}): Promi
   const server = createServer((socket) => {
     sockets.add(socket);
     socket.setNoDelay(true);
-    const ctx: CommandContext = { store, connectionId: nextConnectionId++ };
+    if (fault === 'refuse') {
+      socket.destroy(); // accepted between close() and the listener going away
+      return;
+    }
+    const ctx: CommandContext = { store, connectionId: nextConnectionId++, processId };
     let pending: Buffer = Buffer.alloc(0);
     socket.on('data', (chunk: Buffer) => {
       pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
@@ -75,7 +133,9 @@ export async function startMongoEmulator(opts: MongoEmulatorOptions = {}): Promi
         while ((length = completeMessageLength(pending)) > 0) {
           const msg = pending.subarray(0, length);
           pending = pending.subarray(length);
-          handle(socket, ctx, msg);
+          whenAnswering(() => {
+            if (!socket.destroyed) handle(socket, ctx, msg);
+          });
         }
       } catch (e) {
         log(`mongo emulator: bad message on connection ${ctx.connectionId}: ${String(e)}`);
@@ -86,13 +146,20 @@ export async function startMongoEmulator(opts: MongoEmulatorOptions = {}): Promi
     socket.on('close', () => sockets.delete(socket));
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
+  const listen = (port: number): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  const stopListening = (): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      for (const socket of sockets) socket.destroy();
+      server.close((err) => (err ? reject(err) : resolve()));
+    });
+  await listen(opts.port ?? 0);
   const { port } = server.address() as AddressInfo;
   const uri = `mongodb://${host.includes(':') ? `[${host}]` : host}:${port}/`;
   log(`mongo emulator listening on ${uri}`);
@@ -100,11 +167,28 @@ export async function startMongoEmulator(opts: MongoEmulatorOptions = {}): Promi
   return {
     uri,
     port,
+    get fault() {
+      return fault;
+    },
+    async setFault(next: MongoFault): Promise<void> {
+      const previous = fault;
+      fault = next;
+      log(`mongo emulator: fault ${next}`);
+      if (previous === 'refuse' && next !== 'refuse') await listen(port);
+      if (next === 'refuse' && previous !== 'refuse') {
+        held = [];
+        await stopListening();
+      }
+      if (next !== 'stall') {
+        const resumed = held;
+        held = [];
+        for (const work of resumed) work();
+      }
+    },
     reset: () => store.reset(),
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        for (const socket of sockets) socket.destroy();
-        server.close((err) => (err ? reject(err) : resolve()));
-      }),
+    close: async () => {
+      held = [];
+      if (fault !== 'refuse') await stopListening();
+    },
   };
 }

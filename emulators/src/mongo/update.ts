@@ -1,3 +1,4 @@
+import { Double } from 'bson';
 import { update as mingoUpdate } from 'mingo';
 import { fail } from './errors';
 import { aggregate, mingo } from './query';
@@ -10,6 +11,8 @@ import {
   keyString,
   newObjectId,
   setPath,
+  toNumber,
+  toPlain,
   typeName,
   withIdFirst,
   type Doc,
@@ -184,6 +187,55 @@ function stripUnchangedId(doc: Doc, ops: Doc): void {
   }
 }
 
+const NUMERIC_OPERATORS = ['$inc', '$mul', '$min', '$max'];
+
+/**
+ * mingo treats a `Double` as an object and skips arithmetic on it, so the targets and arguments of numeric
+ * operators are handed over as JS numbers and the caller retypes the results afterwards (see `retypeNumbers`).
+ */
+interface NumericTarget {
+  op: string;
+  path: string;
+  current: unknown;
+  arg: unknown;
+}
+
+function unwrapNumericTargets(doc: Doc, ops: Doc): NumericTarget[] {
+  const targets: NumericTarget[] = [];
+  for (const op of NUMERIC_OPERATORS) {
+    const args = ops[op] as Doc | undefined;
+    if (!args) continue;
+    const plainArgs: Doc = {};
+    for (const [path, arg] of Object.entries(args)) {
+      plainArgs[path] = toPlain(arg);
+      if (path.includes('$')) continue;
+      const current = getPath(doc, path);
+      if (current instanceof Double) setPath(doc, path, current.value);
+      targets.push({ op, path, current, arg });
+    }
+    ops[op] = plainArgs;
+  }
+  return targets;
+}
+
+/**
+ * mongod's result types: `$inc`/`$mul` give a double when either operand is one; `$min`/`$max` keep the current
+ * value (and its type) unless the argument wins.
+ */
+function retypeNumbers(doc: Doc, targets: NumericTarget[]): void {
+  for (const { op, path, current, arg } of targets) {
+    const result = getPath(doc, path);
+    if (typeof result !== 'number' || !Number.isInteger(result)) continue;
+    const double =
+      op === '$inc' || op === '$mul'
+        ? current instanceof Double || arg instanceof Double
+        : current !== undefined && toNumber(current) === result
+          ? current instanceof Double
+          : arg instanceof Double;
+    if (double) setPath(doc, path, new Double(result));
+  }
+}
+
 export interface UpdateOutcome {
   doc: Doc;
   modified: boolean;
@@ -201,7 +253,7 @@ export function applyUpdate(
   const before = keyString(doc);
   let next: Doc;
   if (Array.isArray(u)) {
-    next = aggregate([doc], u, () => [])[0] ?? {};
+    next = aggregate([doc], toPlain(u), () => [])[0] ?? {};
   } else if (isReplacement(u)) {
     next = { ...clone(u) };
     if (next._id === undefined) next._id = doc._id;
@@ -212,11 +264,13 @@ export function applyUpdate(
     if (doc._id !== undefined) stripUnchangedId(doc, ops);
     checkTypes(doc, ops);
     next = clone(doc);
+    const numeric = unwrapNumericTargets(next, ops);
     mingo(() =>
       mingoUpdate(next, ops, opts.arrayFilters, opts.filter ?? {}, {
         cloneMode: 'deep',
       }),
     );
+    retypeNumbers(next, numeric);
   }
   if (doc._id !== undefined && keyString(next._id) !== keyString(doc._id)) {
     if (isReplacement(u)) {

@@ -207,6 +207,59 @@ export function typeName(v: unknown): string {
   return t ? t.toLowerCase() : 'object';
 }
 
+/**
+ * Narrows freshly decoded BSON numbers: int32 and non-integral doubles become JS numbers, int64 values in the safe
+ * range too (as the driver's `promoteLongs` does); integral doubles stay `Double`, the one type a JS number cannot
+ * carry through `serialize`.
+ */
+export function fromWire(v: unknown): unknown {
+  if (v instanceof Int32) return v.value;
+  if (v instanceof Double) return Number.isInteger(v.value) ? v : v.value;
+  if (v instanceof Long) {
+    const n = v.toNumber();
+    return Number.isSafeInteger(n) ? n : v;
+  }
+  if (Array.isArray(v)) return v.map(fromWire);
+  if (isPlainObject(v)) {
+    for (const [k, x] of Object.entries(v)) {
+      const narrowed = fromWire(x);
+      if (narrowed !== x) setOwn(v, k, narrowed);
+    }
+    return v;
+  }
+  return v;
+}
+
+/** Assigns a field even when its name is `__proto__` (a legal BSON key that plain assignment would not store). */
+function setOwn(doc: Doc, key: string, value: unknown): void {
+  Object.defineProperty(doc, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
+/**
+ * The same value with `Double`s as JS numbers, for mingo (which sees a wrapped number as an object). Shares every
+ * part that holds no `Double`, so a document without one is returned as is.
+ */
+export function toPlain<T>(v: T): T {
+  if (v instanceof Double) return v.value as T;
+  if (Array.isArray(v)) {
+    let out: unknown[] | undefined;
+    v.forEach((x: unknown, i) => {
+      const p = toPlain(x);
+      if (p !== x) (out ??= [...(v as unknown[])])[i] = p;
+    });
+    return (out ?? v) as T;
+  }
+  if (isPlainObject(v)) {
+    let out: Doc | undefined;
+    for (const [k, x] of Object.entries(v)) {
+      const p = toPlain(x);
+      if (p !== x) setOwn((out ??= { ...v }), k, p);
+    }
+    return (out ?? v) as T;
+  }
+  return v;
+}
+
 /** Deep copy of plain objects, arrays and Dates; other BSON values are immutable and shared. */
 export function clone<T>(v: T): T {
   if (Array.isArray(v)) return v.map(clone) as T;

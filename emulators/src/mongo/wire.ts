@@ -1,4 +1,5 @@
 import { deserialize, serialize, type Document } from 'bson';
+import { fromWire } from './values';
 
 /** Wire protocol opcodes (https://www.mongodb.com/docs/manual/reference/mongodb-wire-protocol/). */
 export const OpCode = { OP_REPLY: 1, OP_QUERY: 2004, OP_COMPRESSED: 2012, OP_MSG: 2013 } as const;
@@ -8,14 +9,15 @@ export const MAX_MESSAGE_SIZE = 48_000_000;
 
 const FLAG_CHECKSUM_PRESENT = 1 << 0;
 const FLAG_MORE_TO_COME = 1 << 1;
+const FLAG_EXHAUST_ALLOWED = 1 << 16;
 
 /**
- * Numbers come back as JS numbers whatever their BSON width; `serialize` writes integers in int32 range as int32
- * and everything else as double, so counts and `$inc` results keep the type a driver expects.
+ * Numbers are read with their BSON width and then narrowed by `fromWire`: int32 and non-integral doubles become JS
+ * numbers (which `serialize` writes back as int32 and double), integral doubles stay `Double` so `2.0` is still a
+ * double when it is read back.
  */
 const DESERIALIZE_OPTIONS = {
-  promoteValues: true,
-  promoteLongs: true,
+  promoteValues: false,
   promoteBuffers: false,
   bsonRegExp: false,
 };
@@ -28,7 +30,7 @@ export interface Header {
 }
 
 export type Request =
-  | { kind: 'msg'; header: Header; command: Document; moreToCome: boolean }
+  | { kind: 'msg'; header: Header; command: Document; moreToCome: boolean; exhaustAllowed: boolean }
   | { kind: 'query'; header: Header; collection: string; command: Document }
   | { kind: 'unsupported'; header: Header };
 
@@ -48,7 +50,8 @@ function readCString(buf: Buffer, offset: number): [string, number] {
 
 function readDocument(buf: Buffer, offset: number): [Document, number] {
   const size = buf.readInt32LE(offset);
-  return [deserialize(buf.subarray(offset, offset + size), DESERIALIZE_OPTIONS), offset + size];
+  const doc = fromWire(deserialize(buf.subarray(offset, offset + size), DESERIALIZE_OPTIONS)) as Document;
+  return [doc, offset + size];
 }
 
 /**
@@ -90,7 +93,13 @@ export function parseMessage(msg: Buffer): Request {
     }
     if (!command) throw new Error('OP_MSG without a body section');
     for (const [identifier, docs] of sequences) command[identifier] = docs;
-    return { kind: 'msg', header, command, moreToCome: (flags & FLAG_MORE_TO_COME) !== 0 };
+    return {
+      kind: 'msg',
+      header,
+      command,
+      moreToCome: (flags & FLAG_MORE_TO_COME) !== 0,
+      exhaustAllowed: (flags & FLAG_EXHAUST_ALLOWED) !== 0,
+    };
   }
   if (header.opCode === OpCode.OP_QUERY) {
     const [collection, offset] = readCString(msg, HEADER_SIZE + 4);
@@ -111,9 +120,16 @@ function header(length: number, requestId: number, responseTo: number, opCode: n
   return buf;
 }
 
-export function encodeMsgReply(requestId: number, responseTo: number, reply: Document): Buffer {
+/** `moreToCome` marks one reply of a stream (an exhaust `hello`): the client reads on without sending. */
+export function encodeMsgReply(
+  requestId: number,
+  responseTo: number,
+  reply: Document,
+  moreToCome = false,
+): Buffer {
   const body = serialize(reply);
-  const flagsAndKind = Buffer.alloc(5); // flags 0, section kind 0
+  const flagsAndKind = Buffer.alloc(5); // flags, then section kind 0
+  flagsAndKind.writeUInt32LE(moreToCome ? FLAG_MORE_TO_COME : 0, 0);
   const length = HEADER_SIZE + flagsAndKind.length + body.length;
   return Buffer.concat([header(length, requestId, responseTo, OpCode.OP_MSG), flagsAndKind, body]);
 }

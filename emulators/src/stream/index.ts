@@ -15,6 +15,8 @@
  *   GET    /users/block                     GetBlockedUsers
  *   POST   /moderation/flag                 Flag a message or a user (emits message.flagged / user.flagged)
  *   POST   /export/users                    ExportUsers → { task_id }; the task's result is { url } of a JSON file
+ *   POST   /channels/:type/:id/read         MarkRead (per-member read state, `read` in channel responses)
+ *   POST   /channels/:type/:id/event        SendEvent (typing.start/stop and custom types, relayed to watchers)
  *   WS     /connect                         connectUser (also on :8800 when HTTP is on :3030, or on `wsPort`)
  * Anything else answers 501 with code 4 in Stream's error shape instead of pretending to succeed.
  *

@@ -227,25 +227,35 @@ export async function startStreamEmulator(opts: StartStreamEmulatorOptions = {})
     }
   };
 
-  const broadcastMessage = (channel: StreamEmulatorChannel, message: Json, authorId: string): void => {
+  /**
+   * Sends an event to every connection watching the channel. A blocker gets no events from the user they blocked
+   * in a 1-on-1 channel (see store.ts, Blocks).
+   */
+  const broadcast = (channel: StreamEmulatorChannel, event: Json, authorId: string): void => {
     const watching = store.watchers.get(channel.cid);
     if (!watching) return;
-    const event = {
-      type: 'message.new',
-      cid: channel.cid,
-      channel_id: channel.id,
-      channel_type: channel.type,
-      message,
-      user: message.user,
-      watcher_count: watching.size,
-      created_at: new Date().toISOString(),
-    };
+    const text = JSON.stringify({ ...event, watcher_count: watching.size });
     for (const connectionId of watching) {
       const conn = connections.get(connectionId);
-      // A blocker gets no events from the user they blocked in a 1-on-1 channel (see store.ts, Blocks).
       if (conn && conn.userId !== authorId && store.blockedFor(channel, conn.userId)) continue;
-      if (conn?.ws.readyState === WebSocket.OPEN) conn.ws.send(JSON.stringify(event));
+      if (conn?.ws.readyState === WebSocket.OPEN) conn.ws.send(text);
     }
+  };
+
+  const broadcastMessage = (channel: StreamEmulatorChannel, message: Json, authorId: string): void => {
+    broadcast(
+      channel,
+      {
+        type: 'message.new',
+        cid: channel.cid,
+        channel_id: channel.id,
+        channel_type: channel.type,
+        message,
+        user: message.user,
+        created_at: new Date().toISOString(),
+      },
+      authorId,
+    );
   };
 
   const routes: Route[] = [
@@ -381,6 +391,31 @@ export async function startStreamEmulator(opts: StartStreamEmulatorOptions = {})
       endpoint: 'ExportUsers',
       serverOnly: true,
       handle: (ctx) => store.exportUsers(ctx.body),
+    },
+    {
+      method: 'POST',
+      pattern: /^\/channels\/([^/]+)\/([^/]+)\/read$/,
+      endpoint: 'MarkRead',
+      handle: (ctx) => {
+        const { channel, event, userId } = store.markRead(ctx.params[0], ctx.params[1], ctx.body, ctx.caller);
+        broadcast(channel, event, userId);
+        return { event };
+      },
+    },
+    {
+      method: 'POST',
+      pattern: /^\/channels\/([^/]+)\/([^/]+)\/event$/,
+      endpoint: 'SendEvent',
+      handle: (ctx) => {
+        const { channel, event, userId } = store.sendEvent(
+          ctx.params[0],
+          ctx.params[1],
+          ctx.body,
+          ctx.caller,
+        );
+        broadcast(channel, event, userId);
+        return { event };
+      },
     },
   ];
 

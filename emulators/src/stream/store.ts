@@ -29,6 +29,18 @@ const READ_ONLY_USER_FIELDS = new Set([
   'banned',
 ]);
 const MAX_MESSAGE_LENGTH = 5000;
+/** Event families Stream emits itself; a client may send typing events and its own custom types. */
+const RESERVED_EVENT_PREFIXES = [
+  'message.',
+  'channel.',
+  'member.',
+  'user.',
+  'health.',
+  'connection.',
+  'notification.',
+  'reaction.',
+  'typing.',
+];
 const DEFAULT_MESSAGE_PAGE = 25;
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -159,6 +171,13 @@ interface ExportFile {
 }
 
 /** In-memory Stream app: users, channels and tasks. Methods take decoded request bodies and throw StreamApiError. */
+/** A channel event to relay to watchers, and the user it is from. */
+interface ChannelEventResult {
+  channel: StreamEmulatorChannel;
+  event: Json;
+  userId: string;
+}
+
 export class StreamStore {
   readonly state: StreamEmulatorState = {
     users: new Map(),
@@ -717,11 +736,24 @@ export class StreamStore {
       },
       members: channel.members.map((id) => this.memberResponse(channel, id)),
       messages: channel.messages.slice(-messageLimit).map((m) => this.messageResponse(channel, m)),
+      read: channel.members.map((id) => this.readResponse(channel, id)),
       pinned_messages: [],
       watcher_count: this.watchers.get(channel.cid)?.size ?? 0,
       ...(isMember && caller.kind === 'user'
         ? { membership: this.memberResponse(channel, caller.userId) }
         : {}),
+    };
+  }
+
+  /** A member's read state as the SDK counts unread messages from it (never read: since the channel's start). */
+  private readResponse(channel: StreamEmulatorChannel, userId: string): Json {
+    const read = channel.reads[userId];
+    const lastRead = read?.last_read ?? new Date(0).toISOString();
+    return {
+      user: this.userResponse(userId),
+      last_read: lastRead,
+      unread_messages: channel.messages.filter((m) => m.created_at > lastRead && m.user_id !== userId).length,
+      ...(read?.last_read_message_id ? { last_read_message_id: read.last_read_message_id } : {}),
     };
   }
 
@@ -796,6 +828,7 @@ export class StreamStore {
         members,
         messages: [],
         created_at: new Date().toISOString(),
+        reads: {},
       };
       this.state.channels.set(cid, channel);
       this.channelExtra.set(cid, extra);
@@ -865,6 +898,88 @@ export class StreamStore {
     };
   }
 
+  /**
+   * The user a channel action is for and the channel, checked as Stream does: a client acts as itself and must be
+   * a member; a server call names the user in `user_id` or `user.id` of `named` (the body, or its `namedIn`).
+   */
+  private memberAction(
+    type: string,
+    id: string,
+    caller: Caller,
+    named: Json,
+    action: string,
+    namedIn = '',
+  ): { channel: StreamEmulatorChannel; userId: string } {
+    const channel = this.state.channels.get(`${type}:${id}`);
+    if (!channel) throw doesNotExist(`channel "${type}:${id}" does not exist`);
+    if (caller.kind === 'user') {
+      if (!channel.members.includes(caller.userId)) {
+        throw notAllowed(
+          `User '${caller.userId}' with role 'user' is not allowed to perform action ${action} in scope '${type}'`,
+        );
+      }
+      return { channel, userId: caller.userId };
+    }
+    const userId = named.user_id ?? (isObject(named.user) ? named.user.id : undefined);
+    if (typeof userId !== 'string')
+      throw inputError(
+        `${namedIn}user or ${namedIn}user_id is a required field when using server side auth.`,
+      );
+    if (!this.state.users.has(userId)) throw inputError(`user "${userId}" does not exist`);
+    return { channel, userId };
+  }
+
+  private channelEvent(channel: StreamEmulatorChannel, type: string, userId: string): Json {
+    return {
+      type,
+      cid: channel.cid,
+      channel_id: channel.id,
+      channel_type: channel.type,
+      user: this.userResponse(userId),
+      created_at: new Date().toISOString(),
+    };
+  }
+
+  /** POST /channels/:type/:id/read: marks the channel read for the user, up to `message_id` or its last message. */
+  markRead(type: string, id: string, body: Json, caller: Caller): ChannelEventResult {
+    const { channel, userId } = this.memberAction(type, id, caller, body, 'ReadChannel');
+    const messageId = body.message_id ?? channel.messages.at(-1)?.id;
+    if (messageId !== undefined && typeof messageId !== 'string')
+      throw inputError('message_id must be a string');
+    if (messageId !== undefined && !channel.messages.some((m) => m.id === messageId))
+      throw doesNotExist(`message with id ${messageId} does not exist`);
+    const event = this.channelEvent(channel, 'message.read', userId);
+    channel.reads[userId] = {
+      last_read: event.created_at as string,
+      ...(messageId ? { last_read_message_id: messageId } : {}),
+    };
+    if (messageId) event.last_read_message_id = messageId;
+    return { channel, event, userId };
+  }
+
+  /**
+   * POST /channels/:type/:id/event: typing events and custom events, which Stream relays to the channel's
+   * watchers; the types Stream itself emits (`message.new`, `member.added`…) cannot be sent.
+   */
+  sendEvent(type: string, id: string, body: Json, caller: Caller): ChannelEventResult {
+    const sent = body.event;
+    if (!isObject(sent) || typeof sent.type !== 'string' || sent.type === '')
+      throw inputError('event.type is a required field');
+    const typing = sent.type === 'typing.start' || sent.type === 'typing.stop';
+    if (!typing && RESERVED_EVENT_PREFIXES.some((p) => (sent.type as string).startsWith(p)))
+      throw inputError(`event type ${sent.type} is reserved and cannot be sent`);
+    const { channel, userId } = this.memberAction(
+      type,
+      id,
+      caller,
+      sent,
+      typing ? 'SendTypingEvents' : 'SendCustomEvent',
+      'event.',
+    );
+    const { user: _user, user_id: _userId, ...custom } = sent;
+    return { channel, event: { ...custom, ...this.channelEvent(channel, sent.type, userId) }, userId };
+  }
+
   /** POST /channels/:type/:id/message */
   sendMessage(
     type: string,
@@ -872,24 +987,9 @@ export class StreamStore {
     body: Json,
     caller: Caller,
   ): { channel: StreamEmulatorChannel; message: Json; authorId: string } {
-    const channel = this.state.channels.get(`${type}:${id}`);
-    if (!channel) throw doesNotExist(`channel "${type}:${id}" does not exist`);
     const message = body.message;
     if (!isObject(message)) throw inputError('message is a required field');
-    const author: unknown =
-      caller.kind === 'user'
-        ? caller.userId
-        : (message.user_id ?? (isObject(message.user) ? message.user.id : undefined));
-    if (typeof author !== 'string') {
-      throw inputError('message.user or message.user_id is a required field when using server side auth.');
-    }
-    const userId = author;
-    if (caller.kind === 'user' && !channel.members.includes(caller.userId)) {
-      throw notAllowed(
-        `User '${caller.userId}' with role 'user' is not allowed to perform action SendMessage in scope '${type}'`,
-      );
-    }
-    if (!this.state.users.has(userId)) throw inputError(`user "${userId}" does not exist`);
+    const { channel, userId } = this.memberAction(type, id, caller, message, 'SendMessage', 'message.');
     if (Array.isArray(message.attachments) && message.attachments.length > 0) {
       throw inputError('attachments are not supported by the Stream emulator');
     }

@@ -23,6 +23,8 @@ export interface StreamEmulatorChannel {
   members: string[];
   messages: StreamEmulatorMessage[];
   created_at: string;
+  /** Per member: when they last marked the channel read, and up to which message. */
+  reads: Record<string, { last_read: string; last_read_message_id?: string }>;
 }
 
 export interface StreamEmulatorRequest {

@@ -2,19 +2,22 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
 
+/** Recommendations' page size when none is asked for; the friend lists default to the largest page. */
 export const DEFAULT_PAGE_LIMIT = 20;
 
-export class RecommendationsQueryDto {
+/** `limit` and `cursor` of every paged list. */
+export class PageQueryDto {
   @ApiPropertyOptional({
-    description: 'Page size (max USERS_PAGE_LIMIT_MAX, 100 by default)',
-    default: DEFAULT_PAGE_LIMIT,
+    description:
+      'Page size, at most USERS_PAGE_LIMIT_MAX (100 by default); recommendations default to 20, the friend ' +
+      'lists to the largest page',
     minimum: 1,
   })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
-  // The maximum is USERS_PAGE_LIMIT_MAX, checked by UsersService.recommend.
+  // The maximum is USERS_PAGE_LIMIT_MAX, checked by pageLimit() (page-cursor.ts).
   limit?: number;
 
   @ApiPropertyOptional({ description: 'Opaque cursor from the previous page\'s Link rel="next" header' })

@@ -1,0 +1,208 @@
+/**
+ * Soak: many users run the whole journey at once against the built API (dist/main.js: `npm run build` first)
+ * and the MongoDB and Stream emulators, all on 127.0.0.1. Each virtual pair of users signs up, onboards, sends
+ * and accepts a friend request, fetches chat tokens and opens their direct channel, then starts again with new
+ * accounts until SOAK_SECONDS (default 120) are up. SOAK_PAIRS (default 10) pairs run concurrently.
+ *
+ * Reports: journeys and requests done, unexpected responses (any status the journey does not expect, or a failed
+ * connection), Stream syncs still pending once the load stops (after up to SOAK_SETTLE_SECONDS, default 15, for
+ * the sync worker to drain), and the API's RSS at 20 s against its mean over the last 20 s. Targets: 0 unexpected,
+ * 0 pending, last-20-s RSS within 20 % of the 20-s RSS; exit code 1 when one is missed. Writes
+ * bench/results/soak.json.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startMongoEmulator, startStreamEmulator } from 'offline-emulators';
+import { machine, ROOT, startProcess, stopProcess } from './lib';
+
+const SECONDS = Number(process.env.SOAK_SECONDS ?? 120);
+const PAIRS = Number(process.env.SOAK_PAIRS ?? 10);
+const SETTLE_SECONDS = Number(process.env.SOAK_SETTLE_SECONDS ?? 15);
+const API_PORT = Number(process.env.SOAK_PORT ?? 5098);
+const RSS_WINDOW_S = 20;
+/** At most this many unexpected responses are kept as samples (all are counted). */
+const SAMPLES = 10;
+
+const api = `http://127.0.0.1:${API_PORT}`;
+
+interface Tally {
+  journeys: number;
+  requests: number;
+  unexpected: number;
+  samples: string[];
+}
+
+const tally: Tally = { journeys: 0, requests: 0, unexpected: 0, samples: [] };
+
+function unexpected(what: string): void {
+  tally.unexpected += 1;
+  if (tally.samples.length < SAMPLES) tally.samples.push(what);
+}
+
+/** One request; a status outside `expected` (or no response at all) is counted and ends the journey. */
+async function call(
+  method: string,
+  path: string,
+  expected: number[],
+  opts: { cookie?: string; body?: unknown } = {},
+): Promise<{ status: number; body: unknown; cookie?: string }> {
+  tally.requests += 1;
+  let res: Response;
+  try {
+    res = await fetch(`${api}${path}`, {
+      method,
+      headers: {
+        ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(opts.cookie ? { cookie: opts.cookie } : {}),
+      },
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    });
+  } catch (e) {
+    unexpected(`${method} ${path}: ${(e as Error).message}`);
+    throw e;
+  }
+  const text = await res.text();
+  if (!expected.includes(res.status)) {
+    unexpected(`${method} ${path}: ${res.status} ${text.slice(0, 200)}`);
+    throw new Error('unexpected status');
+  }
+  const cookie = res.headers
+    .getSetCookie()
+    .find((c) => c.startsWith('jwt='))
+    ?.split(';')[0];
+  return { status: res.status, body: text ? (JSON.parse(text) as unknown) : undefined, cookie };
+}
+
+let accounts = 0;
+const LANGUAGES = ['english', 'spanish', 'french', 'german', 'japanese', 'portuguese'];
+
+async function newUser(): Promise<{ id: string; cookie: string }> {
+  accounts += 1;
+  const n = accounts;
+  const signup = await call('POST', '/api/auth/signup', [201], {
+    body: { email: `soak${n}_${process.pid}@soak.test`, password: 'soak-password-1', fullName: `Soak ${n}` },
+  });
+  const cookie = signup.cookie as string;
+  await call('PUT', '/api/auth/onboarding', [200], {
+    cookie,
+    body: {
+      fullName: `Soak ${n}`,
+      bio: 'Here for the long run',
+      nativeLanguage: LANGUAGES[n % LANGUAGES.length],
+      learningLanguage: LANGUAGES[(n + 1) % LANGUAGES.length],
+      location: 'Loopback',
+    },
+  });
+  return { id: (signup.body as { user: { _id: string } }).user._id, cookie };
+}
+
+/** Signup and onboarding for two users, a friend request one way, accepted, tokens, the direct channel. */
+async function journey(): Promise<void> {
+  const [a, b] = await Promise.all([newUser(), newUser()]);
+  await call('GET', '/api/users?limit=10', [200], { cookie: a.cookie });
+  const sent = await call('POST', `/api/users/friend-request/${b.id}`, [201], { cookie: a.cookie });
+  await call('GET', '/api/users/friend-requests', [200], { cookie: b.cookie });
+  await call('PUT', `/api/users/friend-request/${(sent.body as { _id: string })._id}/accept`, [200], {
+    cookie: b.cookie,
+  });
+  await Promise.all([
+    call('GET', '/api/chats/token', [200], { cookie: a.cookie }),
+    call('GET', '/api/chats/token', [200], { cookie: b.cookie }),
+  ]);
+  await call('POST', `/api/chats/channels/direct/${b.id}`, [201], { cookie: a.cookie });
+  await call('POST', `/api/chats/channels/direct/${a.id}`, [200], { cookie: b.cookie });
+  await call('GET', '/api/users/friends', [200], { cookie: a.cookie });
+  tally.journeys += 1;
+}
+
+function rssMb(pid: number): number {
+  const kb = Number(/VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
+  return Math.round(kb / 102.4) / 10;
+}
+
+async function pendingSyncs(): Promise<number> {
+  const res = await fetch(`${api}/api/health`);
+  const body = (await res.json()) as { info?: { stream?: { pendingSyncs?: number } } };
+  return body.info?.stream?.pendingSyncs ?? Number.NaN;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function main(): Promise<void> {
+  if (!existsSync(join(ROOT, 'dist/main.js'))) throw new Error('run npm run build first');
+  const mongo = await startMongoEmulator({ port: 0 });
+  const stream = await startStreamEmulator({ port: 0 });
+  const app = await startProcess(
+    [join(ROOT, 'dist/main.js')],
+    {
+      NODE_ENV: 'production',
+      MONGODB_URI: `${mongo.uri}soak`,
+      STREAM_API_KEY: stream.apiKey,
+      STREAM_API_SECRET: stream.apiSecret,
+      STREAM_BASE_URL: stream.baseUrl,
+      JWT_SECRET_KEY: 'soak-jwt-secret-soak-jwt-secret-0123456789',
+      THROTTLE_SIGNUP_LIMIT: '1000000',
+      THROTTLE_LOGIN_LIMIT: '1000000',
+      SMTP_URL: 'smtp://127.0.0.1:2525', // required in production, never used by this journey
+      PORT: String(API_PORT),
+    },
+    `${api}/api/health`,
+  );
+  const pid = app.pid as number;
+  const rss: { t: number; mb: number }[] = [];
+  const started = Date.now();
+  const deadline = started + SECONDS * 1000;
+  const sampler = setInterval(() => rss.push({ t: (Date.now() - started) / 1000, mb: rssMb(pid) }), 1000);
+  try {
+    // Bounded: each worker stops at the deadline; a failed journey is counted and the worker goes on.
+    await Promise.all(
+      Array.from({ length: PAIRS }, async () => {
+        while (Date.now() < deadline) await journey().catch(() => undefined);
+      }),
+    );
+    clearInterval(sampler);
+    let pending = await pendingSyncs();
+    for (let waited = 0; pending !== 0 && waited < SETTLE_SECONDS; waited += 1) {
+      await sleep(1000);
+      pending = await pendingSyncs();
+    }
+
+    const at20 = rss.find((s) => s.t >= RSS_WINDOW_S)?.mb ?? Number.NaN;
+    const last = rss.filter((s) => s.t >= SECONDS - RSS_WINDOW_S).map((s) => s.mb);
+    const lastMean = Math.round((last.reduce((a, b) => a + b, 0) / last.length) * 10) / 10;
+    const drift = Math.round(((lastMean - at20) / at20) * 1000) / 10;
+    const result = {
+      date: new Date().toISOString(),
+      machine: machine(),
+      seconds: SECONDS,
+      pairs: PAIRS,
+      journeys: tally.journeys,
+      requests: tally.requests,
+      requestsPerSec: Math.round(tally.requests / SECONDS),
+      unexpected: tally.unexpected,
+      unexpectedSamples: tally.samples,
+      streamSyncsPending: pending,
+      rssAt20sMb: at20,
+      rssLast20sMeanMb: lastMean,
+      rssLast20sMaxMb: Math.max(...last),
+      rssDriftPercent: drift,
+    };
+    console.table({ ...result, unexpectedSamples: tally.samples.length });
+    for (const sample of tally.samples) console.log(`unexpected: ${sample}`);
+    mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+    writeFileSync(join(ROOT, 'bench/results/soak.json'), `${JSON.stringify(result, null, 2)}\n`);
+    const met = tally.unexpected === 0 && pending === 0 && Math.abs(drift) <= 20;
+    console.log(met ? 'soak: all targets met' : 'soak: TARGET MISSED');
+    if (!met) process.exitCode = 1;
+  } finally {
+    clearInterval(sampler);
+    await stopProcess(app);
+    await stream.close();
+    await mongo.close();
+  }
+}
+
+main().catch((error: Error) => {
+  console.error(`soak: ${error.message}`);
+  process.exit(1);
+});
