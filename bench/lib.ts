@@ -28,8 +28,10 @@ export async function startProcess(
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    // stdout is a pipe that is drained, as under a container runtime: the log's cost is part of what is measured.
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
+  child.stdout?.resume();
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited with ${child.exitCode}`);
