@@ -52,12 +52,19 @@ export async function stopProcess(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-/** Starts the built API (dist/main.js) on `port` with Node's default heap unless BENCH_NODE_FLAGS says otherwise. */
-export function startApi(port: number, env: Record<string, string>): Promise<ChildProcess> {
-  if (!existsSync(join(ROOT, 'dist/main.js'))) throw new Error('run npm run build first');
+/**
+ * Starts the built API (dist/main.js, or main.js in another build folder) on `port`, with Node's default heap
+ * unless BENCH_NODE_FLAGS says otherwise.
+ */
+export function startApi(
+  port: number,
+  env: Record<string, string>,
+  dist = join(ROOT, 'dist'),
+): Promise<ChildProcess> {
+  if (!existsSync(join(dist, 'main.js'))) throw new Error(`no ${dist}/main.js: run npm run build first`);
   const flags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
   return startProcess(
-    [...flags, join(ROOT, 'dist/main.js')],
+    [...flags, join(dist, 'main.js')],
     { ...env, PORT: String(port) },
     `http://127.0.0.1:${port}/api/health`,
   );

@@ -277,6 +277,33 @@ export function printTokenReport(report: TokenReport): void {
   );
 }
 
+/** The same tables as Markdown, for the README. */
+export function tokenMarkdown(report: TokenReport): string {
+  const rows = VARIANTS.map((v) => {
+    const m = report.medians[v];
+    return `| ${VARIANT_LABELS[v]} | ${Math.round(m.requestsPerSec).toLocaleString('en')} | ${m.p50Ms} | ${m.p99Ms} |`;
+  });
+  const targets = report.targets.map(
+    (t) =>
+      `| ${t.name} | ${t.median} ${t.unit} | ${t.perRound.join(', ')} | ${t.target} | ` +
+      `${t.met === null ? '' : t.met ? 'met' : '**not met**'} |`,
+  );
+  const b = report.loginBurst;
+  return [
+    '| run (median of the rounds) | req/s | p50 ms | p99 ms |',
+    '| --- | --- | --- | --- |',
+    ...rows,
+    '',
+    '| measure | median | per round | target | |',
+    '| --- | --- | --- | --- | --- |',
+    ...targets,
+    '',
+    `Login burst (${b.connections} connections): ${b.requestsPerSec} logins/s, p50 ${b.p50Ms} ms, p99 ${b.p99Ms} ms, ` +
+      `peak RSS ${b.peakRssMb} MB. API RSS after warm-up ${report.memory.idleRssMb} MB, highest peak ` +
+      `${report.memory.peakRssMbMax} MB.`,
+  ].join('\n');
+}
+
 if (require.main === module) {
   runMain(async () => {
     const report = await runTokenBench();

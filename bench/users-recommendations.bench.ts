@@ -173,6 +173,19 @@ export function printUsersReport(report: UsersReport): void {
   console.log(report.summary);
 }
 
+export function usersMarkdown(report: UsersReport): string {
+  return [
+    '| onboarded users | page size | first page median ms | first page p95 ms | second page median ms |',
+    '| --- | --- | --- | --- | --- |',
+    ...report.measured.map(
+      (m) =>
+        `| ${m.users.toLocaleString('en')} | ${m.pageSize} | ${m.page1MedianMs} | ${m.page1P95Ms} | ${m.page2MedianMs} |`,
+    ),
+    '',
+    `10,000 ÷ 100 (first page medians): ${report.summary.ratio10kTo100} (target ${report.summary.target}).`,
+  ].join('\n');
+}
+
 if (require.main === module) {
   runMain(async () => {
     const report = await runUsersBench();

@@ -1,0 +1,60 @@
+/**
+ * `npm run bench:ab`: one change measured against the build before it, GET /api/chats/token interleaved
+ * (A, B, A, B... BENCH_PAIRS pairs of BENCH_SECONDS runs), median of the pair ratios B ÷ A.
+ * A is the build folder in BENCH_AB_BASE (a copy of dist/ made before the change, kept inside the repository so
+ * it resolves node_modules); B is dist/, or BENCH_AB_CHANGED. Both run at once against the same stand-ins.
+ */
+import { resolve } from 'node:path';
+import {
+  apiEnv,
+  envNumber,
+  load,
+  LoadResult,
+  median,
+  round2,
+  runMain,
+  signup,
+  startApi,
+  startBackends,
+  stopProcess,
+} from './lib';
+
+runMain(async () => {
+  const base = process.env.BENCH_AB_BASE;
+  if (!base)
+    throw new Error('BENCH_AB_BASE: the folder of the build to compare with (e.g. cp -r dist .ab-base)');
+  const seconds = envNumber('BENCH_SECONDS', 10);
+  const pairs = envNumber('BENCH_PAIRS', 5);
+  const connections = envNumber('BENCH_CONNECTIONS', 50);
+  const backends = await startBackends();
+  const env = apiEnv(backends, 'bench_ab');
+  const a = await startApi(5091, env, resolve(base));
+  const b = await startApi(5090, env, resolve(process.env.BENCH_AB_CHANGED ?? 'dist'));
+  try {
+    const cookie = await signup('http://127.0.0.1:5091', {
+      email: 'ab@example.com',
+      password: 'bench-password',
+      fullName: 'AB',
+    });
+    const run = (port: number, secs = seconds) =>
+      load(`http://127.0.0.1:${port}/api/chats/token`, { seconds: secs, connections, headers: { cookie } });
+    await run(5091, 3);
+    await run(5090, 3);
+    const rows: { a: LoadResult; b: LoadResult }[] = [];
+    for (let i = 0; i < pairs; i += 1) {
+      const row = { a: await run(5091), b: await run(5090) };
+      rows.push(row);
+      console.log(
+        `pair ${i + 1}: A ${row.a.requestsPerSec} req/s p99 ${row.a.p99Ms} ms, ` +
+          `B ${row.b.requestsPerSec} req/s p99 ${row.b.p99Ms} ms`,
+      );
+    }
+    const rps = round2(median(rows.map((r) => r.b.requestsPerSec / r.a.requestsPerSec)));
+    const p99 = round2(median(rows.map((r) => r.b.p99Ms / Math.max(1, r.a.p99Ms))));
+    console.log(`B ÷ A, median of ${pairs} pairs: req/s ${rps}×, p99 ${p99}×`);
+  } finally {
+    await stopProcess(b);
+    await stopProcess(a);
+    await backends.close();
+  }
+});
