@@ -98,7 +98,7 @@ function targetsSpec(r: TokenReport): TopLevelSpec {
 
 function memorySpec(r: TokenReport): TopLevelSpec {
   const values = [
-    { run: 'idle after warm-up', mb: r.memory.idleRssMb },
+    { run: 'after warm-up', mb: r.memory.idleRssMb },
     ...r.runs.apiLogins.map((x, i) => ({ run: `round ${i + 1}: token load + logins`, mb: x.peakRssMb ?? 0 })),
     { run: `login burst (${r.loginBurst.connections} connections)`, mb: r.loginBurst.peakRssMb },
   ];
@@ -113,8 +113,8 @@ function memorySpec(r: TokenReport): TopLevelSpec {
         data: { values },
         mark: { type: 'bar', color: '#72b7b2' },
         encoding: {
-          y: { field: 'run', type: 'nominal', sort: null, title: null },
-          x: { field: 'mb', type: 'quantitative', title: 'RSS (MB)', scale: { domainMax: 220 } },
+          y: { field: 'run', type: 'nominal', sort: null, title: null, axis: { labelLimit: 320 } },
+          x: { field: 'mb', type: 'quantitative', title: 'RSS (MB)' },
         },
       },
       {
