@@ -17,5 +17,5 @@ RUN npm ci --omit=dev && npm cache clean --force
 COPY --from=build /app/dist ./dist
 USER node
 EXPOSE 5000
-# A capped old space keeps peak RSS under load near 165 MB instead of ~285 MB (npm run bench:token).
+# A capped old space keeps peak RSS under load near 165 MB instead of ~265 MB (npm run bench; README).
 CMD ["node", "--max-old-space-size=128", "dist/main.js"]
