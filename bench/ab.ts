@@ -7,6 +7,7 @@
 import { resolve } from 'node:path';
 import {
   apiEnv,
+  cpuMs,
   envNumber,
   load,
   LoadResult,
@@ -36,22 +37,36 @@ runMain(async () => {
       password: 'bench-password',
       fullName: 'AB',
     });
-    const run = (port: number, secs = seconds) =>
-      load(`http://127.0.0.1:${port}/api/chats/token`, { seconds: secs, connections, headers: { cookie } });
+    /** One load run, with the server's CPU time per request: unlike req/s, barely moved by other load. */
+    const run = async (port: number, secs = seconds) => {
+      const pid = (port === 5091 ? a.pid : b.pid) as number;
+      const cpuBefore = cpuMs(pid);
+      const result = await load(`http://127.0.0.1:${port}/api/chats/token`, {
+        seconds: secs,
+        connections,
+        headers: { cookie },
+      });
+      const cpuUsPerRequest = round2(((cpuMs(pid) - cpuBefore) * 1000) / (result.requestsPerSec * secs));
+      return { ...result, cpuUsPerRequest };
+    };
     await run(5091, 3);
     await run(5090, 3);
-    const rows: { a: LoadResult; b: LoadResult }[] = [];
+    const rows: {
+      a: LoadResult & { cpuUsPerRequest: number };
+      b: LoadResult & { cpuUsPerRequest: number };
+    }[] = [];
     for (let i = 0; i < pairs; i += 1) {
       const row = { a: await run(5091), b: await run(5090) };
       rows.push(row);
       console.log(
-        `pair ${i + 1}: A ${row.a.requestsPerSec} req/s p99 ${row.a.p99Ms} ms, ` +
-          `B ${row.b.requestsPerSec} req/s p99 ${row.b.p99Ms} ms`,
+        `pair ${i + 1}: A ${row.a.requestsPerSec} req/s p99 ${row.a.p99Ms} ms ${row.a.cpuUsPerRequest} µs CPU/req, ` +
+          `B ${row.b.requestsPerSec} req/s p99 ${row.b.p99Ms} ms ${row.b.cpuUsPerRequest} µs CPU/req`,
       );
     }
     const rps = round2(median(rows.map((r) => r.b.requestsPerSec / r.a.requestsPerSec)));
     const p99 = round2(median(rows.map((r) => r.b.p99Ms / Math.max(1, r.a.p99Ms))));
-    console.log(`B ÷ A, median of ${pairs} pairs: req/s ${rps}×, p99 ${p99}×`);
+    const cpu = round2(median(rows.map((r) => r.b.cpuUsPerRequest / r.a.cpuUsPerRequest)));
+    console.log(`B ÷ A, median of ${pairs} pairs: req/s ${rps}×, p99 ${p99}×, CPU per request ${cpu}×`);
   } finally {
     await stopProcess(b);
     await stopProcess(a);

@@ -95,6 +95,13 @@ export const peakRssMb = (pid: number): number => procStatus(pid, 'VmHWM');
 /** Resets the kernel's peak-RSS mark to the current RSS, so the next reading covers one run only. */
 export const resetPeakRss = (pid: number): void => writeFileSync(`/proc/${pid}/clear_refs`, '5');
 
+/** CPU time (user + system) a process has used so far, in ms (Linux; clock ticks of 10 ms). */
+export function cpuMs(pid: number): number {
+  // Fields after the command name, which is in parentheses and may contain spaces: utime and stime are 12 and 13.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 export interface LoadResult {
   requestsPerSec: number;
   p50Ms: number;
