@@ -221,6 +221,15 @@ export function writeResult(name: string, data: unknown): string {
   return file;
 }
 
+/** A benchmark run on its own: run it, write its JSON report, print its tables. */
+export function runReport<T>(file: string, run: () => Promise<T>, print: (report: T) => void): void {
+  runMain(async () => {
+    const report = await run();
+    writeResult(file, report);
+    print(report);
+  });
+}
+
 /** Runs main, printing the error and exiting 1 on failure (the bench scripts' entry points). */
 export function runMain(main: () => Promise<unknown>): void {
   main().catch((error) => {

@@ -24,13 +24,12 @@ import {
   resetPeakRss,
   round2,
   rssMb,
-  runMain,
+  runReport,
   signup,
   startApi,
   startBackends,
   startBenchServer,
   stopProcess,
-  writeResult,
 } from './lib';
 import jwt from 'jsonwebtoken';
 
@@ -304,10 +303,4 @@ export function tokenMarkdown(report: TokenReport): string {
   ].join('\n');
 }
 
-if (require.main === module) {
-  runMain(async () => {
-    const report = await runTokenBench();
-    writeResult('token.json', report);
-    printTokenReport(report);
-  });
-}
+if (require.main === module) runReport('token.json', runTokenBench, printTokenReport);

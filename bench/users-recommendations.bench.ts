@@ -14,12 +14,11 @@ import {
   envNumber,
   machine,
   round2,
-  runMain,
+  runReport,
   signup,
   startApi,
   startBackends,
   stopProcess,
-  writeResult,
 } from './lib';
 
 const WARMUP = envNumber('BENCH_WARMUP', 50);
@@ -186,10 +185,4 @@ export function usersMarkdown(report: UsersReport): string {
   ].join('\n');
 }
 
-if (require.main === module) {
-  runMain(async () => {
-    const report = await runUsersBench();
-    writeResult('users-recommendations.json', report);
-    printUsersReport(report);
-  });
-}
+if (require.main === module) runReport('users-recommendations.json', runUsersBench, printUsersReport);
