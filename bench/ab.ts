@@ -7,7 +7,6 @@
 import { resolve } from 'node:path';
 import {
   apiEnv,
-  cpuMs,
   envNumber,
   load,
   LoadResult,
@@ -37,24 +36,16 @@ runMain(async () => {
       password: 'bench-password',
       fullName: 'AB',
     });
-    /** One load run, with the server's CPU time per request: unlike req/s, barely moved by other load. */
-    const run = async (port: number, secs = seconds) => {
-      const pid = (port === 5091 ? a.pid : b.pid) as number;
-      const cpuBefore = cpuMs(pid);
-      const result = await load(`http://127.0.0.1:${port}/api/chats/token`, {
+    const run = (port: number, secs = seconds) =>
+      load(`http://127.0.0.1:${port}/api/chats/token`, {
         seconds: secs,
         connections,
         headers: { cookie },
+        pid: port === 5091 ? a.pid : b.pid,
       });
-      const cpuUsPerRequest = round2(((cpuMs(pid) - cpuBefore) * 1000) / (result.requestsPerSec * secs));
-      return { ...result, cpuUsPerRequest };
-    };
     await run(5091, 3);
     await run(5090, 3);
-    const rows: {
-      a: LoadResult & { cpuUsPerRequest: number };
-      b: LoadResult & { cpuUsPerRequest: number };
-    }[] = [];
+    const rows: { a: LoadResult; b: LoadResult }[] = [];
     for (let i = 0; i < pairs; i += 1) {
       const row = { a: await run(5091), b: await run(5090) };
       rows.push(row);
@@ -65,7 +56,7 @@ runMain(async () => {
     }
     const rps = round2(median(rows.map((r) => r.b.requestsPerSec / r.a.requestsPerSec)));
     const p99 = round2(median(rows.map((r) => r.b.p99Ms / Math.max(1, r.a.p99Ms))));
-    const cpu = round2(median(rows.map((r) => r.b.cpuUsPerRequest / r.a.cpuUsPerRequest)));
+    const cpu = round2(median(rows.map((r) => (r.b.cpuUsPerRequest ?? 0) / (r.a.cpuUsPerRequest ?? 1))));
     console.log(`B ÷ A, median of ${pairs} pairs: req/s ${rps}×, p99 ${p99}×, CPU per request ${cpu}×`);
   } finally {
     await stopProcess(b);

@@ -108,6 +108,8 @@ export interface LoadResult {
   p99Ms: number;
   non2xx: number;
   errors: number;
+  /** The server's CPU time per request (when its pid is given): barely moved by other load, unlike req/s. */
+  cpuUsPerRequest?: number;
 }
 
 export interface LoadOptions {
@@ -116,9 +118,12 @@ export interface LoadOptions {
   headers?: Record<string, string>;
   method?: 'GET' | 'POST';
   body?: string;
+  /** The server process, to measure its CPU time per request. */
+  pid?: number;
 }
 
 export async function load(url: string, options: LoadOptions): Promise<LoadResult> {
+  const cpuBefore = options.pid ? cpuMs(options.pid) : 0;
   const result = await autocannon({
     url,
     headers: options.headers,
@@ -133,6 +138,9 @@ export async function load(url: string, options: LoadOptions): Promise<LoadResul
     p99Ms: result.latency.p99,
     non2xx: result.non2xx,
     errors: result.errors,
+    ...(options.pid && {
+      cpuUsPerRequest: round2(((cpuMs(options.pid) - cpuBefore) * 1000) / Math.max(1, result.requests.total)),
+    }),
   };
 }
 

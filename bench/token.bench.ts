@@ -99,18 +99,21 @@ export async function runTokenBench(): Promise<TokenReport> {
   const backends: Backends = await startBackends();
   const env = apiEnv(backends, 'bench_token');
   const children: ChildProcess[] = [];
-  const started = async (child: Promise<ChildProcess>) => {
+  const pids: Record<number, number> = {};
+  const started = async (port: number, child: Promise<ChildProcess>) => {
     children.push(await child);
+    pids[port] = children[children.length - 1].pid as number;
     return children[children.length - 1];
   };
   try {
-    const api = await started(startApi(PORTS.api, env));
+    const api = await started(PORTS.api, startApi(PORTS.api, env));
     const base = `http://127.0.0.1:${PORTS.api}`;
     const cookie = await signup(base, ACCOUNT);
     const userId = (jwt.decode(cookie.slice('jwt='.length)) as { userId: string }).userId;
-    await started(startApi(PORTS.apiNoCache, { ...env, ...CACHE_OFF }));
-    await started(startBenchServer('nest-floor-server.ts', PORTS.floor, {}));
+    await started(PORTS.apiNoCache, startApi(PORTS.apiNoCache, { ...env, ...CACHE_OFF }));
+    await started(PORTS.floor, startBenchServer('nest-floor-server.ts', PORTS.floor, {}));
     await started(
+      PORTS.seed,
       startBenchServer('seed-reference-server.ts', PORTS.seed, {
         MONGODB_URI: env.MONGODB_URI,
         STREAM_API_KEY: env.STREAM_API_KEY,
@@ -122,9 +125,14 @@ export async function runTokenBench(): Promise<TokenReport> {
     const seedCookie = `jwt=${jwt.sign({ userId }, JWT_SECRET, { expiresIn: '7d' })}`;
 
     const tokenRun = (port: number, headers: Record<string, string>, secs = seconds) =>
-      load(`http://127.0.0.1:${port}/api/chats/token`, { seconds: secs, connections, headers });
+      load(`http://127.0.0.1:${port}/api/chats/token`, {
+        seconds: secs,
+        connections,
+        headers,
+        pid: pids[port],
+      });
     const floorRun = (secs = seconds) =>
-      load(`http://127.0.0.1:${PORTS.floor}/`, { seconds: secs, connections });
+      load(`http://127.0.0.1:${PORTS.floor}/`, { seconds: secs, connections, pid: pids[PORTS.floor] });
     const loginBody = JSON.stringify({ email: ACCOUNT.email, password: ACCOUNT.password });
     const login = () =>
       fetch(`${base}/api/auth/login`, {
@@ -190,7 +198,7 @@ export async function runTokenBench(): Promise<TokenReport> {
     const loginBurst = { ...burst, connections: burstConnections, peakRssMb: peakRssMb(api.pid as number) };
 
     const ratio = (a: Variant, b: Variant, field: keyof LoadResult) =>
-      runs[a].map((run, i) => run[field] / Math.max(1, runs[b][i][field]));
+      runs[a].map((run, i) => (run[field] ?? 0) / Math.max(1, runs[b][i][field] ?? 0));
     const peaks = runs.apiLogins.map((run) => run.peakRssMb as number);
     const targets = [
       target('token req/s ÷ floor req/s', ratio('api', 'floor', 'requestsPerSec'), { min: 0.7 }, '×'),
@@ -207,6 +215,7 @@ export async function runTokenBench(): Promise<TokenReport> {
         '×',
       ),
       target('peak RSS during the logins run', peaks, { max: 200 }, 'MB'),
+      target('token CPU/request ÷ floor CPU/request', ratio('api', 'floor', 'cpuUsPerRequest'), {}, '×'),
       target('cache off req/s ÷ cached req/s', ratio('apiNoCache', 'api', 'requestsPerSec'), {}, '×'),
       target('seed app req/s ÷ API req/s', ratio('seed', 'api', 'requestsPerSec'), {}, '×'),
     ];
@@ -217,6 +226,7 @@ export async function runTokenBench(): Promise<TokenReport> {
           requestsPerSec: median(runs[v].map((x) => x.requestsPerSec)),
           p50Ms: median(runs[v].map((x) => x.p50Ms)),
           p99Ms: median(runs[v].map((x) => x.p99Ms)),
+          cpuUsPerRequest: median(runs[v].map((x) => x.cpuUsPerRequest ?? 0)),
           non2xx: runs[v].reduce((s, x) => s + x.non2xx, 0),
           errors: runs[v].reduce((s, x) => s + x.errors, 0),
         },
@@ -255,6 +265,7 @@ export function printTokenReport(report: TokenReport): void {
       'req/s (median)': report.medians[v].requestsPerSec,
       'p50 ms': report.medians[v].p50Ms,
       'p99 ms': report.medians[v].p99Ms,
+      'CPU µs/req': report.medians[v].cpuUsPerRequest,
       'non-2xx': report.medians[v].non2xx,
       errors: report.medians[v].errors,
     })),
@@ -280,7 +291,8 @@ export function printTokenReport(report: TokenReport): void {
 export function tokenMarkdown(report: TokenReport): string {
   const rows = VARIANTS.map((v) => {
     const m = report.medians[v];
-    return `| ${VARIANT_LABELS[v]} | ${Math.round(m.requestsPerSec).toLocaleString('en')} | ${m.p50Ms} | ${m.p99Ms} |`;
+    const rps = Math.round(m.requestsPerSec).toLocaleString('en');
+    return `| ${VARIANT_LABELS[v]} | ${rps} | ${m.p50Ms} | ${m.p99Ms} | ${m.cpuUsPerRequest} |`;
   });
   const targets = report.targets.map(
     (t) =>
@@ -289,8 +301,8 @@ export function tokenMarkdown(report: TokenReport): string {
   );
   const b = report.loginBurst;
   return [
-    '| run (median of the rounds) | req/s | p50 ms | p99 ms |',
-    '| --- | --- | --- | --- |',
+    '| run (median of the rounds) | req/s | p50 ms | p99 ms | server CPU µs/request |',
+    '| --- | --- | --- | --- | --- |',
     ...rows,
     '',
     '| measure | median | per round | target | |',
