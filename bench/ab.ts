@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import {
   apiEnv,
   envNumber,
+  freePorts,
   load,
   LoadResult,
   median,
@@ -28,10 +29,11 @@ runMain(async () => {
   const connections = envNumber('BENCH_CONNECTIONS', 50);
   const backends = await startBackends();
   const env = apiEnv(backends, 'bench_ab');
-  const a = await startApi(5091, env, resolve(base));
-  const b = await startApi(5090, env, resolve(process.env.BENCH_AB_CHANGED ?? 'dist'));
+  const [portA, portB] = await freePorts(2);
+  const a = await startApi(portA, env, resolve(base));
+  const b = await startApi(portB, env, resolve(process.env.BENCH_AB_CHANGED ?? 'dist'));
   try {
-    const cookie = await signup('http://127.0.0.1:5091', {
+    const cookie = await signup(`http://127.0.0.1:${portA}`, {
       email: 'ab@example.com',
       password: 'bench-password',
       fullName: 'AB',
@@ -41,13 +43,13 @@ runMain(async () => {
         seconds: secs,
         connections,
         headers: { cookie },
-        pid: port === 5091 ? a.pid : b.pid,
+        pid: port === portA ? a.pid : b.pid,
       });
-    await run(5091, 3);
-    await run(5090, 3);
+    await run(portA, 3);
+    await run(portB, 3);
     const rows: { a: LoadResult; b: LoadResult }[] = [];
     for (let i = 0; i < pairs; i += 1) {
-      const row = { a: await run(5091), b: await run(5090) };
+      const row = { a: await run(portA), b: await run(portB) };
       rows.push(row);
       console.log(
         `pair ${i + 1}: A ${row.a.requestsPerSec} req/s p99 ${row.a.p99Ms} ms ${row.a.cpuUsPerRequest} µs CPU/req, ` +

@@ -5,7 +5,18 @@
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { apiEnv, envNumber, load, RESULTS, round2, runMain, signup, startApi, startBackends } from './lib';
+import {
+  apiEnv,
+  envNumber,
+  freePorts,
+  load,
+  RESULTS,
+  round2,
+  runMain,
+  signup,
+  startApi,
+  startBackends,
+} from './lib';
 
 interface CpuProfile {
   nodes: { id: number; callFrame: { functionName: string; url: string } }[];
@@ -56,7 +67,7 @@ runMain(async () => {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const backends = await startBackends();
-  const port = 5092;
+  const [port] = await freePorts(1);
   const base = `http://127.0.0.1:${port}`;
   process.env.BENCH_NODE_FLAGS = `${process.env.BENCH_NODE_FLAGS ?? ''} --cpu-prof --cpu-prof-dir=${dir}`;
   const spawnedAt = performance.now();

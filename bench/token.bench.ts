@@ -15,6 +15,7 @@ import {
   apiEnv,
   Backends,
   envNumber,
+  freePorts,
   JWT_SECRET,
   load,
   LoadResult,
@@ -44,7 +45,6 @@ export const VARIANT_LABELS: Record<Variant, string> = {
 };
 // The setting that turns the hot path's user/session cache off (every request reads MongoDB).
 const CACHE_OFF: Record<string, string> = { USER_EXISTS_CACHE_MS: '0' };
-const PORTS = { api: 5098, apiNoCache: 5095, floor: 5097, seed: 5094 };
 const ACCOUNT = { email: 'bench@example.com', password: 'bench-password', fullName: 'Bench' };
 
 export interface TargetResult {
@@ -96,6 +96,8 @@ export async function runTokenBench(): Promise<TokenReport> {
   const loginsPerSec = envNumber('BENCH_LOGINS_PER_SEC', 20);
   const warmupSeconds = Math.min(3, seconds);
 
+  const [apiPort, noCachePort, floorPort, seedPort] = await freePorts(4);
+  const PORTS = { api: apiPort, apiNoCache: noCachePort, floor: floorPort, seed: seedPort };
   const backends: Backends = await startBackends();
   const env = apiEnv(backends, 'bench_token');
   const children: ChildProcess[] = [];

@@ -12,6 +12,7 @@ import {
   apiEnv,
   Backends,
   envNumber,
+  freePorts,
   machine,
   round2,
   runReport,
@@ -24,7 +25,6 @@ import {
 const WARMUP = envNumber('BENCH_WARMUP', 50);
 const REQUESTS = envNumber('BENCH_REQUESTS', 300);
 const SIZES = [100, 10_000];
-const API_PORT = 5096;
 const LANGUAGES = ['english', 'spanish', 'french', 'german', 'japanese', 'portuguese', 'italian', 'korean'];
 
 export interface Measured {
@@ -71,8 +71,9 @@ export async function runUsersBench(): Promise<UsersReport> {
   // BENCH_MONGODB_URI measures a real MongoDB (which uses the indexes) instead of the emulator (which scans).
   const backends = await startBackends();
   const mongoUri = backends.mongoUri('bench_users');
-  const api = `http://127.0.0.1:${API_PORT}`;
-  const app = await startApi(API_PORT, apiEnv(backends, 'bench_users'));
+  const [port] = await freePorts(1);
+  const api = `http://127.0.0.1:${port}`;
+  const app = await startApi(port, apiEnv(backends, 'bench_users'));
   try {
     return await measure(api, mongoUri, backends);
   } finally {
