@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { JwtModule } from '@nestjs/jwt';
-import { PassportModule } from '@nestjs/passport';
 import { AccountsModule } from '../accounts/accounts.module';
 import { authConfig } from '../config/configuration';
 import { UsersModule } from '../users/users.module';
@@ -23,7 +22,6 @@ import { SessionsService } from './sessions.service';
     AccountsModule,
     MailModule,
     authSchemas(),
-    PassportModule,
     JwtModule.registerAsync({
       inject: [authConfig.KEY],
       useFactory: (config: ConfigType<typeof authConfig>) => ({

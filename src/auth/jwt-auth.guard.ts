@@ -1,19 +1,31 @@
-import { Injectable, UnauthorizedException } from '@nestjs/common';
-import { AuthGuard } from '@nestjs/passport';
+import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { AuthenticatedRequest, AuthUser, JwtStrategy } from './jwt.strategy';
+
+/**
+ * Guards are built in every module that mounts a guarded controller (the CLI's too), where AuthModule's providers
+ * cannot be injected: the strategy is looked up in the whole app on first use instead.
+ */
+@Injectable()
+abstract class JwtGuard implements CanActivate {
+  private strategy?: JwtStrategy;
+
+  constructor(private readonly moduleRef: ModuleRef) {}
+
+  abstract canActivate(context: ExecutionContext): Promise<boolean>;
+
+  protected authenticate(context: ExecutionContext): Promise<AuthUser> {
+    this.strategy ??= this.moduleRef.get(JwtStrategy, { strict: false });
+    return this.strategy.authenticate(context.switchToHttp().getRequest<AuthenticatedRequest>());
+  }
+}
 
 /** The one guard every protected route uses. Any authentication failure is a 401, never a 500. */
 @Injectable()
-export class JwtAuthGuard extends AuthGuard('jwt') {
-  handleRequest<TUser>(err: unknown, user: TUser | false, info: unknown): TUser {
-    // passport-jwt reports bad tokens through `info`; `err` only carries what validate() threw.
-    if (err) throw err instanceof Error ? err : new UnauthorizedException('Unauthorized: Invalid token');
-    if (!user) {
-      const noToken = info instanceof Error && info.message === 'No auth token';
-      throw new UnauthorizedException(
-        noToken ? 'Unauthorized: No token provided' : 'Unauthorized: Invalid token',
-      );
-    }
-    return user;
+export class JwtAuthGuard extends JwtGuard {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    context.switchToHttp().getRequest<AuthenticatedRequest>().user = await this.authenticate(context);
+    return true;
   }
 }
 
@@ -23,9 +35,13 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
  * logout never silently leaves its session alive.
  */
 @Injectable()
-export class OptionalJwtAuthGuard extends AuthGuard('jwt') {
-  handleRequest<TUser>(err: unknown, user: TUser | false): TUser {
-    if (err instanceof Error && !(err instanceof UnauthorizedException)) throw err;
-    return (user || undefined) as TUser;
+export class OptionalJwtAuthGuard extends JwtGuard {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    try {
+      context.switchToHttp().getRequest<AuthenticatedRequest>().user = await this.authenticate(context);
+    } catch (error) {
+      if (!(error instanceof UnauthorizedException)) throw error;
+    }
+    return true;
   }
 }
