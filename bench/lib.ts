@@ -20,12 +20,15 @@ export function envNumber(name: string, fallback: number): number {
   return value;
 }
 
-/** Ports free right now on 127.0.0.1, all different: fixed ports collide with other runs on a shared machine. */
+/**
+ * Ports free right now on every interface (the API listens on all), all different: fixed ports collide with other
+ * runs on a shared machine. Take them after starting the stand-ins, which pick their own.
+ */
 export async function freePorts(count: number): Promise<number[]> {
   const servers = await Promise.all(
     Array.from({ length: count }, () => {
       const server = createServer();
-      return new Promise<typeof server>((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
+      return new Promise<typeof server>((ok) => server.listen(0, () => ok(server)));
     }),
   );
   const ports = servers.map((server) => (server.address() as { port: number }).port);

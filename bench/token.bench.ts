@@ -96,9 +96,9 @@ export async function runTokenBench(): Promise<TokenReport> {
   const loginsPerSec = envNumber('BENCH_LOGINS_PER_SEC', 20);
   const warmupSeconds = Math.min(3, seconds);
 
+  const backends: Backends = await startBackends();
   const [apiPort, noCachePort, floorPort, seedPort] = await freePorts(4);
   const PORTS = { api: apiPort, apiNoCache: noCachePort, floor: floorPort, seed: seedPort };
-  const backends: Backends = await startBackends();
   const env = apiEnv(backends, 'bench_token');
   const children: ChildProcess[] = [];
   const pids: Record<number, number> = {};
