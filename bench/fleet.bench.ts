@@ -50,7 +50,7 @@ async function main(): Promise<void> {
       ['noAccessLog', 'warn'],
     ] as const) {
       app = await startApi({ LOG_LEVEL: level });
-      await load(`${api}/chats/token`, { cookie }, 2); // warm-up
+      await load(`${api}/chats/token`, { headers: { cookie }, seconds: 2, connections: 50 }); // warm-up
       const cpuBefore = cpuSeconds(app.pid as number);
       const run = await autocannon({
         url: `${api}/chats/token`,

@@ -1,12 +1,42 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import mongoose from 'mongoose';
+import { startMongoEmulator, startStreamEmulator } from 'offline-emulators';
 
 export const ROOT = join(__dirname, '..');
+export const RESULTS = join(ROOT, 'bench/results');
+export const JWT_SECRET = 'bench-jwt-secret-bench-jwt-secret-0123456789';
 
-/** Starts `node <script>` with env and resolves once `url` answers (any status). */
+/** A positive number from the environment, or the default. */
+export function envNumber(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got ${raw}`);
+  return value;
+}
+
+/**
+ * Ports free right now on every interface (the API listens on all), all different: fixed ports collide with other
+ * runs on a shared machine. Take them after starting the stand-ins, which pick their own.
+ */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from({ length: count }, () => {
+      const server = createServer();
+      return new Promise<typeof server>((ok) => server.listen(0, () => ok(server)));
+    }),
+  );
+  const ports = servers.map((server) => (server.address() as { port: number }).port);
+  await Promise.all(servers.map((server) => new Promise((done) => server.close(done))));
+  return ports;
+}
+
+/** Starts `node <args>` with env and resolves once `url` answers (any status). */
 export async function startProcess(
   args: string[],
   env: Record<string, string>,
@@ -15,8 +45,10 @@ export async function startProcess(
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    // stdout is a pipe that is drained, as under a container runtime: the log's cost is part of what is measured.
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
+  child.stdout?.resume();
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited with ${child.exitCode}`);
@@ -37,11 +69,54 @@ export async function stopProcess(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-/** Peak resident set size (VmHWM) of a process, in MB; Linux only. */
-export function peakRssMb(pid: number): number {
+/**
+ * Starts the built API (dist/main.js, or main.js in another build folder) on `port`, with Node's default heap
+ * unless BENCH_NODE_FLAGS says otherwise.
+ */
+export function startApi(
+  port: number,
+  env: Record<string, string>,
+  dist = join(ROOT, 'dist'),
+): Promise<ChildProcess> {
+  if (!existsSync(join(dist, 'main.js'))) throw new Error(`no ${dist}/main.js: run npm run build first`);
+  const flags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  return startProcess(
+    [...flags, join(dist, 'main.js')],
+    { ...env, PORT: String(port) },
+    `http://127.0.0.1:${port}/api/health`,
+  );
+}
+
+/** Starts a bench/*.ts server through ts-node. */
+export function startBenchServer(
+  file: string,
+  port: number,
+  env: Record<string, string>,
+): Promise<ChildProcess> {
+  return startProcess(
+    ['-r', 'ts-node/register/transpile-only', join(ROOT, 'bench', file)],
+    { ...env, PORT: String(port) },
+    `http://127.0.0.1:${port}/`,
+  );
+}
+
+const procStatus = (pid: number, field: string): number => {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmHWM:\s+(\d+)\s+kB/.exec(status)?.[1] ?? NaN);
+  const kb = Number(new RegExp(`${field}:\\s+(\\d+)\\s+kB`).exec(status)?.[1] ?? NaN);
   return Math.round((kb / 1024) * 10) / 10;
+};
+/** Resident set size now, in MB (Linux). */
+export const rssMb = (pid: number): number => procStatus(pid, 'VmRSS');
+/** Peak resident set size since start or the last resetPeakRss, in MB (Linux). */
+export const peakRssMb = (pid: number): number => procStatus(pid, 'VmHWM');
+/** Resets the kernel's peak-RSS mark to the current RSS, so the next reading covers one run only. */
+export const resetPeakRss = (pid: number): void => writeFileSync(`/proc/${pid}/clear_refs`, '5');
+
+/** CPU time (user + system) a process has used so far, in ms (Linux; clock ticks of 10 ms). */
+export function cpuMs(pid: number): number {
+  // Fields after the command name, which is in parentheses and may contain spaces: utime and stime are 12 and 13.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 export interface LoadResult {
@@ -50,22 +125,118 @@ export interface LoadResult {
   p99Ms: number;
   non2xx: number;
   errors: number;
+  /** The server's CPU time per request (when its pid is given): barely moved by other load, unlike req/s. */
+  cpuUsPerRequest?: number;
 }
 
-export async function load(url: string, headers: Record<string, string>, seconds: number, connections = 50) {
-  const result = await autocannon({ url, headers, connections, duration: seconds });
+export interface LoadOptions {
+  seconds: number;
+  connections: number;
+  headers?: Record<string, string>;
+  method?: 'GET' | 'POST';
+  body?: string;
+  /** The server process, to measure its CPU time per request. */
+  pid?: number;
+}
+
+export async function load(url: string, options: LoadOptions): Promise<LoadResult> {
+  const cpuBefore = options.pid ? cpuMs(options.pid) : 0;
+  const result = await autocannon({
+    url,
+    headers: options.headers,
+    method: options.method ?? 'GET',
+    body: options.body,
+    connections: options.connections,
+    duration: options.seconds,
+  });
   return {
     requestsPerSec: Math.round(result.requests.average),
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     non2xx: result.non2xx,
     errors: result.errors,
-  } satisfies LoadResult;
+    ...(options.pid && {
+      cpuUsPerRequest: round2(((cpuMs(options.pid) - cpuBefore) * 1000) / Math.max(1, result.requests.total)),
+    }),
+  };
+}
+
+export const round2 = (n: number): number => Math.round(n * 100) / 100;
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+export interface Backends {
+  /** A MongoDB URI for a database of this name (a fresh one per run on a real server). */
+  mongoUri(db: string): string;
+  database: string;
+  stream: { apiKey: string; apiSecret: string; baseUrl: string };
+  close(): Promise<void>;
+}
+
+/** The Stream emulator, and the Mongo emulator unless BENCH_MONGODB_URI names a real server. */
+export async function startBackends(): Promise<Backends> {
+  const external = process.env.BENCH_MONGODB_URI;
+  const mongo = external ? undefined : await startMongoEmulator({ port: 0 });
+  const stream = await startStreamEmulator({ port: 0 });
+  const suffix = external ? `_${Date.now()}` : '';
+  const used = new Set<string>();
+  const mongoUri = (db: string) => {
+    const uri = new URL(external ?? (mongo as { uri: string }).uri);
+    uri.pathname = `/${db}${suffix}`;
+    used.add(uri.toString());
+    return uri.toString();
+  };
+  return {
+    mongoUri,
+    database: external ? 'MongoDB (BENCH_MONGODB_URI)' : 'offline-emulators Mongo emulator',
+    stream,
+    close: async () => {
+      // A real server keeps what the run wrote: drop the run's databases.
+      for (const uri of external ? used : []) {
+        const conn = await mongoose.createConnection(uri).asPromise();
+        await conn.dropDatabase();
+        await conn.close();
+      }
+      await stream.close();
+      await mongo?.close();
+    },
+  };
+}
+
+/** The API's environment against these backends; rate limits raised so the load is never throttled. */
+export const apiEnv = (backends: Backends, db: string): Record<string, string> => ({
+  NODE_ENV: 'production',
+  MONGODB_URI: backends.mongoUri(db),
+  STREAM_API_KEY: backends.stream.apiKey,
+  STREAM_API_SECRET: backends.stream.apiSecret,
+  STREAM_BASE_URL: backends.stream.baseUrl,
+  JWT_SECRET_KEY: JWT_SECRET,
+  // Required in production; no mail is sent here.
+  SMTP_URL: 'smtp://127.0.0.1:2525',
+  THROTTLE_LOGIN_LIMIT: '1000000',
+  THROTTLE_SIGNUP_LIMIT: '1000000',
+});
+
+/** Signs up over HTTP and returns the `jwt=...` cookie. */
+export async function signup(api: string, account: { email: string; password: string; fullName: string }) {
+  const res = await fetch(`${api}/api/auth/signup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(account),
+  });
+  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0];
+  if (res.status !== 201 || !cookie.startsWith('jwt=')) throw new Error(`signup failed: ${res.status}`);
+  return cookie;
 }
 
 export const machine = (): string => {
   const list = cpus();
-  return `${list.length} x ${list[0]?.model ?? 'unknown CPU'}, Node ${process.version}`;
+  const memGb = Math.round(totalmem() / 2 ** 30);
+  return `${list.length} x ${list[0]?.model ?? 'unknown CPU'}, ${memGb} GB, Node ${process.version}, ${process.platform}`;
 };
 
 // Keep in step with the Dockerfile's CMD.
@@ -87,3 +258,26 @@ export const productionEnv = (
   SMTP_URL: 'smtp://127.0.0.1:2525',
   PORT: String(port),
 });
+export function writeResult(name: string, data: unknown): string {
+  mkdirSync(RESULTS, { recursive: true });
+  const file = join(RESULTS, name);
+  writeFileSync(file, typeof data === 'string' ? data : `${JSON.stringify(data, null, 2)}\n`);
+  return file;
+}
+
+/** A benchmark run on its own: run it, write its JSON report, print its tables. */
+export function runReport<T>(file: string, run: () => Promise<T>, print: (report: T) => void): void {
+  runMain(async () => {
+    const report = await run();
+    writeResult(file, report);
+    print(report);
+  });
+}
+
+/** Runs main, printing the error and exiting 1 on failure (the bench scripts' entry points). */
+export function runMain(main: () => Promise<unknown>): void {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

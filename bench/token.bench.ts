@@ -1,158 +1,320 @@
 /**
- * GET /api/chats/token under load, against the built app (`npm run build` first):
- *  1. bare node:http baseline (verify cookie JWT + sign a Stream token), and for reference the framework's own
- *     floor: Nest on Express serving one static JSON route (bench/nest-floor-server.ts),
- *  2. the API, quiet,
- *  3. the API while 20 logins per second run (bcrypt must stay off the event loop),
- *  4. the API with the user-exists cache disabled (every request reads MongoDB),
- *  5. run 3 again with Node's default heap limits, for peak RSS.
- * The API runs with the Dockerfile's node flags (PROD_NODE_FLAGS) unless said otherwise.
- * Prints a table and writes bench/results/token.json. BENCH_SECONDS sets each run's length (default 10).
+ * GET /api/chats/token against the built app (`npm run build` first) and the stand-ins (BENCH_MONGODB_URI: a real
+ * MongoDB). All servers stay up for the whole session; each round runs, one after another:
+ *   floor       Nest on Express serving one static JSON route (bench/nest-floor-server.ts), same versions
+ *   api         the API, quiet
+ *   apiLogins   the API while BENCH_LOGINS_PER_SEC logins (bcrypt) run against it; its peak RSS is read per run
+ *   apiNoCache  a second API process with the user/session cache off: every request reads MongoDB (report only)
+ *   seed        the seed app's route as users run it today (bench/seed-reference-server.ts, report only)
+ * Targets are medians over the rounds of ratios taken inside one round, so the machine's drift cancels.
+ * Then, once: a login burst (concurrent POST /api/auth/login) and the API's idle and peak RSS.
+ * The API runs with Node's default heap (BENCH_NODE_FLAGS adds flags).
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { startMongoEmulator, startStreamEmulator } from 'offline-emulators';
+import { ChildProcess } from 'node:child_process';
 import {
+  apiEnv,
+  Backends,
+  envNumber,
+  freePorts,
+  JWT_SECRET,
   load,
   LoadResult,
   machine,
+  median,
   peakRssMb,
-  PROD_NODE_FLAGS,
-  productionEnv,
-  ROOT,
-  startProcess,
+  resetPeakRss,
+  round2,
+  rssMb,
+  runReport,
+  signup,
+  startApi,
+  startBackends,
+  startBenchServer,
   stopProcess,
 } from './lib';
+import jwt from 'jsonwebtoken';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const API_PORT = 5098;
-const BASELINE_PORT = 5099;
-const FLOOR_PORT = 5097;
+export const VARIANTS = ['floor', 'api', 'apiLogins', 'apiNoCache', 'seed'] as const;
+export type Variant = (typeof VARIANTS)[number];
+export const VARIANT_LABELS: Record<Variant, string> = {
+  floor: 'Nest on Express floor (static JSON)',
+  api: 'API, quiet',
+  apiLogins: 'API while logins run',
+  apiNoCache: 'API, user/session cache off',
+  seed: 'seed app (Express, DB read per request)',
+};
+// The setting that turns the hot path's user/session cache off (every request reads MongoDB).
+const CACHE_OFF: Record<string, string> = { USER_EXISTS_CACHE_MS: '0' };
+const ACCOUNT = { email: 'bench@example.com', password: 'bench-password', fullName: 'Bench' };
 
-async function main(): Promise<void> {
-  const mongo = await startMongoEmulator({ port: 0 });
-  const stream = await startStreamEmulator({ port: 0 });
-  const env = {
-    ...productionEnv(`${mongo.uri}bench`, stream, API_PORT),
-    THROTTLE_LOGIN_LIMIT: '1000000',
-    THROTTLE_SIGNUP_LIMIT: '1000000',
-  };
-  const api = `http://127.0.0.1:${API_PORT}`;
-  const results: Record<string, LoadResult & { peakRssMb?: number; loginsPerSec?: number }> = {};
-
-  const startApi = (extraEnv: Record<string, string> = {}, nodeFlags = PROD_NODE_FLAGS) =>
-    startProcess([...nodeFlags, join(ROOT, 'dist/main.js')], { ...env, ...extraEnv }, `${api}/api/health`);
-  const baseline = await startProcess(
-    ['-r', 'ts-node/register/transpile-only', join(ROOT, 'bench/baseline-server.ts')],
-    { ...env, PORT: String(BASELINE_PORT) },
-    `http://127.0.0.1:${BASELINE_PORT}`,
-  );
-  let app = await startApi();
-
-  const account = { email: 'bench@example.com', password: 'bench-password', fullName: 'Bench' };
-  const signup = await fetch(`${api}/api/auth/signup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(account),
-  });
-  const cookie = (signup.headers.get('set-cookie') ?? '').split(';')[0];
-  if (signup.status !== 201 || !cookie.startsWith('jwt=')) throw new Error(`signup failed: ${signup.status}`);
-  const headers = { cookie };
-  const tokenLoad = () => load(`${api}/api/chats/token`, headers, SECONDS);
-
-  /** The token load while 20 logins per second (each a bcrypt compare) run against the same process. */
-  const tokenLoadWithLogins = async () => {
-    let ok = 0;
-    let failed = 0;
-    const timer = setInterval(() => {
-      fetch(`${api}/api/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: account.email, password: account.password }),
-      }).then(
-        (r) => (r.status === 200 ? ok++ : failed++),
-        () => failed++,
-      );
-    }, 50);
-    const started = Date.now();
-    const result = await tokenLoad();
-    clearInterval(timer);
-    return { ...result, loginsPerSec: Math.round((ok / ((Date.now() - started) / 1000)) * 10) / 10, failed };
-  };
-
-  await load(`${api}/api/chats/token`, headers, 2); // warm-up (JIT, caches)
-  results.baseline = await load(`http://127.0.0.1:${BASELINE_PORT}/`, headers, SECONDS);
-  await stopProcess(baseline);
-  const floor = await startProcess(
-    ['-r', 'ts-node/register/transpile-only', join(ROOT, 'bench/nest-floor-server.ts')],
-    { PORT: String(FLOOR_PORT) },
-    `http://127.0.0.1:${FLOOR_PORT}`,
-  );
-  await load(`http://127.0.0.1:${FLOOR_PORT}/`, {}, 2);
-  results.nestFloor = await load(`http://127.0.0.1:${FLOOR_PORT}/`, {}, SECONDS);
-  await stopProcess(floor);
-  results.quiet = await tokenLoad();
-  const withLogins = await tokenLoadWithLogins();
-  results.withLogins = { ...withLogins, peakRssMb: peakRssMb(app.pid as number) };
-  await stopProcess(app);
-
-  app = await startApi({ USER_EXISTS_CACHE_MS: '0' });
-  await load(`${api}/api/chats/token`, headers, 2);
-  results.noCache = await tokenLoad();
-  await stopProcess(app);
-
-  app = await startApi({}, []);
-  await load(`${api}/api/chats/token`, headers, 2);
-  const defaultHeap = await tokenLoadWithLogins();
-  results.withLoginsDefaultHeap = { ...defaultHeap, peakRssMb: peakRssMb(app.pid as number) };
-  await stopProcess(app);
-  await stream.close();
-  await mongo.close();
-
-  const rows = Object.entries(results).map(([name, r]) => ({
-    run: name,
-    'req/s': r.requestsPerSec,
-    'p50 ms': r.p50Ms,
-    'p99 ms': r.p99Ms,
-    'logins/s': r.loginsPerSec ?? '',
-    'peak RSS MB': r.peakRssMb ?? '',
-    non2xx: r.non2xx,
-    errors: r.errors,
-  }));
-  console.table(rows);
-  const summary = {
-    throughputVsBaseline:
-      Math.round((results.quiet.requestsPerSec / results.baseline.requestsPerSec) * 100) / 100,
-    nestFloorVsBaseline:
-      Math.round((results.nestFloor.requestsPerSec / results.baseline.requestsPerSec) * 100) / 100,
-    p99QuietMs: results.quiet.p99Ms,
-    p99WithLoginsVsQuiet:
-      Math.round((results.withLogins.p99Ms / Math.max(1, results.quiet.p99Ms)) * 100) / 100,
-    loginsPerSec: withLogins.loginsPerSec,
-    loginFailures: withLogins.failed,
-    peakRssMb: results.withLogins.peakRssMb,
-    peakRssMbDefaultHeap: results.withLoginsDefaultHeap.peakRssMb,
-    nodeFlags: PROD_NODE_FLAGS.join(' '),
-    targets: {
-      throughputVsBaseline: '>= 0.5',
-      p99QuietMs: '< 25',
-      p99WithLoginsVsQuiet: '<= 3',
-      peakRssMb: '< 200',
-    },
-  };
-  console.log(summary);
-  const out = {
-    date: new Date().toISOString(),
-    machine: machine(),
-    seconds: SECONDS,
-    connections: 50,
-    results,
-    summary,
-  };
-  writeFileSync(join(ROOT, 'bench/results/token.json'), `${JSON.stringify(out, null, 2)}\n`);
+export interface TargetResult {
+  name: string;
+  /** One value per round. */
+  perRound: number[];
+  median: number;
+  target: string;
+  met: boolean | null;
+  unit: string;
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+export interface TokenReport {
+  date: string;
+  machine: string;
+  database: string;
+  nodeFlags: string;
+  seconds: number;
+  rounds: number;
+  connections: number;
+  loginsPerSecTarget: number;
+  runs: Record<
+    Variant,
+    (LoadResult & { loginsPerSec?: number; loginFailures?: number; peakRssMb?: number })[]
+  >;
+  medians: Record<Variant, LoadResult>;
+  targets: TargetResult[];
+  loginBurst: LoadResult & { connections: number; peakRssMb: number };
+  memory: { idleRssMb: number; peakRssMbMax: number };
+}
+
+const target = (
+  name: string,
+  perRound: number[],
+  goal: { max?: number; min?: number },
+  unit: string,
+): TargetResult => {
+  const mid = round2(median(perRound));
+  const met = goal.min !== undefined ? mid >= goal.min : goal.max !== undefined ? mid <= goal.max : null;
+  const text =
+    goal.min !== undefined ? `>= ${goal.min}` : goal.max !== undefined ? `<= ${goal.max}` : 'report only';
+  return { name, perRound: perRound.map(round2), median: mid, target: text, met, unit };
+};
+
+export async function runTokenBench(): Promise<TokenReport> {
+  const seconds = envNumber('BENCH_SECONDS', 10);
+  const rounds = envNumber('BENCH_PAIRS', 5);
+  const connections = envNumber('BENCH_CONNECTIONS', 50);
+  const loginsPerSec = envNumber('BENCH_LOGINS_PER_SEC', 20);
+  const warmupSeconds = Math.min(3, seconds);
+
+  const backends: Backends = await startBackends();
+  const [apiPort, noCachePort, floorPort, seedPort] = await freePorts(4);
+  const PORTS = { api: apiPort, apiNoCache: noCachePort, floor: floorPort, seed: seedPort };
+  const env = apiEnv(backends, 'bench_token');
+  const children: ChildProcess[] = [];
+  const pids: Record<number, number> = {};
+  const started = async (port: number, child: Promise<ChildProcess>) => {
+    children.push(await child);
+    pids[port] = children[children.length - 1].pid as number;
+    return children[children.length - 1];
+  };
+  try {
+    const api = await started(PORTS.api, startApi(PORTS.api, env));
+    const base = `http://127.0.0.1:${PORTS.api}`;
+    const cookie = await signup(base, ACCOUNT);
+    const userId = (jwt.decode(cookie.slice('jwt='.length)) as { userId: string }).userId;
+    await started(PORTS.apiNoCache, startApi(PORTS.apiNoCache, { ...env, ...CACHE_OFF }));
+    await started(PORTS.floor, startBenchServer('nest-floor-server.ts', PORTS.floor, {}));
+    await started(
+      PORTS.seed,
+      startBenchServer('seed-reference-server.ts', PORTS.seed, {
+        MONGODB_URI: env.MONGODB_URI,
+        STREAM_API_KEY: env.STREAM_API_KEY,
+        STREAM_API_SECRET: env.STREAM_API_SECRET,
+        JWT_SECRET_KEY: JWT_SECRET,
+      }),
+    );
+    // The seed signs { userId } with a 7-day expiry; its cookie for the same user.
+    const seedCookie = `jwt=${jwt.sign({ userId }, JWT_SECRET, { expiresIn: '7d' })}`;
+
+    const tokenRun = (port: number, headers: Record<string, string>, secs = seconds) =>
+      load(`http://127.0.0.1:${port}/api/chats/token`, {
+        seconds: secs,
+        connections,
+        headers,
+        pid: pids[port],
+      });
+    const floorRun = (secs = seconds) =>
+      load(`http://127.0.0.1:${PORTS.floor}/`, { seconds: secs, connections, pid: pids[PORTS.floor] });
+    const loginBody = JSON.stringify({ email: ACCOUNT.email, password: ACCOUNT.password });
+    const login = () =>
+      fetch(`${base}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: loginBody,
+      }).then((r) => r.status === 200);
+
+    /** The token load while logins run at a fixed rate against the same process; peak RSS of this run only. */
+    const withLogins = async () => {
+      let ok = 0;
+      let failed = 0;
+      resetPeakRss(api.pid as number);
+      const timer = setInterval(() => {
+        void login().then(
+          (good) => (good ? ok++ : failed++),
+          () => failed++,
+        );
+      }, 1000 / loginsPerSec);
+      const t0 = Date.now();
+      const result = await tokenRun(PORTS.api, { cookie });
+      clearInterval(timer);
+      return {
+        ...result,
+        loginsPerSec: round2(ok / ((Date.now() - t0) / 1000)),
+        loginFailures: failed,
+        peakRssMb: peakRssMb(api.pid as number),
+      };
+    };
+
+    // Warm-up: JIT, connection pools, caches.
+    await floorRun(warmupSeconds);
+    await tokenRun(PORTS.api, { cookie }, warmupSeconds);
+    await tokenRun(PORTS.apiNoCache, { cookie }, warmupSeconds);
+    await tokenRun(PORTS.seed, { cookie: seedCookie }, warmupSeconds);
+    const idleRssMb = rssMb(api.pid as number);
+
+    const runs = Object.fromEntries(VARIANTS.map((v) => [v, []])) as unknown as TokenReport['runs'];
+    for (let round = 1; round <= rounds; round += 1) {
+      runs.floor.push(await floorRun());
+      runs.api.push(await tokenRun(PORTS.api, { cookie }));
+      runs.apiLogins.push(await withLogins());
+      runs.apiNoCache.push(await tokenRun(PORTS.apiNoCache, { cookie }));
+      runs.seed.push(await tokenRun(PORTS.seed, { cookie: seedCookie }));
+      const r = round - 1;
+      console.error(
+        `round ${round}/${rounds}: ` +
+          VARIANTS.map((v) => `${v} ${runs[v][r].requestsPerSec} req/s p99 ${runs[v][r].p99Ms} ms`).join(
+            ', ',
+          ),
+      );
+    }
+
+    resetPeakRss(api.pid as number);
+    const burstConnections = 10;
+    const burst = await load(`${base}/api/auth/login`, {
+      seconds,
+      connections: burstConnections,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: loginBody,
+    });
+    const loginBurst = { ...burst, connections: burstConnections, peakRssMb: peakRssMb(api.pid as number) };
+
+    const ratio = (a: Variant, b: Variant, field: keyof LoadResult) =>
+      runs[a].map((run, i) => (run[field] ?? 0) / Math.max(1, runs[b][i][field] ?? 0));
+    const peaks = runs.apiLogins.map((run) => run.peakRssMb as number);
+    const targets = [
+      target('token req/s ÷ floor req/s', ratio('api', 'floor', 'requestsPerSec'), { min: 0.7 }, '×'),
+      target(
+        `token p99 ÷ floor p99 (${connections} connections)`,
+        ratio('api', 'floor', 'p99Ms'),
+        { max: 2 },
+        '×',
+      ),
+      target(
+        `token p99 with ${loginsPerSec} logins/s ÷ quiet p99`,
+        ratio('apiLogins', 'api', 'p99Ms'),
+        { max: 3 },
+        '×',
+      ),
+      target('peak RSS during the logins run', peaks, { max: 200 }, 'MB'),
+      target('token CPU/request ÷ floor CPU/request', ratio('api', 'floor', 'cpuUsPerRequest'), {}, '×'),
+      target('cache off req/s ÷ cached req/s', ratio('apiNoCache', 'api', 'requestsPerSec'), {}, '×'),
+      target('seed app req/s ÷ API req/s', ratio('seed', 'api', 'requestsPerSec'), {}, '×'),
+    ];
+    const medians = Object.fromEntries(
+      VARIANTS.map((v) => [
+        v,
+        {
+          requestsPerSec: median(runs[v].map((x) => x.requestsPerSec)),
+          p50Ms: median(runs[v].map((x) => x.p50Ms)),
+          p99Ms: median(runs[v].map((x) => x.p99Ms)),
+          cpuUsPerRequest: median(runs[v].map((x) => x.cpuUsPerRequest ?? 0)),
+          non2xx: runs[v].reduce((s, x) => s + x.non2xx, 0),
+          errors: runs[v].reduce((s, x) => s + x.errors, 0),
+        },
+      ]),
+    ) as Record<Variant, LoadResult>;
+
+    return {
+      date: new Date().toISOString(),
+      machine: machine(),
+      database: backends.database,
+      nodeFlags: process.env.BENCH_NODE_FLAGS ?? '',
+      seconds,
+      rounds,
+      connections,
+      loginsPerSecTarget: loginsPerSec,
+      runs,
+      medians,
+      targets,
+      loginBurst,
+      memory: { idleRssMb, peakRssMbMax: Math.max(...peaks, loginBurst.peakRssMb) },
+    };
+  } finally {
+    for (const child of children.reverse()) await stopProcess(child);
+    await backends.close();
+  }
+}
+
+export function printTokenReport(report: TokenReport): void {
+  console.log(
+    `\nGET /api/chats/token: ${report.rounds} rounds of ${report.seconds} s, ${report.connections} connections, ` +
+      `${report.database}, ${report.machine}`,
+  );
+  console.table(
+    VARIANTS.map((v) => ({
+      run: VARIANT_LABELS[v],
+      'req/s (median)': report.medians[v].requestsPerSec,
+      'p50 ms': report.medians[v].p50Ms,
+      'p99 ms': report.medians[v].p99Ms,
+      'CPU µs/req': report.medians[v].cpuUsPerRequest,
+      'non-2xx': report.medians[v].non2xx,
+      errors: report.medians[v].errors,
+    })),
+  );
+  console.table(
+    report.targets.map((t) => ({
+      measure: t.name,
+      median: `${t.median} ${t.unit}`,
+      target: t.target,
+      met: t.met === null ? '(report)' : t.met ? 'yes' : 'NO',
+      'per round': t.perRound.join(' '),
+    })),
+  );
+  const b = report.loginBurst;
+  console.log(
+    `login burst (${b.connections} connections): ${b.requestsPerSec} logins/s, p50 ${b.p50Ms} ms, ` +
+      `p99 ${b.p99Ms} ms, non-2xx ${b.non2xx}, peak RSS ${b.peakRssMb} MB; ` +
+      `API idle RSS ${report.memory.idleRssMb} MB, peak ${report.memory.peakRssMbMax} MB`,
+  );
+}
+
+/** The same tables as Markdown, for the README. */
+export function tokenMarkdown(report: TokenReport): string {
+  const rows = VARIANTS.map((v) => {
+    const m = report.medians[v];
+    const rps = Math.round(m.requestsPerSec).toLocaleString('en');
+    return `| ${VARIANT_LABELS[v]} | ${rps} | ${m.p50Ms} | ${m.p99Ms} | ${m.cpuUsPerRequest} |`;
+  });
+  const targets = report.targets.map(
+    (t) =>
+      `| ${t.name} | ${t.median} ${t.unit} | ${t.perRound.join(', ')} | ${t.target} | ` +
+      `${t.met === null ? '' : t.met ? 'met' : '**not met**'} |`,
+  );
+  const b = report.loginBurst;
+  return [
+    '| run (median of the rounds) | req/s | p50 ms | p99 ms | server CPU µs/request |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows,
+    '',
+    '| measure | median | per round | target | |',
+    '| --- | --- | --- | --- | --- |',
+    ...targets,
+    '',
+    `Login burst (${b.connections} connections): ${b.requestsPerSec} logins/s, p50 ${b.p50Ms} ms, p99 ${b.p99Ms} ms, ` +
+      `peak RSS ${b.peakRssMb} MB. API RSS after warm-up ${report.memory.idleRssMb} MB, highest peak ` +
+      `${report.memory.peakRssMbMax} MB.`,
+  ].join('\n');
+}
+
+if (require.main === module) runReport('token.json', runTokenBench, printTokenReport);

@@ -4,22 +4,30 @@
  * Users are inserted straight into MongoDB (one bcrypt hash for all); one user signs in over HTTP.
  * Each size: BENCH_WARMUP requests (default 50), then BENCH_REQUESTS sequential ones (default 300) for the
  * first page and as many for the second page (cursor from the Link header). Prints a table and the
- * 10k/100 ratio of the first-page medians (target <= 2), writes bench/results/users-recommendations.json.
+ * 10k/100 ratio of the first-page medians (target <= 2); run alone, writes bench/results/users-recommendations.json.
  */
 import bcrypt from 'bcrypt';
 import mongoose, { Types } from 'mongoose';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { startMongoEmulator, startStreamEmulator } from 'offline-emulators';
-import { machine, productionEnv, ROOT, startProcess, stopProcess } from './lib';
+import {
+  apiEnv,
+  Backends,
+  envNumber,
+  freePorts,
+  machine,
+  round2,
+  runReport,
+  signup,
+  startApi,
+  startBackends,
+  stopProcess,
+} from './lib';
 
-const WARMUP = Number(process.env.BENCH_WARMUP ?? 50);
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);
+const WARMUP = envNumber('BENCH_WARMUP', 50);
+const REQUESTS = envNumber('BENCH_REQUESTS', 300);
 const SIZES = [100, 10_000];
-const API_PORT = 5096;
 const LANGUAGES = ['english', 'spanish', 'french', 'german', 'japanese', 'portuguese', 'italian', 'korean'];
 
-interface Measured {
+export interface Measured {
   users: number;
   pageSize: number;
   page1MedianMs: number;
@@ -48,30 +56,34 @@ async function get(url: string, cookie: string): Promise<{ body: unknown[]; link
   return { body: (await res.json()) as unknown[], link: res.headers.get('link') };
 }
 
-async function main(): Promise<void> {
-  // BENCH_MONGODB_URI measures a real MongoDB (which uses the indexes) instead of the emulator (which scans).
-  const external = process.env.BENCH_MONGODB_URI;
-  const mongo = external ? undefined : await startMongoEmulator({ port: 0 });
-  const stream = await startStreamEmulator({ port: 0 });
-  const mongoUri = external
-    ? Object.assign(new URL(external), { pathname: `/bench_users_${Date.now()}` }).toString()
-    : `${(mongo as { uri: string }).uri.replace(/\/$/, '')}/bench_users`;
-  const api = `http://127.0.0.1:${API_PORT}`;
-  if (!existsSync(join(ROOT, 'dist/main.js'))) throw new Error('run npm run build first');
-  const entry = [join(ROOT, 'dist/main.js')];
-  const app = await startProcess(
-    entry,
-    { ...productionEnv(mongoUri, stream, API_PORT), THROTTLE_SIGNUP_LIMIT: '1000000' },
-    `${api}/api/health`,
-  );
+export interface UsersReport {
+  date: string;
+  machine: string;
+  app: string;
+  database: string;
+  warmup: number;
+  requests: number;
+  measured: Measured[];
+  summary: { ratio10kTo100: number; target: string; pass: boolean };
+}
 
-  const signup = await fetch(`${api}/api/auth/signup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'me@bench.test', password: 'bench-password', fullName: 'Me' }),
-  });
-  const cookie = (signup.headers.get('set-cookie') ?? '').split(';')[0];
-  if (signup.status !== 201 || !cookie.startsWith('jwt=')) throw new Error(`signup: ${signup.status}`);
+export async function runUsersBench(): Promise<UsersReport> {
+  // BENCH_MONGODB_URI measures a real MongoDB (which uses the indexes) instead of the emulator (which scans).
+  const backends = await startBackends();
+  const mongoUri = backends.mongoUri('bench_users');
+  const [port] = await freePorts(1);
+  const api = `http://127.0.0.1:${port}`;
+  const app = await startApi(port, apiEnv(backends, 'bench_users'));
+  try {
+    return await measure(api, mongoUri, backends);
+  } finally {
+    await stopProcess(app);
+    await backends.close();
+  }
+}
+
+async function measure(api: string, mongoUri: string, backends: Backends): Promise<UsersReport> {
+  const cookie = await signup(api, { email: 'me@bench.test', password: 'bench-password', fullName: 'Me' });
   const onboarding = await fetch(`${api}/api/auth/onboarding`, {
     method: 'PUT',
     headers: { 'content-type': 'application/json', cookie },
@@ -134,41 +146,44 @@ async function main(): Promise<void> {
     });
   }
 
-  if (external) await conn.dropDatabase();
   await conn.close();
-  await stopProcess(app);
-  await stream.close();
-  await mongo?.close();
 
-  console.table(measured);
-  const ratio = Math.round((measured[1].page1MedianMs / measured[0].page1MedianMs) * 100) / 100;
-  const summary = {
-    ratio10kTo100: ratio,
-    target: '<= 2',
-    pass: ratio <= 2 && measured[0].pageSize === measured[1].pageSize,
+  const ratio = round2(measured[1].page1MedianMs / measured[0].page1MedianMs);
+  return {
+    date: new Date().toISOString(),
+    machine: machine(),
+    app: 'dist/main.js',
+    database: backends.database,
+    warmup: WARMUP,
+    requests: REQUESTS,
+    measured,
+    summary: {
+      ratio10kTo100: ratio,
+      target: '<= 2',
+      pass: ratio <= 2 && measured[0].pageSize === measured[1].pageSize,
+    },
   };
-  console.log(summary);
-  mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
-  writeFileSync(
-    join(ROOT, 'bench/results/users-recommendations.json'),
-    `${JSON.stringify(
-      {
-        date: new Date().toISOString(),
-        machine: machine(),
-        app: 'dist/main.js',
-        database: external ? 'MongoDB (BENCH_MONGODB_URI)' : 'offline-emulators Mongo emulator',
-        warmup: WARMUP,
-        requests: REQUESTS,
-        measured,
-        summary,
-      },
-      null,
-      2,
-    )}\n`,
-  );
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+export function printUsersReport(report: UsersReport): void {
+  console.log(
+    `\nGET /api/users (one page), ${report.requests} sequential requests per size, ${report.database}`,
+  );
+  console.table(report.measured);
+  console.log(report.summary);
+}
+
+export function usersMarkdown(report: UsersReport): string {
+  return [
+    '| onboarded users | page size | first page median ms | first page p95 ms | second page median ms |',
+    '| --- | --- | --- | --- | --- |',
+    ...report.measured.map(
+      (m) =>
+        `| ${m.users.toLocaleString('en')} | ${m.pageSize} | ${m.page1MedianMs} | ${m.page1P95Ms} | ${m.page2MedianMs} |`,
+    ),
+    '',
+    `10,000 ÷ 100 (first page medians): ${report.summary.ratio10kTo100} (target ${report.summary.target}).`,
+  ].join('\n');
+}
+
+if (require.main === module) runReport('users-recommendations.json', runUsersBench, printUsersReport);
