@@ -14,7 +14,8 @@ describe('MongoDB outages', () => {
   let me: SignedUpUser;
 
   beforeAll(async () => {
-    t = await createTestApp();
+    // The production defaults: the 503s must come within 2 s with them.
+    t = await createTestApp({ MONGODB_TIMEOUT_MS: '700', MONGODB_MAX_TIME_MS: '500' });
     me = await signUpOnboarded(t);
   });
   afterAll(async () => {
