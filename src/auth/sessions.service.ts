@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
+import { ExpiringCache } from '../common/expiring-cache';
 import { OBJECT_ID_PATTERN } from '../common/object-id';
 import { authConfig, usersConfig } from '../config/configuration';
 import { deviceLabel } from './device-label';
@@ -22,21 +23,20 @@ export interface SessionView {
   current: boolean;
 }
 
-/** Bound on the in-process cache, as for the user check: past it the cache starts over. */
-const CACHE_MAX_ENTRIES = 10_000;
-
 /** Owns the `sessions` collection. */
 @Injectable()
 export class SessionsService {
   private readonly logger = new Logger(SessionsService.name);
-  /** sid → owner (null: no live session), until when the answer may be reused. */
-  private readonly cache = new Map<string, { userId: string | null; until: number }>();
+  /** sid → owner (null: no live session). */
+  private readonly cache: ExpiringCache<string | null>;
 
   constructor(
     @InjectModel(Session.name) private readonly sessions: Model<Session>,
     @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
-    @Inject(usersConfig.KEY) private readonly users: ConfigType<typeof usersConfig>,
-  ) {}
+    @Inject(usersConfig.KEY) users: ConfigType<typeof usersConfig>,
+  ) {
+    this.cache = new ExpiringCache(users.existsCacheMs);
+  }
 
   async start(userId: string, userAgent: string | undefined): Promise<StartedSession> {
     const now = new Date();
@@ -60,15 +60,12 @@ export class SessionsService {
    */
   async isActive(sid: string, userId: string): Promise<boolean> {
     const now = Date.now();
-    const cached = this.cache.get(sid);
-    if (cached && cached.until > now) return cached.userId === userId;
+    const cached = this.cache.get(sid, now);
+    if (cached !== undefined) return cached === userId;
     if (!OBJECT_ID_PATTERN.test(sid)) return false;
     const doc = await this.sessions.findById(sid, { user: 1, expiresAt: 1, lastUsedAt: 1 }).lean().exec();
     const owner = doc && doc.expiresAt.getTime() > now ? doc.user.toString() : null;
-    if (this.users.existsCacheMs > 0) {
-      if (this.cache.size >= CACHE_MAX_ENTRIES) this.cache.clear();
-      this.cache.set(sid, { userId: owner, until: now + this.users.existsCacheMs });
-    }
+    this.cache.set(sid, owner, now);
     if (owner && doc && doc.lastUsedAt.getTime() <= now - this.config.sessionTouchIntervalMs) {
       void this.touch(sid, now);
     }
@@ -108,9 +105,7 @@ export class SessionsService {
       ? { user: new Types.ObjectId(userId), _id: { $ne: new Types.ObjectId(keepSid) } }
       : { user: new Types.ObjectId(userId) };
     const { deletedCount } = await this.sessions.deleteMany(filter).exec();
-    for (const [sid, entry] of this.cache) {
-      if (entry.userId === userId && sid !== keepSid) this.cache.delete(sid);
-    }
+    this.cache.deleteWhere((sid, owner) => owner === userId && sid !== keepSid);
     return deletedCount;
   }
 

@@ -108,10 +108,14 @@ export const logConfig = registerAs('log', () => {
 export const metricsConfig = registerAs('metrics', () => ({ token: loadEnv().METRICS_TOKEN }));
 
 /** Probes: how long Stream's reachability is reused, so no probe rate costs more than one Stream call per interval. */
-/** The health probes: each dependency's deadline, how long Stream's reachability is reused. */
+/** The health probes: each dependency's deadline, how long Stream's reachability and complete indexes are reused. */
 export const healthConfig = registerAs('health', () => {
   const e = loadEnv();
-  return { checkTimeoutMs: e.HEALTH_CHECK_TIMEOUT_MS, streamCacheMs: e.HEALTH_STREAM_CACHE_MS };
+  return {
+    checkTimeoutMs: e.HEALTH_CHECK_TIMEOUT_MS,
+    streamCacheMs: e.HEALTH_STREAM_CACHE_MS,
+    indexesCacheMs: e.HEALTH_INDEXES_CACHE_MS,
+  };
 });
 
 /** Sessions: their JWTs, the cookie that carries them, the session records. */

@@ -229,6 +229,9 @@ export class EnvironmentVariables {
   @IntRange(0, 600_000)
   HEALTH_STREAM_CACHE_MS = 10_000;
 
+  @IntRange(0, 3_600_000)
+  HEALTH_INDEXES_CACHE_MS = 60_000;
+
   @IntRange(0, 60_000)
   SHUTDOWN_DRAIN_MS = 0;
 

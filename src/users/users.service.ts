@@ -3,6 +3,7 @@ import { ConfigType } from '@nestjs/config';
 import { InjectModel } from '@nestjs/mongoose';
 import { randomInt } from 'node:crypto';
 import { Model, Types } from 'mongoose';
+import { ExpiringCache } from '../common/expiring-cache';
 import { OBJECT_ID_PATTERN } from '../common/object-id';
 import { syncConfig, usersConfig } from '../config/configuration';
 import { BlocksService } from './blocks.service';
@@ -54,7 +55,7 @@ const unleased = (now: Date) => ({ $or: [{ syncLeaseUntil: null }, { syncLeaseUn
  */
 @Injectable()
 export class UsersService {
-  private readonly sessions = new Map<string, { user: SessionUser | null; until: number }>();
+  private readonly sessions: ExpiringCache<SessionUser | null>;
 
   constructor(
     @InjectModel(User.name) private readonly users: Model<User>,
@@ -62,7 +63,9 @@ export class UsersService {
     private readonly blocks: BlocksService,
     @Inject(syncConfig.KEY) private readonly sync: ConfigType<typeof syncConfig>,
     @Inject(usersConfig.KEY) private readonly config: ConfigType<typeof usersConfig>,
-  ) {}
+  ) {
+    this.sessions = new ExpiringCache(config.existsCacheMs);
+  }
 
   /** When the sync worker may pick up a change: the writer's own inline push (StreamSyncService) goes first. */
   private deferredSync(): Date {
@@ -167,15 +170,12 @@ export class UsersService {
    */
   async findSessionUser(id: string): Promise<SessionUser | null> {
     const now = Date.now();
-    const cached = this.sessions.get(id);
-    if (cached && cached.until > now) return cached.user;
+    const cached = this.sessions.get(id, now);
+    if (cached !== undefined) return cached;
     if (!OBJECT_ID_PATTERN.test(id)) return null;
     const doc = await this.users.findById(id, { _id: 1, chatTokensValidFrom: 1 }).lean().exec();
     const user = doc ? { id, chatTokensValidFrom: doc.chatTokensValidFrom ?? 0 } : null;
-    if (this.config.existsCacheMs > 0) {
-      if (this.sessions.size >= 10_000) this.sessions.clear();
-      this.sessions.set(id, { user, until: now + this.config.existsCacheMs });
-    }
+    this.sessions.set(id, user, now);
     return user;
   }
 
