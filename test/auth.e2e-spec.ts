@@ -326,13 +326,28 @@ describe('Accounts (/api/auth)', () => {
       }
     });
 
-    it('refuses a valid token whose user no longer exists', async () => {
+    it('refuses a valid token whose session does not exist', async () => {
       const ghost = forge(
         { userId: new Types.ObjectId().toString(), sid: new Types.ObjectId().toString() },
         TEST_JWT_SECRET,
       );
       const res = await t.http().get('/api/auth/me').set('Cookie', `jwt=${ghost}`).expect(401);
-      expect(res.body.message).toBe('Unauthorized: User not found');
+      expect(res.body.message).toBe('Unauthorized: Session ended, please sign in again');
+    });
+
+    it('refuses the token of a deleted account: deletion ends its sessions', async () => {
+      const user = await signUp(t);
+      await t
+        .http()
+        .delete('/api/users/me')
+        .set('Cookie', user.cookie)
+        .send({ password: user.password })
+        .expect(204);
+      expect(await t.db.collection('sessions').countDocuments({ user: new Types.ObjectId(user.id) })).toBe(0);
+      for (const path of ['/api/auth/me', '/api/chats/token']) {
+        const res = await t.http().get(path).set('Cookie', user.cookie).expect(401);
+        expect(res.body.message).toBe('Unauthorized: Session ended, please sign in again');
+      }
     });
   });
 

@@ -1,7 +1,9 @@
 import { StreamError } from '../stream/stream.errors';
 import type { StreamDeleteMode, StreamService } from '../stream/stream.service';
 import type { BlocksService } from '../users/blocks.service';
+import type { SessionsService } from '../identity/sessions.service';
 import type { FriendRequestsService } from '../users/friend-requests.service';
+import type { FriendsService } from '../users/friends.service';
 import type { UsersService } from '../users/users.service';
 import { AccountDeletionService, DeletionOptions } from './account-deletion.service';
 
@@ -55,9 +57,11 @@ function setup(appIds: string[], streamIds: string[]) {
   };
   const service = new AccountDeletionService(
     users as unknown as UsersService,
+    users as unknown as FriendsService,
     friendRequests as unknown as FriendRequestsService,
     { deleteAllInvolving: () => Promise.resolve(0) } as unknown as BlocksService,
     streamService as unknown as StreamService,
+    { endAll: () => Promise.resolve(0) } as unknown as SessionsService,
   );
   const deleteUsers = (
     ids: string[],

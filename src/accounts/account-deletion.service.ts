@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { chunk } from '../common/chunk';
 import { OBJECT_ID_PATTERN, toObjectId } from '../common/object-id';
 import { retry } from '../common/retry';
+import { SessionsService } from '../identity/sessions.service';
 import { StreamError } from '../stream/stream.errors';
 import {
   STREAM_BATCH_LIMIT,
@@ -11,6 +12,7 @@ import {
 } from '../stream/stream.service';
 import { BlocksService } from '../users/blocks.service';
 import { FriendRequestsService } from '../users/friend-requests.service';
+import { FriendsService } from '../users/friends.service';
 import { UsersService } from '../users/users.service';
 
 /** A retryable Stream error is tried this many times in all, with exponential backoff between attempts. */
@@ -78,9 +80,11 @@ export class AccountDeletionService {
 
   constructor(
     private readonly users: UsersService,
+    private readonly friends: FriendsService,
     private readonly friendRequests: FriendRequestsService,
     private readonly blocks: BlocksService,
     private readonly stream: StreamService,
+    private readonly sessions: SessionsService,
   ) {}
 
   /**
@@ -236,7 +240,9 @@ export class AccountDeletionService {
   /** Steps 2 to 4. Each is idempotent, so they also run for an id found nowhere, sweeping any leftovers. */
   private async deleteAppData(id: string, inApp: boolean, inStream: boolean): Promise<DeletionResult> {
     try {
-      const friendLinksRemoved = await this.users.removeFromAllFriendLists(id);
+      // First: the account's sessions end, so nothing acts for it while the rest goes.
+      await this.sessions.endAll(id);
+      const friendLinksRemoved = await this.friends.removeFromAllFriendLists(id);
       const requestsRemoved = await this.friendRequests.deleteAllInvolving(id);
       const blocksRemoved = await this.blocks.deleteAllInvolving(id);
       const removedDocument = await this.users.deleteUserDocument(id);

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AuthThrottleModule } from '../auth/auth-throttle.module';
+import { IdentityModule } from '../identity/identity.module';
 import { UsersModule } from '../users/users.module';
 import { AccountDeletionService } from './account-deletion.service';
 import { AccountsService } from './accounts.service';
@@ -14,8 +14,8 @@ import { StreamSyncService } from './stream-sync.service';
  * webhooks and the CLI call it.
  */
 @Module({
-  // The throttle: DELETE /api/users/me checks a password, so it shares the login limit.
-  imports: [UsersModule, AuthThrottleModule],
+  // Identity: the guard, the login limit DELETE /api/users/me shares, and the sessions deletion ends.
+  imports: [UsersModule, IdentityModule],
   controllers: [MyAccountController, BlocksController],
   providers: [AccountsService, StreamSyncService, AccountDeletionService, BlockingService],
   exports: [AccountsService, StreamSyncService, AccountDeletionService],

@@ -12,11 +12,11 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CurrentUser } from '../auth/current-user.decorator';
-import { JwtAuthGuard } from '../auth/jwt-auth.guard';
+import { CurrentUser } from '../identity/current-user.decorator';
+import { JwtAuthGuard } from '../identity/jwt-auth.guard';
 import { ParseObjectIdPipe } from '../common/parse-object-id.pipe';
 import { BlockedUser } from '../users/block.view';
-import type { SessionUser } from '../users/users.service';
+import type { Principal } from '../identity/principal';
 import { BlockingService } from './blocking.service';
 import { BlockResponse } from './dto/block.response';
 
@@ -30,7 +30,7 @@ export class BlocksController {
 
   @Get()
   @ApiOkResponse({ type: [BlockedUser], description: 'The users I blocked, newest first' })
-  list(@CurrentUser() me: SessionUser): Promise<BlockedUser[]> {
+  list(@CurrentUser() me: Principal): Promise<BlockedUser[]> {
     return this.blocking.list(me.id);
   }
 
@@ -47,7 +47,7 @@ export class BlocksController {
   @ApiNotFoundResponse({ description: 'No such user' })
   @ApiServiceUnavailableResponse({ description: 'Stream unavailable: blocked in the app, retry for chat' })
   async block(
-    @CurrentUser() me: SessionUser,
+    @CurrentUser() me: Principal,
     @Param('id', ParseObjectIdPipe) id: string,
     @Res({ passthrough: true }) res: Response,
   ): Promise<BlockResponse> {
@@ -62,7 +62,7 @@ export class BlocksController {
   @ApiNoContentResponse({ description: 'Not blocked (any more); friendship and requests are not restored' })
   @ApiBadRequestResponse({ description: 'Malformed id, or yourself' })
   @ApiServiceUnavailableResponse({ description: 'Stream unavailable: unblocked in the app, retry for chat' })
-  unblock(@CurrentUser() me: SessionUser, @Param('id', ParseObjectIdPipe) id: string): Promise<void> {
+  unblock(@CurrentUser() me: Principal, @Param('id', ParseObjectIdPipe) id: string): Promise<void> {
     return this.blocking.unblock(me.id, id);
   }
 }

@@ -23,12 +23,12 @@ import {
 } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import type { Response } from 'express';
-import { clearAuthCookie } from '../auth/auth-cookie';
-import { AuthThrottlerGuard } from '../auth/auth-throttler.guard';
-import { CurrentUser } from '../auth/current-user.decorator';
-import { JwtAuthGuard } from '../auth/jwt-auth.guard';
+import { clearAuthCookie } from '../identity/auth-cookie';
+import { AuthThrottlerGuard } from '../identity/auth-throttler.guard';
+import { CurrentUser } from '../identity/current-user.decorator';
+import { JwtAuthGuard } from '../identity/jwt-auth.guard';
 import { authConfig } from '../config/configuration';
-import type { SessionUser } from '../users/users.service';
+import type { Principal } from '../identity/principal';
 import { AccountDeletionService } from './account-deletion.service';
 import { DeleteAccountDto } from './dto/delete-account.dto';
 
@@ -57,7 +57,7 @@ export class MyAccountController {
   @ApiTooManyRequestsResponse()
   @ApiServiceUnavailableResponse({ description: 'Stream unavailable: nothing was deleted, try again later' })
   async deleteMyAccount(
-    @CurrentUser() me: SessionUser,
+    @CurrentUser() me: Principal,
     @Body() dto: DeleteAccountDto,
     @Res({ passthrough: true }) res: Response,
   ): Promise<void> {

@@ -9,7 +9,7 @@ import { STREAM_SYNC_PUSHES } from '../metrics/metrics';
 import { StreamError } from '../stream/stream.errors';
 import { STREAM_BATCH_LIMIT, StreamService, StreamUserProfile } from '../stream/stream.service';
 import { SyncCandidate } from '../users/sync-state';
-import { UsersService } from '../users/users.service';
+import { UserSyncStateService } from '../users/user-sync-state.service';
 
 const toProfile = (u: SyncCandidate): StreamUserProfile => ({
   id: u._id.toString(),
@@ -29,7 +29,7 @@ export class StreamSyncService {
   private readonly logger = new Logger(StreamSyncService.name);
 
   constructor(
-    private readonly users: UsersService,
+    private readonly users: UserSyncStateService,
     private readonly stream: StreamService,
     @Inject(syncConfig.KEY) private readonly config: ConfigType<typeof syncConfig>,
     @InjectMetric(STREAM_SYNC_PUSHES) private readonly pushes: Counter,

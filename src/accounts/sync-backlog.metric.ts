@@ -1,7 +1,7 @@
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Gauge, register } from 'prom-client';
 import { STREAM_SYNC_PENDING } from '../metrics/metrics';
-import { UsersService } from '../users/users.service';
+import { UserSyncStateService } from '../users/user-sync-state.service';
 
 /**
  * The sync backlog, counted when Prometheus scrapes (one indexed count per scrape and instance; every instance
@@ -9,11 +9,11 @@ import { UsersService } from '../users/users.service';
  */
 @Injectable()
 export class SyncBacklogMetric implements OnModuleInit, OnModuleDestroy {
-  constructor(private readonly users: UsersService) {}
+  constructor(private readonly users: UserSyncStateService) {}
 
   onModuleInit(): void {
     const users = this.users;
-    // Bound to this app's UsersService: replace one a previous app in this process registered.
+    // Bound to this app's UserSyncStateService: replace one a previous app in this process registered.
     register.removeSingleMetric(STREAM_SYNC_PENDING);
     new Gauge({
       name: STREAM_SYNC_PENDING,

@@ -23,19 +23,19 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
-import { clearAuthCookie, setAuthCookie } from './auth-cookie';
-import { AuthThrottlerGuard } from './auth-throttler.guard';
+import { clearAuthCookie, setAuthCookie } from '../identity/auth-cookie';
+import { AuthThrottlerGuard } from '../identity/auth-throttler.guard';
 import type { Response } from 'express';
 import { authConfig } from '../config/configuration';
 import { UsersService } from '../users/users.service';
 import { AuthService } from './auth.service';
-import { CurrentUser } from './current-user.decorator';
+import { CurrentUser } from '../identity/current-user.decorator';
 import { LoginDto } from './dto/login.dto';
 import { OnboardingDto } from './dto/onboarding.dto';
 import { SignupDto } from './dto/signup.dto';
 import { MessageResponse, UserResponse } from './dto/user-response.dto';
-import { JwtAuthGuard, OptionalJwtAuthGuard } from './jwt-auth.guard';
-import type { AuthUser } from './jwt.strategy';
+import { JwtAuthGuard, OptionalJwtAuthGuard } from '../identity/jwt-auth.guard';
+import type { Principal } from '../identity/principal';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -85,7 +85,7 @@ export class AuthController {
   @UseGuards(OptionalJwtAuthGuard)
   @ApiOkResponse({ type: MessageResponse, description: 'Ends this session (if any); clears the jwt cookie' })
   async logout(
-    @CurrentUser() me: AuthUser | undefined,
+    @CurrentUser() me: Principal | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<MessageResponse> {
     await this.auth.logout(me);
@@ -104,7 +104,7 @@ export class AuthController {
   })
   @ApiUnauthorizedResponse()
   async logoutAll(
-    @CurrentUser() me: AuthUser,
+    @CurrentUser() me: Principal,
     @Res({ passthrough: true }) res: Response,
   ): Promise<MessageResponse> {
     await this.auth.logoutEverywhere(me);
@@ -120,7 +120,7 @@ export class AuthController {
     description: 'Missing fields (listed in missingFields) or fields that may not be set',
   })
   @ApiUnauthorizedResponse()
-  async onboard(@CurrentUser() me: AuthUser, @Body() dto: OnboardingDto): Promise<UserResponse> {
+  async onboard(@CurrentUser() me: Principal, @Body() dto: OnboardingDto): Promise<UserResponse> {
     return { success: true, user: await this.auth.onboard(me.id, dto) };
   }
 
@@ -130,7 +130,7 @@ export class AuthController {
   @UseGuards(JwtAuthGuard)
   @ApiCookieAuth()
   @ApiOkResponse({ type: UserResponse })
-  onboardPost(@CurrentUser() me: AuthUser, @Body() dto: OnboardingDto): Promise<UserResponse> {
+  onboardPost(@CurrentUser() me: Principal, @Body() dto: OnboardingDto): Promise<UserResponse> {
     return this.onboard(me, dto);
   }
 
@@ -139,7 +139,7 @@ export class AuthController {
   @ApiCookieAuth()
   @ApiOkResponse({ type: UserResponse })
   @ApiUnauthorizedResponse()
-  async me(@CurrentUser() me: AuthUser): Promise<UserResponse> {
+  async me(@CurrentUser() me: Principal): Promise<UserResponse> {
     return { success: true, user: await this.users.findOrFail(me.id) };
   }
 }

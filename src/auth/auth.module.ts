@@ -1,42 +1,22 @@
 import { Module } from '@nestjs/common';
-import { ConfigType } from '@nestjs/config';
-import { JwtModule } from '@nestjs/jwt';
-import { PassportModule } from '@nestjs/passport';
 import { AccountsModule } from '../accounts/accounts.module';
-import { authConfig } from '../config/configuration';
-import { UsersModule } from '../users/users.module';
+import { IdentityModule } from '../identity/identity.module';
 import { MailModule } from '../mail/mail.module';
-import { AttemptLimiter } from './attempt-limiter';
+import { UsersModule } from '../users/users.module';
 import { authSchemas } from './auth-schemas';
-import { AuthThrottleModule } from './auth-throttle.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
-import { JwtStrategy } from './jwt.strategy';
 import { PasswordResetService } from './password-reset.service';
 import { PasswordController } from './password.controller';
 import { SessionsController } from './sessions.controller';
-import { SessionsService } from './sessions.service';
 
+/**
+ * The account flows, on top of everything: signup, login, logout, onboarding, passwords and the sessions API.
+ * They start and end sessions through the identity core and write accounts through accounts/ (so Stream sees it).
+ */
 @Module({
-  imports: [
-    UsersModule,
-    AccountsModule,
-    MailModule,
-    authSchemas(),
-    PassportModule,
-    JwtModule.registerAsync({
-      inject: [authConfig.KEY],
-      useFactory: (config: ConfigType<typeof authConfig>) => ({
-        secretOrKeyProvider: () => config.jwtKey,
-        signOptions: { algorithm: 'HS256', expiresIn: config.jwtExpiresInSeconds },
-        verifyOptions: { algorithms: ['HS256'] },
-      }),
-    }),
-    AuthThrottleModule,
-  ],
+  imports: [UsersModule, AccountsModule, IdentityModule, MailModule, authSchemas()],
   controllers: [AuthController, SessionsController, PasswordController],
-  providers: [AuthService, JwtStrategy, SessionsService, PasswordResetService, AttemptLimiter],
-  // For the data export: the sessions collection stays queried by SessionsService alone.
-  exports: [SessionsService],
+  providers: [AuthService, PasswordResetService],
 })
 export class AuthModule {}

@@ -1,6 +1,5 @@
 import { BadRequestException, Inject, Injectable, Logger, UnauthorizedException } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
-import { JwtService } from '@nestjs/jwt';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { Counter } from 'prom-client';
 import { AccountsService } from '../accounts/accounts.service';
@@ -8,16 +7,18 @@ import { authConfig } from '../config/configuration';
 import { LOGINS } from '../metrics/metrics';
 import { UserView } from '../users/user.view';
 import { UsersService } from '../users/users.service';
-import { AttemptLimiter } from './attempt-limiter';
+import { AttemptLimiter } from '../identity/attempt-limiter';
 import { LoginDto } from './dto/login.dto';
 import { OnboardingDto } from './dto/onboarding.dto';
 import { ChangePasswordDto, ResetPasswordDto } from './dto/password.dto';
 import { SignupDto } from './dto/signup.dto';
-import { AuthUser, JwtPayload } from './jwt.strategy';
+import type { Principal } from '../identity/principal';
+import { SessionTokens } from '../identity/session-tokens.service';
 import { PasswordResetService } from './password-reset.service';
-import { SessionsService } from './sessions.service';
+import { SessionsService } from '../identity/sessions.service';
 
-export interface Session {
+/** A user just signed in: their account and the new session's JWT. */
+export interface SignedIn {
   user: UserView;
   token: string;
 }
@@ -32,7 +33,7 @@ export class AuthService {
     private readonly sessions: SessionsService,
     private readonly resets: PasswordResetService,
     private readonly limiter: AttemptLimiter,
-    private readonly jwt: JwtService,
+    private readonly tokens: SessionTokens,
     @Inject(authConfig.KEY) config: ConfigType<typeof authConfig>,
     @InjectMetric(LOGINS) private readonly logins: Counter,
   ) {
@@ -41,12 +42,12 @@ export class AuthService {
     }
   }
 
-  async signup(dto: SignupDto, userAgent: string | undefined): Promise<Session> {
+  async signup(dto: SignupDto, userAgent: string | undefined): Promise<SignedIn> {
     const user = await this.accounts.createAccount(dto);
-    return { user, token: await this.startSession(user._id, userAgent) };
+    return { user, token: await this.tokens.startSession(user._id, userAgent) };
   }
 
-  async login(dto: LoginDto, userAgent: string | undefined): Promise<Session> {
+  async login(dto: LoginDto, userAgent: string | undefined): Promise<SignedIn> {
     await this.limiter.assertLoginAllowed(dto.email);
     const user = await this.users.findByCredentials(dto.email, dto.password);
     this.logins.inc({ outcome: user ? 'success' : 'invalid_credentials' });
@@ -54,7 +55,7 @@ export class AuthService {
       await this.limiter.recordLoginFailure(dto.email);
       throw new UnauthorizedException('Invalid email or password');
     }
-    return { user, token: await this.startSession(user._id, userAgent) };
+    return { user, token: await this.tokens.startSession(user._id, userAgent) };
   }
 
   onboard(userId: string, dto: OnboardingDto): Promise<UserView> {
@@ -62,18 +63,18 @@ export class AuthService {
   }
 
   /** Ends this session (a request without a live one has nothing to end). */
-  async logout(me: AuthUser | undefined): Promise<void> {
+  async logout(me: Principal | undefined): Promise<void> {
     if (me) await this.sessions.end(me.id, me.sessionId);
   }
 
   /** Ends every session of mine, this one included, and the chat tokens they were given. */
-  async logoutEverywhere(me: AuthUser): Promise<void> {
+  async logoutEverywhere(me: Principal): Promise<void> {
     await this.sessions.endAll(me.id);
     await this.accounts.revokeChatTokens(me.id);
   }
 
   /** Keeps this session; every other one ends, with every chat token issued so far. */
-  async changePassword(me: AuthUser, dto: ChangePasswordDto): Promise<void> {
+  async changePassword(me: Principal, dto: ChangePasswordDto): Promise<void> {
     if (!(await this.users.passwordMatches(me.id, dto.currentPassword))) {
       throw new UnauthorizedException('Invalid password');
     }
@@ -111,16 +112,5 @@ export class AuthService {
     } catch (error) {
       this.logger.error(`password reset mail failed: ${(error as Error).message}`);
     }
-  }
-
-  /** A session record and its JWT, which carries the session id and expires with it (same iat base). */
-  private async startSession(userId: string, userAgent: string | undefined): Promise<string> {
-    const session = await this.sessions.start(userId, userAgent);
-    const payload: JwtPayload & { iat: number } = {
-      userId,
-      sid: session.id,
-      iat: Math.floor(session.createdAt.getTime() / 1000),
-    };
-    return this.jwt.sign(payload);
   }
 }

@@ -9,13 +9,13 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
-import { AuthThrottlerGuard } from './auth-throttler.guard';
+import { AuthThrottlerGuard } from '../identity/auth-throttler.guard';
 import { AuthService } from './auth.service';
-import { CurrentUser } from './current-user.decorator';
+import { CurrentUser } from '../identity/current-user.decorator';
 import { ChangePasswordDto, ForgotPasswordDto, ResetPasswordDto } from './dto/password.dto';
 import { MessageResponse } from './dto/user-response.dto';
-import { JwtAuthGuard } from './jwt-auth.guard';
-import type { AuthUser } from './jwt.strategy';
+import { JwtAuthGuard } from '../identity/jwt-auth.guard';
+import type { Principal } from '../identity/principal';
 
 /** The same answer whether or not the email has an account. */
 const FORGOT_REPLY: MessageResponse = {
@@ -37,7 +37,7 @@ export class PasswordController {
   @ApiBadRequestResponse()
   @ApiUnauthorizedResponse({ description: 'Not signed in, or wrong current password' })
   @ApiTooManyRequestsResponse()
-  async change(@CurrentUser() me: AuthUser, @Body() dto: ChangePasswordDto): Promise<MessageResponse> {
+  async change(@CurrentUser() me: Principal, @Body() dto: ChangePasswordDto): Promise<MessageResponse> {
     await this.auth.changePassword(me, dto);
     return { success: true, message: 'Password changed; your other sessions were signed out' };
   }

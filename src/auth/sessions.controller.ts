@@ -21,12 +21,12 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { authConfig } from '../config/configuration';
-import { clearAuthCookie } from './auth-cookie';
-import { CurrentUser } from './current-user.decorator';
+import { clearAuthCookie } from '../identity/auth-cookie';
+import { CurrentUser } from '../identity/current-user.decorator';
 import { SessionListResponse } from './dto/user-response.dto';
-import { JwtAuthGuard } from './jwt-auth.guard';
-import type { AuthUser } from './jwt.strategy';
-import { SessionsService } from './sessions.service';
+import { JwtAuthGuard } from '../identity/jwt-auth.guard';
+import type { Principal } from '../identity/principal';
+import { SessionsService } from '../identity/sessions.service';
 
 /** The signed-in user's sessions (devices): list them, end one. */
 @ApiTags('auth')
@@ -42,7 +42,7 @@ export class SessionsController {
 
   @Get()
   @ApiOkResponse({ type: SessionListResponse, description: 'Mine, newest first; `current` marks this one' })
-  async list(@CurrentUser() me: AuthUser): Promise<SessionListResponse> {
+  async list(@CurrentUser() me: Principal): Promise<SessionListResponse> {
     return { sessions: await this.sessions.list(me.id, me.sessionId) };
   }
 
@@ -51,7 +51,7 @@ export class SessionsController {
   @ApiNoContentResponse({ description: 'Session ended (ending this one also clears the jwt cookie)' })
   @ApiNotFoundResponse({ description: 'No such session of mine' })
   async end(
-    @CurrentUser() me: AuthUser,
+    @CurrentUser() me: Principal,
     @Param('id') id: string,
     @Res({ passthrough: true }) res: Response,
   ): Promise<void> {

@@ -11,11 +11,10 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CurrentUser } from '../auth/current-user.decorator';
-import { JwtAuthGuard } from '../auth/jwt-auth.guard';
+import { CurrentUser } from '../identity/current-user.decorator';
+import { JwtAuthGuard } from '../identity/jwt-auth.guard';
 import { ParseObjectIdPipe } from '../common/parse-object-id.pipe';
-import type { AuthUser } from '../auth/jwt.strategy';
-import type { SessionUser } from '../users/users.service';
+import type { Principal } from '../identity/principal';
 import { ChatService } from './chat.service';
 import { ChatTokenResponse, DirectChannelResponse, RevokeTokensResponse } from './dto/chat-token.response';
 
@@ -31,7 +30,7 @@ export class ChatController {
   @Get('token')
   @Header('Cache-Control', 'no-store')
   @ApiOkResponse({ type: ChatTokenResponse })
-  token(@CurrentUser() me: AuthUser): ChatTokenResponse {
+  token(@CurrentUser() me: Principal): Promise<ChatTokenResponse> {
     return this.chat.issueToken(me);
   }
 
@@ -39,7 +38,7 @@ export class ChatController {
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: RevokeTokensResponse, description: 'Log out of chat on all devices' })
   @ApiServiceUnavailableResponse()
-  revoke(@CurrentUser() me: SessionUser): Promise<RevokeTokensResponse> {
+  revoke(@CurrentUser() me: Principal): Promise<RevokeTokensResponse> {
     return this.chat.revokeTokens(me);
   }
 
@@ -51,7 +50,7 @@ export class ChatController {
   @ApiNotFoundResponse()
   @ApiServiceUnavailableResponse()
   async directChannel(
-    @CurrentUser() me: SessionUser,
+    @CurrentUser() me: Principal,
     @Param('userId', ParseObjectIdPipe) userId: string,
     @Res({ passthrough: true }) res: Response,
   ): Promise<DirectChannelResponse> {

@@ -5,13 +5,15 @@ import {
   Injectable,
   NotFoundException,
   ServiceUnavailableException,
+  UnauthorizedException,
 } from '@nestjs/common';
 import { StreamSyncService } from '../accounts/stream-sync.service';
-import type { AuthUser } from '../auth/jwt.strategy';
+import type { Principal } from '../identity/principal';
 import { StreamError } from '../stream/stream.errors';
 import { StreamService } from '../stream/stream.service';
 import { BlocksService } from '../users/blocks.service';
-import { SessionUser, UsersService } from '../users/users.service';
+import { FriendsService } from '../users/friends.service';
+import { UsersService } from '../users/users.service';
 import { ChatTokenResponse, DirectChannelResponse, RevokeTokensResponse } from './dto/chat-token.response';
 
 /** The seed's frontend names 1:1 channels by the two user ids, sorted and joined with '-'. */
@@ -30,24 +32,24 @@ export class ChatService {
   constructor(
     private readonly stream: StreamService,
     private readonly users: UsersService,
+    private readonly friends: FriendsService,
     private readonly sync: StreamSyncService,
     private readonly blocks: BlocksService,
   ) {}
 
   /**
-   * The hot path: no database work beyond the guard's cached lookups, one HMAC signature. The token expires
-   * with the session that asked for it (sooner if STREAM_TOKEN_TTL_SECONDS caps it).
+   * The hot path: no database work beyond cached lookups (the guard's session, the user's token cut-off), one
+   * HMAC signature. The token expires with the session that asked for it (sooner if STREAM_TOKEN_TTL_SECONDS
+   * caps it).
    */
-  issueToken(me: AuthUser): ChatTokenResponse {
-    const { token, expiresAt } = this.stream.createUserToken(
-      me.id,
-      me.sessionExpiresAt,
-      me.chatTokensValidFrom,
-    );
+  async issueToken(me: Principal): Promise<ChatTokenResponse> {
+    const cutOff = await this.users.findChatTokenCutOff(me.id);
+    if (cutOff === null) throw new UnauthorizedException('Unauthorized: User not found');
+    const { token, expiresAt } = this.stream.createUserToken(me.id, me.sessionExpiresAt, cutOff);
     return { token, apiKey: this.stream.apiKey, userId: me.id, expiresAt: expiresAt.toISOString() };
   }
 
-  async revokeTokens(me: SessionUser): Promise<RevokeTokensResponse> {
+  async revokeTokens(me: Principal): Promise<RevokeTokensResponse> {
     const cutOff = await this.stream
       .revokeUserTokens(me.id)
       .catch((e: unknown) => Promise.reject(toHttpError(e)));
@@ -56,13 +58,10 @@ export class ChatService {
   }
 
   /** Opens (or returns) the 1:1 channel with a friend; `created` tells the controller 201 from 200. */
-  async directChannel(
-    me: SessionUser,
-    otherId: string,
-  ): Promise<DirectChannelResponse & { created: boolean }> {
+  async directChannel(me: Principal, otherId: string): Promise<DirectChannelResponse & { created: boolean }> {
     if (otherId === me.id) throw new BadRequestException('Cannot open a direct channel with yourself');
     // Friends exist by definition: only a refusal needs the second query, to tell 404 from 403.
-    if (!(await this.users.areFriends(me.id, otherId))) {
+    if (!(await this.friends.areFriends(me.id, otherId))) {
       if (!(await this.users.exists(otherId))) throw new NotFoundException('User not found');
       throw new ForbiddenException('You can only chat with your friends');
     }

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { AccountsModule } from '../accounts/accounts.module';
 import { authSchemas } from '../auth/auth-schemas';
+import { identitySchemas } from '../identity/identity-schemas';
 import { dataExportSchemas } from '../data-export/data-export-schemas';
 import { webhooksSchemas } from '../webhooks/webhooks-schemas';
 import { lazyMongoConnection } from '../common/mongo-connection';
@@ -31,6 +32,7 @@ import { SyncUsersCommand } from './sync-users.command';
     MigrationModule,
     IndexesModule,
     // Not these modules themselves: their collections, so `indexes` sees every schema the API registers.
+    identitySchemas(),
     authSchemas(),
     webhooksSchemas(),
     dataExportSchemas(),

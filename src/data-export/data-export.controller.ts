@@ -6,9 +6,9 @@ import {
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { CurrentUser } from '../auth/current-user.decorator';
-import { JwtAuthGuard } from '../auth/jwt-auth.guard';
-import type { AuthUser } from '../auth/jwt.strategy';
+import { CurrentUser } from '../identity/current-user.decorator';
+import { JwtAuthGuard } from '../identity/jwt-auth.guard';
+import type { Principal } from '../identity/principal';
 import { DataExportService } from './data-export.service';
 import { DataExportResponse } from './dto/data-export.response';
 
@@ -25,7 +25,7 @@ export class DataExportController {
   @ApiOkResponse({ type: DataExportResponse, description: 'Everything held about me, here and in Stream' })
   @ApiUnauthorizedResponse({ description: 'No or invalid jwt cookie' })
   @ApiTooManyRequestsResponse({ description: 'More than EXPORT_DAILY_LIMIT exports in 24 h' })
-  export(@CurrentUser() me: AuthUser): Promise<DataExportResponse> {
+  export(@CurrentUser() me: Principal): Promise<DataExportResponse> {
     return this.exports.exportMyData(me.id, me.sessionId);
   }
 }

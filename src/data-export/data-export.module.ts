@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AuthModule } from '../auth/auth.module';
+import { IdentityModule } from '../identity/identity.module';
 import { UsersModule } from '../users/users.module';
 import { DataExportController } from './data-export.controller';
 import { DataExportService } from './data-export.service';
@@ -7,7 +7,7 @@ import { dataExportSchemas } from './data-export-schemas';
 
 /** GET /api/users/me/export: reads from each owner (users, auth's sessions) and Stream; writes only its slots. */
 @Module({
-  imports: [UsersModule, AuthModule, dataExportSchemas()],
+  imports: [UsersModule, IdentityModule, dataExportSchemas()],
   controllers: [DataExportController],
   providers: [DataExportService],
 })

@@ -3,12 +3,15 @@ import { ConfigType } from '@nestjs/config';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { exportConfig } from '../config/configuration';
-import { SessionsService } from '../auth/sessions.service';
+import { SessionsService } from '../identity/sessions.service';
 import { StreamError } from '../stream/stream.errors';
 import { StreamService } from '../stream/stream.service';
 import { BlocksService } from '../users/blocks.service';
 import { FriendRequestsService } from '../users/friend-requests.service';
-import { isDuplicateKey, UsersService } from '../users/users.service';
+import { isDuplicateKey } from '../common/mongo-errors';
+import { FriendsService } from '../users/friends.service';
+import { UserSyncStateService } from '../users/user-sync-state.service';
+import { UsersService } from '../users/users.service';
 import { DataExportResponse, FriendRequestsExport, StreamExport } from './dto/data-export.response';
 import { DataExportSlot } from './schemas/data-export-slot.schema';
 
@@ -26,6 +29,8 @@ export class DataExportService {
     @InjectModel(DataExportSlot.name) private readonly slots: Model<DataExportSlot>,
     @Inject(exportConfig.KEY) private readonly config: ConfigType<typeof exportConfig>,
     private readonly users: UsersService,
+    private readonly friends: FriendsService,
+    private readonly syncState: UserSyncStateService,
     private readonly requests: FriendRequestsService,
     private readonly blocks: BlocksService,
     private readonly sessions: SessionsService,
@@ -38,11 +43,11 @@ export class DataExportService {
     // The app's sections, each read by the collection's owner: a new collection about users is one line here.
     const [profile, friends, friendRequests, blocks, sessions, syncState] = await Promise.all([
       this.users.findOrFail(me),
-      this.users.findAllFriends(me),
+      this.friends.findAllFriends(me),
       this.friendRequests(me),
       this.blocks.listMine(me),
       this.sessions.list(me, currentSession),
-      this.users.findSyncState(me),
+      this.syncState.findSyncState(me),
     ]);
     const stream = await this.streamSection(me);
     this.logger.log(`user ${me} exported their data (Stream: ${stream.status})`);

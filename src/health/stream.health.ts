@@ -3,7 +3,7 @@ import { ConfigType } from '@nestjs/config';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { healthConfig } from '../config/configuration';
 import { StreamService } from '../stream/stream.service';
-import { UsersService } from '../users/users.service';
+import { UserSyncStateService } from '../users/user-sync-state.service';
 import { withDeadline } from './deadline';
 
 interface Reachability {
@@ -25,7 +25,7 @@ export class StreamHealthIndicator {
   constructor(
     private readonly indicators: HealthIndicatorService,
     private readonly stream: StreamService,
-    private readonly users: UsersService,
+    private readonly users: UserSyncStateService,
     @Inject(healthConfig.KEY) private readonly config: ConfigType<typeof healthConfig>,
   ) {}
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import { Connection, mongo } from 'mongoose';
-import { isDuplicateKey } from '../users/users.service';
+import { isDuplicateKey } from '../common/mongo-errors';
 
 type IndexKey = Record<string, number>;
 

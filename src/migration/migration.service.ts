@@ -6,6 +6,7 @@ import { describeIndex, IndexBuildResult, IndexesService } from '../indexes/inde
 import { FriendRequestsService } from '../users/friend-requests.service';
 import { EmailCaseConflict, LegacyFriendRequest, UserRepair } from '../users/legacy-data';
 import { FriendRequestStatus, LIVE_STATUSES, pairKeyOf } from '../users/schemas/friend-request.schema';
+import { LegacyUsersService } from '../users/legacy-users.service';
 import { UsersService } from '../users/users.service';
 
 export interface DuplicateRequests {
@@ -52,7 +53,8 @@ const LIVE = new Set(LIVE_STATUSES);
 @Injectable()
 export class MigrationService {
   constructor(
-    private readonly users: UsersService,
+    private readonly users: LegacyUsersService,
+    private readonly accounts: UsersService,
     private readonly requests: FriendRequestsService,
     private readonly indexes: IndexesService,
     @Inject(migrationConfig.KEY) private readonly config: ConfigType<typeof migrationConfig>,
@@ -161,7 +163,7 @@ export class MigrationService {
       const page = await this.requests.pageLegacy(after, this.config.batchSize);
       if (page.length === 0) break;
       after = page[page.length - 1]._id;
-      const people = await this.users.findExistingIds([
+      const people = await this.accounts.findExistingIds([
         ...new Set(page.flatMap((r) => [r.sender.toString(), r.recipient.toString()])),
       ]);
       for (const request of page) {

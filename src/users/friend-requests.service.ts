@@ -41,7 +41,9 @@ import {
 } from './page-cursor';
 import { PUBLIC_PROFILE_FIELDS } from './user.view';
 import { LegacyFriendRequest } from './legacy-data';
-import { isDuplicateKey, UsersService } from './users.service';
+import { isDuplicateKey } from '../common/mongo-errors';
+import { FriendsService } from './friends.service';
+import { UsersService } from './users.service';
 
 const notNull = <T>(v: T | null): v is T => v !== null;
 const NEWEST_FIRST = { createdAt: -1, _id: -1 } as const;
@@ -73,6 +75,7 @@ export class FriendRequestsService {
   constructor(
     @InjectModel(FriendRequest.name) private readonly requests: Model<FriendRequest>,
     private readonly users: UsersService,
+    private readonly friends: FriendsService,
     private readonly blocks: BlocksService,
     @Inject(usersConfig.KEY) private readonly config: ConfigType<typeof usersConfig>,
   ) {}
@@ -86,7 +89,7 @@ export class FriendRequestsService {
       throw new BadRequestException("You can't send a friend request to yourself");
     if (!(await this.users.exists(recipientId))) throw new NotFoundException('Recipient not found');
     await this.refuseIfBlocked(senderId, recipientId);
-    if (await this.users.areFriends(senderId, recipientId))
+    if (await this.friends.areFriends(senderId, recipientId))
       throw new ConflictException('You are already friends with this user');
     try {
       const created = await this.requests.create({
@@ -121,7 +124,7 @@ export class FriendRequestsService {
     if (request.status === FriendRequestStatus.Rejected)
       throw new ConflictException('Friend request is not pending');
 
-    await this.users.addFriends(sender, me);
+    await this.friends.addFriends(sender, me);
     if (request.status === FriendRequestStatus.Accepted) {
       await this.undoIfUnfriended(requestId, sender, me);
       throw new ConflictException('Friend request is not pending');
@@ -139,7 +142,7 @@ export class FriendRequestsService {
     }
     // Lost a race: another accept (friendship complete, nothing to undo) or a reject/withdrawal.
     const now = await this.requests.findById(requestId, { status: 1 }).lean().exec();
-    if (now?.status !== FriendRequestStatus.Accepted) await this.users.removeFriends(me, sender);
+    if (now?.status !== FriendRequestStatus.Accepted) await this.friends.removeFriends(me, sender);
     throw new ConflictException('Friend request is not pending');
   }
 
@@ -172,12 +175,12 @@ export class FriendRequestsService {
    */
   async unfriend(me: string, other: string): Promise<void> {
     if (me === other) throw new BadRequestException("You can't unfriend yourself");
-    if (!(await this.users.listsAsFriend(me, other)))
+    if (!(await this.friends.listsAsFriend(me, other)))
       throw new NotFoundException('This user is not your friend');
     await this.requests
       .deleteMany({ pairKey: pairKeyOf(me, other), status: FriendRequestStatus.Accepted })
       .exec();
-    await this.users.removeFriends(me, other);
+    await this.friends.removeFriends(me, other);
     this.logger.log(`${me} unfriended ${other}`);
   }
 
@@ -189,7 +192,7 @@ export class FriendRequestsService {
     const removed = await this.requests
       .deleteMany({ pairKey: pairKeyOf(a, b), status: { $in: LIVE_STATUSES } })
       .exec();
-    await this.users.removeFriends(a, b);
+    await this.friends.removeFriends(a, b);
     return removed.deletedCount;
   }
 
@@ -352,6 +355,6 @@ export class FriendRequestsService {
   /** A repeated accept raced an unfriend (which deletes the request first): take the re-added friendship back. */
   private async undoIfUnfriended(requestId: string, sender: string, me: string): Promise<void> {
     if (!(await this.requests.exists({ _id: new Types.ObjectId(requestId) }).exec()))
-      await this.users.removeFriends(me, sender);
+      await this.friends.removeFriends(me, sender);
   }
 }

@@ -24,8 +24,8 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { CurrentUser } from '../auth/current-user.decorator';
-import { JwtAuthGuard } from '../auth/jwt-auth.guard';
+import { CurrentUser } from '../identity/current-user.decorator';
+import { JwtAuthGuard } from '../identity/jwt-auth.guard';
 import { ParseObjectIdPipe } from '../common/parse-object-id.pipe';
 import { PageQueryDto } from './dto/page-query.dto';
 import {
@@ -38,7 +38,9 @@ import { FriendRequestsService } from './friend-requests.service';
 import { FriendCard } from './friend.view';
 import { withNextLink } from './next-link';
 import { PublicProfile } from './user.view';
-import { SessionUser, UsersService } from './users.service';
+import type { Principal } from '../identity/principal';
+import { FriendsService } from './friends.service';
+import { RecommendationsService } from './recommendations.service';
 
 const NEXT_PAGE = 'The next page, if any, is in the `Link: <...>; rel="next"` header.';
 
@@ -60,7 +62,8 @@ const ApiRequestAction = (allowed: 'recipient' | 'sender') =>
 @UseGuards(JwtAuthGuard)
 export class UsersController {
   constructor(
-    private readonly users: UsersService,
+    private readonly recommendations: RecommendationsService,
+    private readonly friendships: FriendsService,
     private readonly requests: FriendRequestsService,
   ) {}
 
@@ -71,24 +74,24 @@ export class UsersController {
   })
   @ApiBadRequestResponse({ description: 'Bad limit or cursor' })
   async recommended(
-    @CurrentUser() user: SessionUser,
+    @CurrentUser() user: Principal,
     @Query() query: PageQueryDto,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<PublicProfile[]> {
-    return withNextLink(req, res, await this.users.recommend(user.id, query));
+    return withNextLink(req, res, await this.recommendations.recommend(user.id, query));
   }
 
   @Get('friends')
   @ApiOkResponse({ type: [FriendCard], description: NEXT_PAGE })
   @ApiBadRequestResponse({ description: 'Bad limit or cursor' })
   async friends(
-    @CurrentUser() user: SessionUser,
+    @CurrentUser() user: Principal,
     @Query() query: PageQueryDto,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<FriendCard[]> {
-    return withNextLink(req, res, await this.users.findFriends(user.id, query));
+    return withNextLink(req, res, await this.friendships.findFriends(user.id, query));
   }
 
   @Delete('friends/:id')
@@ -97,7 +100,7 @@ export class UsersController {
   @ApiBadRequestResponse({ description: 'Malformed id, or yourself' })
   @ApiNotFoundResponse({ description: 'Not your friend' })
   async unfriend(
-    @CurrentUser() user: SessionUser,
+    @CurrentUser() user: Principal,
     @Param('id', ParseObjectIdPipe) id: string,
   ): Promise<MessageResponse> {
     await this.requests.unfriend(user.id, id);
@@ -111,7 +114,7 @@ export class UsersController {
   })
   @ApiBadRequestResponse({ description: 'Bad limit or cursor' })
   async friendRequests(
-    @CurrentUser() user: SessionUser,
+    @CurrentUser() user: Principal,
     @Query() query: PageQueryDto,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
@@ -123,7 +126,7 @@ export class UsersController {
   @ApiOkResponse({ type: [OutgoingFriendRequest], description: `Newest first. ${NEXT_PAGE}` })
   @ApiBadRequestResponse({ description: 'Bad limit or cursor' })
   async outgoing(
-    @CurrentUser() user: SessionUser,
+    @CurrentUser() user: Principal,
     @Query() query: PageQueryDto,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
@@ -138,7 +141,7 @@ export class UsersController {
   @ApiNotFoundResponse({ description: 'No such user' })
   @ApiConflictResponse({ description: 'Already friends, or a pending request exists in either direction' })
   send(
-    @CurrentUser() user: SessionUser,
+    @CurrentUser() user: Principal,
     @Param('id', ParseObjectIdPipe) id: string,
   ): Promise<FriendRequestView> {
     return this.requests.send(user.id, id);
@@ -147,7 +150,7 @@ export class UsersController {
   @Put('friend-request/:id/accept')
   @ApiRequestAction('recipient')
   async accept(
-    @CurrentUser() user: SessionUser,
+    @CurrentUser() user: Principal,
     @Param('id', ParseObjectIdPipe) id: string,
   ): Promise<MessageResponse> {
     await this.requests.accept(id, user.id);
@@ -157,7 +160,7 @@ export class UsersController {
   @Put('friend-request/:id/reject')
   @ApiRequestAction('recipient')
   async reject(
-    @CurrentUser() user: SessionUser,
+    @CurrentUser() user: Principal,
     @Param('id', ParseObjectIdPipe) id: string,
   ): Promise<MessageResponse> {
     await this.requests.reject(id, user.id);
@@ -167,7 +170,7 @@ export class UsersController {
   @Delete('friend-request/:id')
   @ApiRequestAction('sender')
   async withdraw(
-    @CurrentUser() user: SessionUser,
+    @CurrentUser() user: Principal,
     @Param('id', ParseObjectIdPipe) id: string,
   ): Promise<MessageResponse> {
     await this.requests.withdraw(id, user.id);

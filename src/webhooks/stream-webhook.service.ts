@@ -13,7 +13,7 @@ import { Model } from 'mongoose';
 import { AccountDeletionService } from '../accounts/account-deletion.service';
 import { webhookConfig } from '../config/configuration';
 import { StreamService } from '../stream/stream.service';
-import { isDuplicateKey } from '../users/users.service';
+import { isDuplicateKey } from '../common/mongo-errors';
 import { WebhookAckResponse } from './dto/webhook-ack.response';
 import { ModerationFlagsService } from './moderation-flags.service';
 import { ModerationFlagKind } from './schemas/moderation-flag.schema';

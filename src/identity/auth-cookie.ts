@@ -1,6 +1,8 @@
 import type { CookieOptions, Response } from 'express';
 import type { AuthConfig } from '../config/configuration';
-import { AUTH_COOKIE } from './jwt.strategy';
+
+/** The session cookie's name, as the seed's clients know it. */
+export const AUTH_COOKIE = 'jwt';
 
 // One definition of the session cookie, so setting and clearing it can never disagree (a mismatched path or
 // flag would leave the cookie in place on logout).
