@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { AccountsModule } from './accounts/accounts.module';
 import { StreamSyncWorker } from './accounts/stream-sync.worker';
@@ -7,7 +7,8 @@ import { AuthModule } from './auth/auth.module';
 import { ChatModule } from './chat/chat.module';
 import { mongoConnection } from './common/mongo-connection';
 import { LoggingModule } from './common/logging.module';
-import { CONFIG_NAMESPACES } from './config/configuration';
+import { configNamespaces } from './config/configuration';
+import { EnvironmentVariables } from './config/env.validation';
 import { DataExportModule } from './data-export/data-export.module';
 import { frontendModule } from './frontend/frontend.module';
 import { HealthModule } from './health/health.module';
@@ -16,23 +17,30 @@ import { StreamModule } from './stream/stream.module';
 import { UsersModule } from './users/users.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
-@Module({
-  imports: [
-    ConfigModule.forRoot({ isGlobal: true, load: CONFIG_NAMESPACES }),
-    LoggingModule,
-    MetricsModule.withEndpoint(),
-    mongoConnection(),
-    StreamModule,
-    UsersModule,
-    AccountsModule,
-    AuthModule,
-    ChatModule,
-    HealthModule,
-    WebhooksModule,
-    DataExportModule,
-    frontendModule(),
-  ],
-  // The API process mirrors pending users into Stream in the background (and reports the backlog); the CLI does not.
-  providers: [StreamSyncWorker, SyncBacklogMetric],
-})
-export class AppModule {}
+/** The API: built from the environment main.ts validated (and the test harness, with its own). */
+@Module({})
+export class AppModule {
+  static forRoot(env: EnvironmentVariables): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: configNamespaces(env) }),
+        LoggingModule,
+        MetricsModule.withEndpoint(),
+        mongoConnection(),
+        StreamModule,
+        UsersModule,
+        AccountsModule,
+        AuthModule,
+        ChatModule,
+        HealthModule,
+        WebhooksModule,
+        DataExportModule,
+        frontendModule(),
+      ],
+      // The API process mirrors pending users into Stream in the background (and reports the backlog); the CLI
+      // does not.
+      providers: [StreamSyncWorker, SyncBacklogMetric],
+    };
+  }
+}

@@ -6,6 +6,7 @@ import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
 import { prepareBackends } from './common/backends';
 import { appConfig } from './config/configuration';
+import { readProcessEnv, resolveEnvironment } from './config/environment';
 import { GracefulShutdown } from './health/graceful-shutdown';
 
 async function bootstrap(): Promise<void> {
@@ -13,8 +14,8 @@ async function bootstrap(): Promise<void> {
   Logger.attachBuffer();
   // Validates the environment (one line naming every bad variable) before anything starts; embedded stand-ins
   // run inside this process and end with it.
-  await prepareBackends();
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
+  const { env } = await prepareBackends(resolveEnvironment(readProcessEnv()));
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env), {
     bodyParser: false,
     bufferLogs: true,
     // Let bootstrap() report start-up errors in one line instead of Nest's stack dump.

@@ -10,6 +10,7 @@ import { StreamChat } from 'stream-chat';
 import { CliPrinter } from '../src/cli/cli-printer';
 import { CliPrompt } from '../src/cli/cli-prompt';
 import { CliModule } from '../src/cli/cli.module';
+import { resolveEnvironment } from '../src/config/environment';
 import { startTestBackends, TestBackends } from './harness';
 
 /** Captures what a command prints, as if stdout were a pipe. */
@@ -62,7 +63,9 @@ async function runCli(args: string[], options: RunOptions = {}): Promise<CliRun>
   output.onWrite = options.onWrite;
   const prompt = new FakePrompt(options.terminal ?? false, options.answer ?? false);
   process.exitCode = undefined;
-  const app = await CommandTestFactory.createTestingCommand({ imports: [CliModule] })
+  const app = await CommandTestFactory.createTestingCommand({
+    imports: [CliModule.forRoot(resolveEnvironment(process.env))],
+  })
     .overrideProvider(CliPrinter)
     .useValue(output)
     .overrideProvider(CliPrompt)

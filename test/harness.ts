@@ -17,6 +17,7 @@ import {
 import { StreamChat } from 'stream-chat';
 import request from 'supertest';
 import { AppModule } from '../src/app.module';
+import { resolveEnvironment } from '../src/config/environment';
 import { configureApp } from '../src/app.setup';
 import { LOG_DESTINATION } from '../src/common/logging.module';
 
@@ -119,7 +120,9 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   });
 
   const logs = new LogCapture();
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+  const moduleRef = await Test.createTestingModule({
+    imports: [AppModule.forRoot(resolveEnvironment(process.env))],
+  })
     .overrideProvider(LOG_DESTINATION)
     .useValue(logs)
     .compile();

@@ -1,6 +1,6 @@
 import { ConsoleLogger, Logger, LogLevel } from '@nestjs/common';
-import { EnvName, EnvValidationError } from '../config/env.validation';
-import { loadEnv, scopeEnv } from '../config/configuration';
+import { EnvironmentVariables, EnvName, EnvValidationError } from '../config/env.validation';
+import { readProcessEnv, resolveEnvironment } from '../config/environment';
 import { prepareBackends } from '../common/backends';
 import { CliPrinter } from './cli-printer';
 import { Backend, CLI_NAME, CommandSpec } from './cli-manifest';
@@ -63,15 +63,16 @@ export async function runCommand(
   const logger = new StderrLogger({ logLevels: ['warn', 'error'] });
   Logger.overrideLogger(logger);
   const reads = spec.uses.flatMap((b) => READS[b]);
-  scopeEnv({
+  const scope = {
     // --embedded: stand-ins replace the backends, whatever the environment names.
     reads: flags.embedded ? reads.filter((v) => !BACKEND_VARIABLES.includes(v)) : reads,
     requires: flags.embedded ? [] : spec.uses.flatMap((b) => REQUIRES[b]),
-  });
+  };
   let stopStandIns = () => Promise.resolve();
+  let env: EnvironmentVariables;
   try {
-    if (flags.embedded) stopStandIns = await prepareBackends();
-    else loadEnv();
+    env = resolveEnvironment(readProcessEnv(), scope);
+    if (flags.embedded) ({ env, stop: stopStandIns } = await prepareBackends(env));
   } catch (error) {
     if (!(error instanceof EnvValidationError)) throw error;
     return fail(
@@ -80,7 +81,6 @@ export async function runCommand(
     );
   }
   try {
-    const env = loadEnv();
     const stream = spec.uses.includes('stream')
       ? { apiKey: env.STREAM_API_KEY!, baseUrl: env.STREAM_BASE_URL }
       : undefined;
@@ -94,7 +94,7 @@ export async function runCommand(
       import('./cli.module'),
     ]);
     let exitCode: ExitCode = ExitCode.Ok;
-    const app = await CommandFactory.createWithoutRunning(CliModule, {
+    const app = await CommandFactory.createWithoutRunning(CliModule.forRoot(env), {
       logger,
       // nest-commander prints a failing command's error and exits 0 by default: an operator's script must see 1.
       serviceErrorHandler: (error: Error) => {

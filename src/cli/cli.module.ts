@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { AccountsModule } from '../accounts/accounts.module';
 import { authSchemas } from '../auth/auth-schemas';
@@ -6,7 +6,8 @@ import { identitySchemas } from '../identity/identity-schemas';
 import { dataExportSchemas } from '../data-export/data-export-schemas';
 import { webhooksSchemas } from '../webhooks/webhooks-schemas';
 import { lazyMongoConnection } from '../common/mongo-connection';
-import { CONFIG_NAMESPACES } from '../config/configuration';
+import { configNamespaces } from '../config/configuration';
+import { EnvironmentVariables } from '../config/env.validation';
 import { MetricsModule } from '../metrics/metrics.module';
 import { StreamModule } from '../stream/stream.module';
 import { CliPrinter } from './cli-printer';
@@ -24,7 +25,6 @@ import { SyncUsersCommand } from './sync-users.command';
  */
 @Module({
   imports: [
-    ConfigModule.forRoot({ isGlobal: true, load: CONFIG_NAMESPACES }),
     lazyMongoConnection(),
     MetricsModule,
     StreamModule,
@@ -39,4 +39,12 @@ import { SyncUsersCommand } from './sync-users.command';
   ],
   providers: [DeleteUsersCommand, SyncUsersCommand, MigrateCommand, IndexesCommand, CliPrinter, CliPrompt],
 })
-export class CliModule {}
+export class CliModule {
+  /** The CLI over the environment cli-runner validated for the command. */
+  static forRoot(env: EnvironmentVariables): DynamicModule {
+    return {
+      module: CliModule,
+      imports: [ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: configNamespaces(env) })],
+    };
+  }
+}

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { NodeEnv } from '../config/env.validation';
-import { loadEnv, useStandInBackends } from '../config/configuration';
+import { EnvironmentVariables, NodeEnv } from '../config/env.validation';
+import { withStandIns } from '../config/environment';
 
 const logger = new Logger('Backends');
 
@@ -9,19 +9,24 @@ export function redactUri(uri: string): string {
   return uri.replace(/\/\/([^:@/]+):([^@/]+)@/, '//$1:***@');
 }
 
+export interface PreparedBackends {
+  /** The environment, with the stand-ins' addresses where it left a backend unset. */
+  env: EnvironmentVariables;
+  stop: () => Promise<void>;
+}
+
 /**
- * Runs before Nest boots, in main.ts and cli.ts. Outside production, a MongoDB, Stream or SMTP server the environment leaves
- * unset is replaced by an embedded stand-in (offline-emulators, a dev dependency production never loads).
- * Logs where both backends are; returns how to stop the stand-ins it started.
+ * Runs before Nest boots, in main.ts and cli.ts. Outside production, a MongoDB, Stream or SMTP server the
+ * environment leaves unset is replaced by an embedded stand-in (offline-emulators, a dev dependency production
+ * never loads). Logs where both backends are.
  */
-export async function prepareBackends(): Promise<() => Promise<void>> {
-  const env = loadEnv();
-  const mongo = !env.MONGODB_URI;
-  const stream = !(env.STREAM_API_KEY && env.STREAM_API_SECRET);
-  const smtp = !env.SMTP_URL;
-  let stop = () => Promise.resolve();
+export async function prepareBackends(given: EnvironmentVariables): Promise<PreparedBackends> {
+  const mongo = !given.MONGODB_URI;
+  const stream = !(given.STREAM_API_KEY && given.STREAM_API_SECRET);
+  const smtp = !given.SMTP_URL;
+  let prepared: PreparedBackends = { env: given, stop: () => Promise.resolve() };
   // In production validation has already refused a missing backend.
-  if (env.NODE_ENV !== NodeEnv.Production && (mongo || stream || smtp)) {
+  if (given.NODE_ENV !== NodeEnv.Production && (mongo || stream || smtp)) {
     const { startStandIns } = await import('offline-emulators');
     const standIns = await startStandIns({
       mongo,
@@ -32,11 +37,11 @@ export async function prepareBackends(): Promise<() => Promise<void>> {
       log: (line) => logger.log(line),
       warn: (line) => logger.warn(line),
     });
-    useStandInBackends(standIns);
-    stop = () => standIns.stop();
+    prepared = { env: withStandIns(given, standIns), stop: () => standIns.stop() };
   }
+  const { env } = prepared;
   logger.log(
     `MongoDB: ${redactUri(env.MONGODB_URI ?? '')}; Stream: ${env.STREAM_BASE_URL ?? 'Stream cloud'}`,
   );
-  return stop;
+  return prepared;
 }

@@ -1,65 +1,13 @@
 import { createSecretKey, randomBytes } from 'node:crypto';
-import { registerAs } from '@nestjs/config';
-import { EnvironmentVariables, EnvName, NodeEnv, validateEnv } from './env.validation';
+import { ConfigFactory, getConfigToken, registerAs } from '@nestjs/config';
+import { EnvironmentVariables, NodeEnv } from './env.validation';
 
-// The only module that reads process.env; everything else injects these typed namespaces, one per concern.
+// Typed namespaces, one per concern, each built from the validated environment (environment.ts) that the entry
+// passes in: no module state, so two apps in one process (tests) each get their own.
 
-let validated: { source: string; env: EnvironmentVariables } | undefined;
-let standIns: StandInBackends = {};
-let scope: EnvScope | undefined;
-
-/** The variables one CLI command reads, and those of them it cannot run without. */
-export interface EnvScope {
-  reads: readonly EnvName[];
-  requires: readonly EnvName[];
-}
-
-/**
- * The CLI: validate only what the command reads (the rest keeps its defaults, so a variable it never uses, such
- * as JWT_SECRET_KEY, can neither be asked for nor fail it) and require what it needs whatever NODE_ENV says.
- */
-export function scopeEnv(next: EnvScope): void {
-  scope = next;
-  validated = undefined;
-}
-
-/**
- * The validated environment. Validated once per process: every namespace below reads this one result (it is
- * validated again only if process.env changes, as when a test boots a second app with other settings).
- */
-export function loadEnv(): EnvironmentVariables {
-  const source = JSON.stringify(process.env);
-  if (validated?.source !== source) {
-    const raw = scope
-      ? Object.fromEntries(scope.reads.filter((k) => k in process.env).map((k) => [k, process.env[k]]))
-      : process.env;
-    validated = { source, env: withStandIns(validateEnv(raw, scope?.requires)) };
-  }
-  return validated.env;
-}
-
-/** Development only: the addresses of the embedded stand-ins that replace an unset MongoDB or Stream. */
-export interface StandInBackends {
-  mongoUri?: string;
-  stream?: { apiKey: string; apiSecret: string; baseUrl: string };
-  smtpUrl?: string;
-}
-
-/** Fills in the backends the environment left unset (see common/backends.ts). */
-export function useStandInBackends(backends: StandInBackends): void {
-  standIns = backends;
-  withStandIns(loadEnv());
-}
-
-function withStandIns(env: EnvironmentVariables): EnvironmentVariables {
-  if (standIns.mongoUri) env.MONGODB_URI = standIns.mongoUri;
-  if (standIns.stream) {
-    env.STREAM_API_KEY = standIns.stream.apiKey;
-    env.STREAM_API_SECRET = standIns.stream.apiSecret;
-    env.STREAM_BASE_URL = standIns.stream.baseUrl;
-  }
-  if (standIns.smtpUrl) env.SMTP_URL = standIns.smtpUrl;
-  return env;
+/** A namespace: a pure builder from the validated environment, with the token consumers inject (`KEY`). */
+function namespace<T>(name: string, build: (e: EnvironmentVariables) => T) {
+  return Object.assign(build, { KEY: getConfigToken(name), NAME: name });
 }
 
 const durationSeconds = (value: string): number => {
@@ -77,8 +25,7 @@ const parseTrustProxy = (value: string): boolean | number | string => {
 };
 
 /** The HTTP process: port, CORS, proxies, body size. */
-export const appConfig = registerAs('app', () => {
-  const e = loadEnv();
+export const appConfig = namespace('app', (e) => {
   return {
     nodeEnv: e.NODE_ENV,
     isProduction: e.NODE_ENV === NodeEnv.Production,
@@ -96,8 +43,7 @@ export const appConfig = registerAs('app', () => {
 });
 
 /** One JSON line per event (pretty in development only), through one asynchronous pino destination. */
-export const logConfig = registerAs('log', () => {
-  const e = loadEnv();
+export const logConfig = namespace('log', (e) => {
   return {
     level: e.LOG_LEVEL ?? (e.NODE_ENV === NodeEnv.Production ? 'info' : 'debug'),
     pretty: e.NODE_ENV === NodeEnv.Development,
@@ -105,12 +51,10 @@ export const logConfig = registerAs('log', () => {
 });
 
 /** GET /metrics, optionally behind a bearer token. */
-export const metricsConfig = registerAs('metrics', () => ({ token: loadEnv().METRICS_TOKEN }));
+export const metricsConfig = namespace('metrics', (e) => ({ token: e.METRICS_TOKEN }));
 
-/** Probes: how long Stream's reachability is reused, so no probe rate costs more than one Stream call per interval. */
 /** The health probes: each dependency's deadline, how long Stream's reachability and complete indexes are reused. */
-export const healthConfig = registerAs('health', () => {
-  const e = loadEnv();
+export const healthConfig = namespace('health', (e) => {
   return {
     checkTimeoutMs: e.HEALTH_CHECK_TIMEOUT_MS,
     streamCacheMs: e.HEALTH_STREAM_CACHE_MS,
@@ -119,8 +63,7 @@ export const healthConfig = registerAs('health', () => {
 });
 
 /** Sessions: their JWTs, the cookie that carries them, the session records. */
-export const authConfig = registerAs('auth', () => {
-  const e = loadEnv();
+export const authConfig = namespace('auth', (e) => {
   // Outside production only (validation requires it there): sessions then last until the process restarts.
   const jwtSecret = e.JWT_SECRET_KEY ?? randomBytes(32).toString('hex');
   return {
@@ -137,8 +80,7 @@ export const authConfig = registerAs('auth', () => {
 });
 
 /** Per-client limits on the endpoints that cost a bcrypt hash or send mail; per-account and per-email limits. */
-export const throttleConfig = registerAs('throttle', () => {
-  const e = loadEnv();
+export const throttleConfig = namespace('throttle', (e) => {
   return {
     ttlMs: e.THROTTLE_TTL_SECONDS * 1000,
     loginLimit: e.THROTTLE_LOGIN_LIMIT,
@@ -155,8 +97,7 @@ export const throttleConfig = registerAs('throttle', () => {
 });
 
 /** Outgoing mail. */
-export const mailConfig = registerAs('mail', () => {
-  const e = loadEnv();
+export const mailConfig = namespace('mail', (e) => {
   return {
     // Set in production (validated); in development the SMTP sink's address when it was unset.
     smtpUrl: e.SMTP_URL ?? '',
@@ -166,10 +107,9 @@ export const mailConfig = registerAs('mail', () => {
   };
 });
 
-export const mongoConfig = registerAs('mongo', () => {
-  const e = loadEnv();
+export const mongoConfig = namespace('mongo', (e) => {
   return {
-    // Set in production (validated); in development the stand-in's address when it was unset (useStandInBackends).
+    // Set in production (validated); in development the stand-in's address when it was unset (common/backends.ts).
     uri: e.MONGODB_URI ?? '',
     connectTimeoutMs: e.MONGODB_CONNECT_TIMEOUT_MS,
     // Production never builds indexes at boot (a build over existing data can fail or load the primary): it
@@ -181,10 +121,9 @@ export const mongoConfig = registerAs('mongo', () => {
 });
 
 /** The `migrate` CLI command. */
-export const migrationConfig = registerAs('migration', () => ({ batchSize: loadEnv().MIGRATE_BATCH_SIZE }));
+export const migrationConfig = namespace('migration', (e) => ({ batchSize: e.MIGRATE_BATCH_SIZE }));
 
-export const streamConfig = registerAs('stream', () => {
-  const e = loadEnv();
+export const streamConfig = namespace('stream', (e) => {
   return {
     apiKey: e.STREAM_API_KEY ?? '',
     apiSecret: e.STREAM_API_SECRET ?? '',
@@ -196,8 +135,7 @@ export const streamConfig = registerAs('stream', () => {
 });
 
 /** The worker that mirrors users into Stream. */
-export const syncConfig = registerAs('sync', () => {
-  const e = loadEnv();
+export const syncConfig = namespace('sync', (e) => {
   return {
     intervalMs: e.SYNC_INTERVAL_MS,
     backoffBaseMs: e.SYNC_BACKOFF_BASE_MS,
@@ -208,8 +146,7 @@ export const syncConfig = registerAs('sync', () => {
 });
 
 /** Accounts and profiles: password hashing, the default avatar, paging, the "user exists" cache. */
-export const usersConfig = registerAs('users', () => {
-  const e = loadEnv();
+export const usersConfig = namespace('users', (e) => {
   return {
     bcryptRounds: e.BCRYPT_ROUNDS,
     avatarUrlTemplate: e.AVATAR_URL_TEMPLATE,
@@ -219,8 +156,7 @@ export const usersConfig = registerAs('users', () => {
 });
 
 /** Stream's webhook calls (POST /api/stream/webhook). */
-export const webhookConfig = registerAs('webhook', () => {
-  const e = loadEnv();
+export const webhookConfig = namespace('webhook', (e) => {
   return {
     userDeleted: e.STREAM_WEBHOOK_USER_DELETED,
     dedupeTtlSeconds: e.STREAM_WEBHOOK_DEDUPE_TTL_SECONDS,
@@ -228,13 +164,11 @@ export const webhookConfig = registerAs('webhook', () => {
 });
 
 /** GET /api/users/me/export: exports per user per rolling day, and how long to wait for Stream's part. */
-export const exportConfig = registerAs('export', () => {
-  const e = loadEnv();
+export const exportConfig = namespace('export', (e) => {
   return { dailyLimit: e.EXPORT_DAILY_LIMIT, streamWaitMs: e.EXPORT_STREAM_WAIT_MS };
 });
 
-/** Every namespace, for ConfigModule.forRoot({ load }) in the API and the CLI. */
-export const CONFIG_NAMESPACES = [
+const NAMESPACES = [
   appConfig,
   logConfig,
   metricsConfig,
@@ -250,6 +184,10 @@ export const CONFIG_NAMESPACES = [
   exportConfig,
   migrationConfig,
 ];
+
+/** Every namespace over this environment, for ConfigModule.forRoot({ load }) in the API and the CLI. */
+export const configNamespaces = (env: EnvironmentVariables): ConfigFactory[] =>
+  NAMESPACES.map((ns) => registerAs(ns.NAME, () => ns(env)));
 
 export type AuthConfig = ReturnType<typeof authConfig>;
 export type ThrottleConfig = ReturnType<typeof throttleConfig>;
