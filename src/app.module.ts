@@ -17,6 +17,23 @@ import { StreamModule } from './stream/stream.module';
 import { UsersModule } from './users/users.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
+// Built once per process, as a static @Module would: the metrics endpoint registers prom-client's default
+// metrics in the global registry, which refuses a second registration (tests boot several apps).
+const MODULES = [
+  LoggingModule,
+  MetricsModule.withEndpoint(),
+  mongoConnection(),
+  StreamModule,
+  UsersModule,
+  AccountsModule,
+  AuthModule,
+  ChatModule,
+  HealthModule,
+  WebhooksModule,
+  DataExportModule,
+  frontendModule(),
+];
+
 /** The API: built from the environment main.ts validated (and the test harness, with its own). */
 @Module({})
 export class AppModule {
@@ -25,18 +42,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: configNamespaces(env) }),
-        LoggingModule,
-        MetricsModule.withEndpoint(),
-        mongoConnection(),
-        StreamModule,
-        UsersModule,
-        AccountsModule,
-        AuthModule,
-        ChatModule,
-        HealthModule,
-        WebhooksModule,
-        DataExportModule,
-        frontendModule(),
+        ...MODULES,
       ],
       // The API process mirrors pending users into Stream in the background (and reports the backlog); the CLI
       // does not.

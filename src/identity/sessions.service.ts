@@ -7,20 +7,12 @@ import { OBJECT_ID_PATTERN } from '../common/object-id';
 import { authConfig, usersConfig } from '../config/configuration';
 import { deviceLabel } from './device-label';
 import { Session } from './schemas/session.schema';
+import { SessionView } from './session.view';
 
 export interface StartedSession {
   id: string;
   createdAt: Date;
   expiresAt: Date;
-}
-
-export interface SessionView {
-  id: string;
-  device: string;
-  createdAt: string;
-  lastUsedAt: string;
-  expiresAt: string;
-  current: boolean;
 }
 
 /** Owns the `sessions` collection. */

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { SessionView } from '../../identity/session.view';
 import { UserView } from '../../users/user.view';
 
 export class UserResponse {
@@ -12,16 +13,6 @@ export class MessageResponse {
   @ApiProperty() message!: string;
 }
 
-export class SessionResponse {
-  @ApiProperty() id!: string;
-  @ApiProperty({ example: 'Chrome on macOS', description: 'From the User-Agent that signed in' })
-  device!: string;
-  @ApiProperty() createdAt!: string;
-  @ApiProperty({ description: 'Last use, to within SESSION_TOUCH_INTERVAL_SECONDS' }) lastUsedAt!: string;
-  @ApiProperty() expiresAt!: string;
-  @ApiProperty({ description: 'The session making this request' }) current!: boolean;
-}
-
 export class SessionListResponse {
-  @ApiProperty({ type: [SessionResponse] }) sessions!: SessionResponse[];
+  @ApiProperty({ type: [SessionView] }) sessions!: SessionView[];
 }

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { SessionResponse } from '../../auth/dto/user-response.dto';
+import { SessionView } from '../../identity/session.view';
 import { BlockedUser } from '../../users/block.view';
 import { FriendRequestView } from '../../users/friend-request.view';
 import { FriendCard } from '../../users/friend.view';
@@ -40,8 +40,8 @@ export class DataExportResponse {
   @ApiProperty({ type: FriendRequestsExport }) friendRequests!: FriendRequestsExport;
   @ApiProperty({ type: [BlockedUser], description: 'Users I blocked (who blocked me is theirs to know)' })
   blocks!: BlockedUser[];
-  @ApiProperty({ type: [SessionResponse], description: 'My live sessions (signed-in devices)' })
-  sessions!: SessionResponse[];
+  @ApiProperty({ type: [SessionView], description: 'My live sessions (signed-in devices)' })
+  sessions!: SessionView[];
   @ApiProperty({ type: SyncStateExport, description: 'The state of my profile mirror in Stream' })
   syncState!: SyncStateExport;
   @ApiProperty({ type: StreamExport }) stream!: StreamExport;
