@@ -12,7 +12,7 @@ module.exports = {
   // Global: jest ignores testTimeout inside a project entry. e2e specs boot the app and bcrypt-hash passwords.
   testTimeout: 30000,
   projects: [
-    { ...common, displayName: 'unit', rootDir: '.', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    { ...common, displayName: 'unit', rootDir: '.', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'] },
     { ...common, displayName: 'emulators', rootDir: '.', testMatch: ['<rootDir>/emulators/test/**/*.spec.ts'] },
     { ...common, displayName: 'e2e', rootDir: '.', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
   ],

@@ -2,8 +2,9 @@
 const MAX_ENTRIES = 10_000;
 
 /**
- * Answers reused for `ttlMs` (0 disables caching): the token hot path's "does this user / session still exist",
- * so a change made on another instance is seen within ttlMs, and at once on this one through `delete`.
+ * Answers reused for `ttlMs` (0 disables caching): every cache of the app (the token hot path's session and
+ * chat-token cut-off, the health checks' last answers). A change made on another instance is seen within ttlMs,
+ * and at once on this one through `delete`.
  */
 export class ExpiringCache<V> {
   private readonly entries = new Map<string, { value: V; until: number }>();

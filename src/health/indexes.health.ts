@@ -3,6 +3,7 @@ import { ConfigType } from '@nestjs/config';
 import { InjectConnection } from '@nestjs/mongoose';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { Connection } from 'mongoose';
+import { ExpiringCache } from '../common/expiring-cache';
 import { healthConfig } from '../config/configuration';
 import { describeIndex, IndexesService } from '../indexes/indexes.service';
 import { ReadinessCheck, ReadinessIndicator } from './readiness';
@@ -18,15 +19,17 @@ export const INDEXES_FIX = 'run the admin CLI\'s "indexes --apply" (README, "Ind
 @ReadinessCheck('indexes')
 export class IndexesHealthIndicator implements OnApplicationBootstrap, ReadinessIndicator {
   private readonly logger = new Logger('Indexes');
-  /** Until when the last complete set is trusted (epoch ms). */
-  private completeUntil = 0;
+  /** Whether the last check found the set complete, trusted for HEALTH_INDEXES_CACHE_MS. */
+  private readonly complete: ExpiringCache<true>;
 
   constructor(
     private readonly indicators: HealthIndicatorService,
     private readonly indexes: IndexesService,
     @InjectConnection() private readonly connection: Connection,
-    @Inject(healthConfig.KEY) private readonly config: ConfigType<typeof healthConfig>,
-  ) {}
+    @Inject(healthConfig.KEY) config: ConfigType<typeof healthConfig>,
+  ) {
+    this.complete = new ExpiringCache(config.indexesCacheMs);
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     // Outside production Mongoose builds indexes as the models compile: judge the result, not the race.
@@ -35,7 +38,7 @@ export class IndexesHealthIndicator implements OnApplicationBootstrap, Readiness
       this.logger.warn(`could not check indexes: ${error.message}`);
       return undefined;
     });
-    if (missing?.length === 0) this.completeUntil = Date.now() + this.config.indexesCacheMs;
+    if (missing?.length === 0) this.complete.set('indexes', true);
     for (const index of missing ?? [])
       this.logger.error(`missing index ${describeIndex(index)}: ${INDEXES_FIX}`);
   }
@@ -46,11 +49,11 @@ export class IndexesHealthIndicator implements OnApplicationBootstrap, Readiness
    */
   async check(key: string) {
     const session = this.indicators.check(key);
-    if (Date.now() < this.completeUntil) return session.up();
+    if (this.complete.get('indexes')) return session.up();
     try {
       const missing = await this.indexes.findMissing();
       if (missing.length === 0) {
-        this.completeUntil = Date.now() + this.config.indexesCacheMs;
+        this.complete.set('indexes', true);
         return session.up();
       }
       return session.down({ missing: missing.map(describeIndex), fix: INDEXES_FIX });

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { HealthIndicatorService } from '@nestjs/terminus';
+import { ExpiringCache } from '../common/expiring-cache';
 import { healthConfig } from '../config/configuration';
 import { StreamService } from '../stream/stream.service';
 import { UserSyncStateService } from '../users/user-sync-state.service';
@@ -20,14 +21,17 @@ interface Reachability {
  */
 @Injectable()
 export class StreamHealthIndicator {
-  private last?: { startedAt: number; answer: Promise<Reachability> };
+  /** The last reachability answer (one key), in flight or settled. */
+  private readonly last: ExpiringCache<Promise<Reachability>>;
 
   constructor(
     private readonly indicators: HealthIndicatorService,
     private readonly stream: StreamService,
     private readonly users: UserSyncStateService,
     @Inject(healthConfig.KEY) private readonly config: ConfigType<typeof healthConfig>,
-  ) {}
+  ) {
+    this.last = new ExpiringCache(config.streamCacheMs);
+  }
 
   async check(key: string) {
     const session = this.indicators.check(key);
@@ -41,17 +45,14 @@ export class StreamHealthIndicator {
   }
 
   private reachability(): Promise<Reachability> {
-    const now = Date.now();
-    if (!this.last || now - this.last.startedAt >= this.config.streamCacheMs) {
-      const checkedAt = new Date(now).toISOString();
-      this.last = {
-        startedAt: now,
-        answer: withDeadline(this.stream.ping(), this.config.checkTimeoutMs).then(
-          () => ({ reachable: true, checkedAt }),
-          (error: Error) => ({ reachable: false, error: error.message, checkedAt }),
-        ),
-      };
-    }
-    return this.last.answer;
+    const cached = this.last.get('stream');
+    if (cached) return cached;
+    const checkedAt = new Date().toISOString();
+    const answer = withDeadline(this.stream.ping(), this.config.checkTimeoutMs).then(
+      () => ({ reachable: true, checkedAt }),
+      (error: Error) => ({ reachable: false, error: error.message, checkedAt }),
+    );
+    this.last.set('stream', answer);
+    return answer;
   }
 }

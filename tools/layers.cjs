@@ -1,0 +1,104 @@
+// The layers of src/, bottom to top: the one description of the architecture. .dependency-cruiser.cjs turns it
+// into rules (`npm run lint` fails on an import that runs up a layer or across one), and tools/code-map.cjs
+// writes the README's code map from it. A folder may import only folders of lower layers.
+/** @type {{ layer: number, name: string, folders: { path: string, owns: string }[] }[]} */
+const LAYERS = [
+  {
+    layer: 0,
+    name: 'foundation',
+    folders: [{ path: 'config', owns: 'the validated environment and its typed namespaces' }],
+  },
+  {
+    layer: 1,
+    name: 'foundation',
+    folders: [
+      {
+        path: 'common',
+        owns: 'cross-cutting pieces: errors filter, logging, Mongo connection and errors, one cache, one retry',
+      },
+    ],
+  },
+  {
+    layer: 2,
+    name: 'adapters',
+    folders: [
+      { path: 'metrics', owns: 'Prometheus metrics and GET /metrics' },
+      { path: 'mail', owns: 'outgoing mail (SMTP)' },
+      { path: 'indexes', owns: "checking and building every schema's indexes" },
+    ],
+  },
+  {
+    layer: 3,
+    name: 'adapters',
+    folders: [{ path: 'stream', owns: 'StreamService: the only importer of stream-chat' }],
+  },
+  {
+    layer: 4,
+    name: 'identity core',
+    folders: [
+      {
+        path: 'identity',
+        owns: 'Passport JWT strategy and guard, the Principal, the cookie, `sessions`, login limits',
+      },
+    ],
+  },
+  {
+    layer: 5,
+    name: 'social graph',
+    folders: [
+      {
+        path: 'users',
+        owns: '`users`, `friendrequests`, `blocks`: profiles, friends, recommendations (no Stream)',
+      },
+    ],
+  },
+  {
+    layer: 6,
+    name: 'accounts',
+    folders: [
+      {
+        path: 'accounts',
+        owns: 'the Stream mirror and its worker, deletion everywhere, blocking everywhere',
+      },
+    ],
+  },
+  {
+    layer: 7,
+    name: 'flows and features',
+    folders: [
+      {
+        path: 'auth',
+        owns: 'signup, login, logout, onboarding, passwords (`passwordresets`), the sessions API',
+      },
+      { path: 'chat', owns: 'Stream chat tokens and direct channels' },
+      { path: 'webhooks', owns: "Stream's webhook calls (`webhookcalls`, `moderationflags`)" },
+      { path: 'data-export', owns: 'GET /api/users/me/export (`dataexportslots`)' },
+      { path: 'migration', owns: "adopting the Express backend's database" },
+      { path: 'health', owns: 'liveness, readiness, graceful shutdown' },
+      { path: 'frontend', owns: 'serving a built frontend (FRONTEND_DIST)' },
+    ],
+  },
+  {
+    layer: 8,
+    name: 'composition',
+    folders: [
+      { path: 'app.module.ts', owns: 'AppModule: the API' },
+      { path: 'app.setup.ts', owns: 'configureApp(): shared by main.ts and the e2e harness' },
+      { path: 'cli', owns: 'CliModule and the admin commands' },
+    ],
+  },
+  {
+    layer: 9,
+    name: 'entries',
+    folders: [
+      { path: 'main.ts', owns: 'the API process' },
+      { path: 'cli.ts', owns: 'the admin CLI process' },
+    ],
+  },
+];
+
+const escape = (s) => s.replace(/[.]/g, '\\.');
+/** The path pattern of a folder (or a top-level file) of src/. */
+const pattern = (path) => (path.endsWith('.ts') ? `^src/${escape(path)}$` : `^src/${escape(path)}/`);
+
+module.exports = { LAYERS, pattern };
