@@ -29,5 +29,5 @@ EXPOSE 5000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 5000) + '/api/health/live').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["/usr/bin/tini", "--"]
-# A capped old space keeps peak RSS under load near 165 MB instead of ~265 MB (npm run bench; README).
+# A capped old space keeps peak RSS under load near 165 MB instead of ~265 MB (npm run bench; docs/benchmarks.md).
 CMD ["node", "--max-old-space-size=128", "dist/main.js"]

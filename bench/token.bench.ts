@@ -289,7 +289,7 @@ export function printTokenReport(report: TokenReport): void {
   );
 }
 
-/** The same tables as Markdown, for the README. */
+/** The same tables as Markdown, for docs/benchmarks.md. */
 export function tokenMarkdown(report: TokenReport): string {
   const rows = VARIANTS.map((v) => {
     const m = report.medians[v];

@@ -68,7 +68,7 @@ const LAYERS = [
     folders: [
       {
         path: 'auth',
-        owns: 'signup, login, logout, onboarding, passwords (`passwordresets`), the sessions API',
+        owns: 'signup, login, logout, onboarding, passwords (`password_resets`), the sessions API',
       },
       { path: 'chat', owns: 'Stream chat tokens and direct channels' },
       { path: 'webhooks', owns: "Stream's webhook calls (`webhookcalls`, `moderationflags`)" },

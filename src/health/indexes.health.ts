@@ -8,7 +8,7 @@ import { healthConfig } from '../config/configuration';
 import { describeIndex, IndexesService } from '../indexes/indexes.service';
 import { ReadinessCheck, ReadinessIndicator } from './readiness';
 
-export const INDEXES_FIX = 'run the admin CLI\'s "indexes --apply" (README, "Indexes")';
+export const INDEXES_FIX = 'run the admin CLI\'s "indexes --apply" (docs/cli.md, "Indexes")';
 
 /**
  * Every index the schemas declare must exist: without the unique ones, "one account per email" and "one request
