@@ -42,8 +42,11 @@ const LAYERS = [
       },
     ],
   },
+  // Identity stores: what proves who a user is beyond the session (credentials, OIDC identities, second factors,
+  // email verification), one folder and one owner per collection each; they may use the identity core.
+  { layer: 5, name: 'identity stores', folders: [] },
   {
-    layer: 5,
+    layer: 6,
     name: 'social graph',
     folders: [
       {
@@ -53,7 +56,7 @@ const LAYERS = [
     ],
   },
   {
-    layer: 6,
+    layer: 7,
     name: 'accounts',
     folders: [
       {
@@ -63,7 +66,7 @@ const LAYERS = [
     ],
   },
   {
-    layer: 7,
+    layer: 8,
     name: 'flows and features',
     folders: [
       {
@@ -79,7 +82,7 @@ const LAYERS = [
     ],
   },
   {
-    layer: 8,
+    layer: 9,
     name: 'composition',
     folders: [
       { path: 'app.module.ts', owns: 'AppModule: the API' },
@@ -88,7 +91,7 @@ const LAYERS = [
     ],
   },
   {
-    layer: 9,
+    layer: 10,
     name: 'entries',
     folders: [
       { path: 'main.ts', owns: 'the API process' },
