@@ -3,41 +3,20 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
+import { Connections } from './connections';
 import { errorBody, formatDuration, inputError, notAllowed, StreamApiError, doesNotExist } from './errors';
+import { Faults } from './faults';
+import { isObject, type Json } from './request';
+import type { Context, Route } from './route';
 import { StreamStore } from './store';
 import { checkRevocation, verifyToken, type Caller } from './tokens';
 import type {
   StartStreamEmulatorOptions,
   StreamEmulator,
   StreamEmulatorChannel,
-  StreamEmulatorFaults,
   StreamEmulatorWebhookConfig,
 } from './types';
 import { WebhookSender } from './webhooks';
-
-type Json = Record<string, unknown>;
-
-interface Context {
-  caller: Caller;
-  params: string[];
-  query: URLSearchParams;
-  body: Json;
-}
-
-interface Route {
-  method: string;
-  pattern: RegExp;
-  /** Stream's handler name, used in error messages (`UpdateUsers failed with error: "…"`). */
-  endpoint: string;
-  serverOnly?: boolean;
-  rateLimited?: boolean;
-  handle(ctx: Context): Json;
-}
-
-interface Connection {
-  ws: WebSocket;
-  userId: string;
-}
 
 /** Key under which a handler reports its outcome for the request log; stripped before the response is sent. */
 const OUTCOME = '__emulator_outcome';
@@ -58,7 +37,6 @@ const EXPORT_PATH = /^\/_emulator\/exports\/([0-9a-f]+)\/users\.json$/;
 
 // unref: injected latency must not keep a test process alive after close().
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function readBody(req: http.IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -122,60 +100,6 @@ function sendJson(
   res.end(text);
 }
 
-class Faults implements StreamEmulatorFaults {
-  failCount = 0;
-  failStatus = 503;
-  latencyMs = 0;
-  refusing = false;
-  rateLimitPerMinute = 0;
-  taskDelayMs: number | undefined;
-
-  constructor(
-    private readonly onRefuse: () => void,
-    private readonly defaultRateLimit: number,
-  ) {
-    this.rateLimitPerMinute = defaultRateLimit;
-  }
-
-  failNext(n: number, status = 503): void {
-    this.failCount = Math.max(0, Math.floor(n));
-    this.failStatus = status;
-  }
-
-  setLatency(ms: number): void {
-    this.latencyMs = Math.max(0, ms);
-  }
-
-  delayTasks(ms: number): void {
-    this.taskDelayMs = Math.max(0, ms);
-  }
-
-  refuseConnections(on: boolean): void {
-    this.refusing = on;
-    if (on) this.onRefuse();
-  }
-
-  reset(): void {
-    this.failCount = 0;
-    this.failStatus = 503;
-    this.latencyMs = 0;
-    this.refusing = false;
-    this.rateLimitPerMinute = this.defaultRateLimit;
-    this.taskDelayMs = undefined;
-  }
-
-  snapshot(): Json {
-    return {
-      failNext: this.failCount,
-      status: this.failStatus,
-      latencyMs: this.latencyMs,
-      refuse: this.refusing,
-      rateLimitPerMinute: this.rateLimitPerMinute,
-      ...(this.taskDelayMs === undefined ? {} : { taskDelayMs: this.taskDelayMs }),
-    };
-  }
-}
-
 function listen(server: http.Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -200,13 +124,13 @@ export async function startStreamEmulator(opts: StartStreamEmulatorOptions = {})
   const taskDelayMs = opts.taskDelayMs ?? 50;
   const log = opts.logger ?? ((): void => undefined);
 
-  const connections = new Map<string, Connection>();
+  const connections = new Connections();
   const webhooks = new WebhookSender(apiKey, apiSecret, log, opts.webhook);
   // Known once the server listens; export URLs are only built after that.
   let baseUrl = '';
   const store = new StreamStore({
     taskDelayMs: () => faults.taskDelayMs ?? taskDelayMs,
-    isOnline: (userId) => [...connections.values()].some((c) => c.userId === userId),
+    isOnline: (userId) => connections.isOnline(userId),
     emit: (event) => webhooks.emit(event),
     exportUrl: (token) => `${baseUrl}/_emulator/exports/${token}/users.json`,
     exportUrlTtlMs: opts.exportUrlTtlMs ?? 60 * 60 * 1000,
@@ -237,8 +161,8 @@ export async function startStreamEmulator(opts: StartStreamEmulatorOptions = {})
     const text = JSON.stringify({ ...event, watcher_count: watching.size });
     for (const connectionId of watching) {
       const conn = connections.get(connectionId);
-      if (conn && conn.userId !== authorId && store.blockedFor(channel, conn.userId)) continue;
-      if (conn?.ws.readyState === WebSocket.OPEN) conn.ws.send(text);
+      if (!conn || (conn.userId !== authorId && store.blockedFor(channel, conn.userId))) continue;
+      connections.send(conn, text);
     }
   };
 
@@ -312,9 +236,7 @@ export async function startStreamEmulator(opts: StartStreamEmulatorOptions = {})
       rateLimited: true,
       handle: (ctx) => {
         const response = store.deleteUsers(ctx.body);
-        for (const conn of connections.values()) {
-          if (state.deletedUserIds.has(conn.userId)) conn.ws.close(1000, 'user deleted');
-        }
+        connections.closeUsers(state.deletedUserIds, 'user deleted');
         return response;
       },
     },
@@ -544,7 +466,7 @@ export async function startStreamEmulator(opts: StartStreamEmulatorOptions = {})
       flags: state.flags,
       webhooks: { ...webhooks.settings, deliveries: webhooks.deliveries },
       requests: state.requests,
-      connections: [...connections.entries()].map(([id, c]) => ({ connection_id: id, user_id: c.userId })),
+      connections: connections.list(),
       faults: faults.snapshot(),
     };
   }
@@ -664,7 +586,7 @@ export async function startStreamEmulator(opts: StartStreamEmulatorOptions = {})
       return;
     }
     const connectionId = randomUUID();
-    connections.set(connectionId, { ws, userId });
+    connections.add(connectionId, ws, userId);
     state.requests.push({ method: 'GET', path: '/connect', status: 101 });
     log(`stream-emulator WS /connect user ${userId} -> connection ${connectionId}`);
     const healthCheck = (): Json => ({
@@ -686,7 +608,7 @@ export async function startStreamEmulator(opts: StartStreamEmulatorOptions = {})
         ws.send(JSON.stringify(healthCheck()));
     });
     ws.on('close', () => {
-      connections.delete(connectionId);
+      connections.remove(connectionId);
       store.unwatchConnection(connectionId);
     });
   }

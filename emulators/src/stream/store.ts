@@ -1,5 +1,15 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { doesNotExist, inputError, notAllowed, StreamApiError } from './errors';
+import {
+  compareBy,
+  goList,
+  idPredicate,
+  isObject,
+  isStringArray,
+  paging,
+  parseSort,
+  type Json,
+} from './request';
 import type { Caller } from './tokens';
 import type {
   StreamEmulatorBlock,
@@ -9,8 +19,6 @@ import type {
   StreamEmulatorTask,
   StreamEmulatorUser,
 } from './types';
-
-type Json = Record<string, unknown>;
 
 export const MAX_USERS_PER_CALL = 100;
 /** Stream's docs give no limit for an export request; the emulator applies its usual 100 per user call. */
@@ -43,10 +51,6 @@ const RESERVED_EVENT_PREFIXES = [
 ];
 const DEFAULT_MESSAGE_PAGE = 25;
 
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isStringArray = (v: unknown): v is string[] =>
-  Array.isArray(v) && v.every((x) => typeof x === 'string');
-
 function channelConfig(type: string): Json {
   return {
     name: type,
@@ -73,85 +77,10 @@ function channelConfig(type: string): Json {
 const escapeHtml = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&#34;');
 
-/** Stream's Go handlers print lists as `[a b]`. */
-const goList = (ids: string[]): string => `[${ids.join(' ')}]`;
-
-const RANGE_OPS: Record<string, (v: string, bound: string) => boolean> = {
-  $gt: (v, b) => v > b,
-  $gte: (v, b) => v >= b,
-  $lt: (v, b) => v < b,
-  $lte: (v, b) => v <= b,
-};
-
-/**
- * One id-like filter (`'x'`, `{ $eq: 'x' }`, `{ $in: [...] }`, `{ $gt: 'x', $lte: 'y' }` for keyset paging) as a
- * predicate; any other operator is refused loudly rather than ignored.
- */
-function idPredicate(field: string, cond: unknown): (value: string) => boolean {
-  if (typeof cond === 'string') return (v) => v === cond;
-  if (isObject(cond) && Object.keys(cond).length > 0) {
-    const checks = Object.entries(cond).map(([op, arg]): ((v: string) => boolean) => {
-      if (op === '$eq' && typeof arg === 'string') return (v) => v === arg;
-      if (op === '$in' && isStringArray(arg)) {
-        const set = new Set(arg);
-        return (v) => set.has(v);
-      }
-      if (Object.hasOwn(RANGE_OPS, op) && typeof arg === 'string') return (v) => RANGE_OPS[op](v, arg);
-      throw inputError(
-        `invalid filter on field "${field}": the Stream emulator supports a string or $eq, $in, $gt, $gte, $lt, $lte with strings here, not ${op}`,
-      );
-    });
-    return (v) => checks.every((check) => check(v));
-  }
-  throw inputError(`invalid filter on field "${field}"`);
-}
-
 function assertRevocationValue(value: unknown): void {
   if (value === undefined || value === null) return;
   const ms = typeof value === 'string' || typeof value === 'number' ? new Date(value).getTime() : NaN;
   if (Number.isNaN(ms)) throw inputError('revoke_tokens_issued_before must be a valid date or null');
-}
-
-function parseSort(sort: unknown, allowed: string[]): { field: string; direction: number }[] {
-  if (sort === undefined || sort === null) return [];
-  if (!Array.isArray(sort)) throw inputError('sort must be an array');
-  return sort.map((entry: unknown) => {
-    if (!isObject(entry) || typeof entry.field !== 'string') throw inputError('sort entries need a field');
-    if (!allowed.includes(entry.field)) {
-      throw inputError(
-        `sort by "${entry.field}" is not supported by the Stream emulator (supported: ${allowed.join(', ')})`,
-      );
-    }
-    return { field: entry.field, direction: entry.direction === -1 ? -1 : 1 };
-  });
-}
-
-function paging(
-  opts: Json,
-  defaultLimit: number,
-  maxLimit: number,
-  maxOffset: number,
-): { limit: number; offset: number } {
-  const limit = opts.limit === undefined ? defaultLimit : opts.limit;
-  const offset = opts.offset === undefined ? 0 : opts.offset;
-  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 0 || limit > maxLimit) {
-    throw inputError(`limit must be an integer between 0 and ${maxLimit}`);
-  }
-  if (typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0 || offset > maxOffset) {
-    throw inputError(`offset must be an integer between 0 and ${maxOffset}`);
-  }
-  return { limit: limit === 0 ? defaultLimit : limit, offset };
-}
-
-function compareBy(sort: { field: string; direction: number }[], pick: (x: string, field: string) => string) {
-  return (a: string, b: string): number => {
-    for (const { field, direction } of sort) {
-      const av = pick(a, field);
-      const bv = pick(b, field);
-      if (av !== bv) return av < bv ? -direction : direction;
-    }
-    return 0;
-  };
 }
 
 export interface StoreOptions {
