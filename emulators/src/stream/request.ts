@@ -7,6 +7,26 @@ export const isObject = (v: unknown): v is Json => typeof v === 'object' && v !=
 export const isStringArray = (v: unknown): v is string[] =>
   Array.isArray(v) && v.every((x) => typeof x === 'string');
 
+/** A JSON body or `payload` query parameter, which must hold an object. */
+export function parseJsonObject(text: string, what: string): Json {
+  if (text.trim() === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw inputError(`${what} is not valid JSON`);
+  }
+  if (!isObject(parsed)) throw inputError(`${what} must be a JSON object`);
+  return parsed;
+}
+
+/** The `payload` query parameter of Stream's GET queries (QueryUsers, QueryBannedUsers). */
+export function payloadParam(query: URLSearchParams): Json {
+  const payload = query.get('payload');
+  if (payload === null) throw inputError('payload is a required query parameter');
+  return parseJsonObject(payload, 'payload');
+}
+
 /** Stream's Go handlers print lists as `[a b]`. */
 export const goList = (ids: string[]): string => `[${ids.join(' ')}]`;
 

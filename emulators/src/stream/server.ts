@@ -3,11 +3,14 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
+import { EmulatorClock } from './clock';
 import { Connections } from './connections';
 import { errorBody, formatDuration, inputError, notAllowed, StreamApiError, doesNotExist } from './errors';
+import { userEventRoutes } from './events';
 import { Faults } from './faults';
-import { isObject, type Json } from './request';
-import type { Context, Route } from './route';
+import { Moderation } from './moderation';
+import { isObject, parseJsonObject, payloadParam, type Json } from './request';
+import { OUTCOME, USER_IDS, type Context, type Route } from './route';
 import { StreamStore } from './store';
 import { checkRevocation, verifyToken, type Caller } from './tokens';
 import type {
@@ -18,10 +21,6 @@ import type {
 } from './types';
 import { WebhookSender } from './webhooks';
 
-/** Key under which a handler reports its outcome for the request log; stripped before the response is sent. */
-const OUTCOME = '__emulator_outcome';
-/** Key under which an upsert reports the user ids it wrote, for the request log; stripped like OUTCOME. */
-const USER_IDS = '__emulator_user_ids';
 /** Stream answers browsers too; a front end in dev may point its SDK at the emulator. */
 const CORS_HEADERS = {
   'Access-Control-Allow-Origin': '*',
@@ -52,18 +51,6 @@ function readBody(req: http.IncomingMessage): Promise<string> {
     });
     req.on('error', reject);
   });
-}
-
-function parseJsonObject(text: string, what: string): Json {
-  if (text.trim() === '') return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw inputError(`${what} is not valid JSON`);
-  }
-  if (!isObject(parsed)) throw inputError(`${what} must be a JSON object`);
-  return parsed;
 }
 
 /** The admin body of POST /_emulator/webhook: only the known keys, with their types checked. */
@@ -132,10 +119,13 @@ export async function startStreamEmulator(opts: StartStreamEmulatorOptions = {})
     taskDelayMs: () => faults.taskDelayMs ?? taskDelayMs,
     isOnline: (userId) => connections.isOnline(userId),
     emit: (event) => webhooks.emit(event),
+    banFields: (userId): Json => moderation.userFields(userId),
     exportUrl: (token) => `${baseUrl}/_emulator/exports/${token}/users.json`,
     exportUrlTtlMs: opts.exportUrlTtlMs ?? 60 * 60 * 1000,
   });
   const state = store.state;
+  const clock = new EmulatorClock();
+  const moderation: Moderation = new Moderation(store, clock, (event) => webhooks.emit(event));
   const wss = new WebSocketServer({ noServer: true });
   const dropWebSockets = (): void => {
     for (const client of wss.clients) client.terminate();
@@ -146,7 +136,7 @@ export async function startStreamEmulator(opts: StartStreamEmulatorOptions = {})
   const serverOnly = (ctx: Context, endpoint: string): void => {
     if (ctx.caller.kind !== 'server') {
       throw notAllowed(
-        `User '${ctx.caller.userId}' with role 'user' is not allowed to perform action ${endpoint}`,
+        `User '${ctx.caller.userId}' with role '${store.roleOf(ctx.caller.userId)}' is not allowed to perform action ${endpoint}`,
       );
     }
   };
@@ -222,11 +212,7 @@ export async function startStreamEmulator(opts: StartStreamEmulatorOptions = {})
       method: 'GET',
       pattern: /^\/users$/,
       endpoint: 'QueryUsers',
-      handle: (ctx) => {
-        const payload = ctx.query.get('payload');
-        if (payload === null) throw inputError('payload is a required query parameter');
-        return store.queryUsers(parseJsonObject(payload, 'payload'));
-      },
+      handle: (ctx) => store.queryUsers(payloadParam(ctx.query)),
     },
     {
       method: 'POST',
@@ -273,6 +259,7 @@ export async function startStreamEmulator(opts: StartStreamEmulatorOptions = {})
       pattern: /^\/channels\/([^/]+)\/([^/]+)\/message$/,
       endpoint: 'SendMessage',
       handle: (ctx) => {
+        if (ctx.caller.kind === 'user') moderation.assertMaySend(ctx.caller.userId);
         const { channel, message, authorId } = store.sendMessage(
           ctx.params[0],
           ctx.params[1],
@@ -300,12 +287,6 @@ export async function startStreamEmulator(opts: StartStreamEmulatorOptions = {})
       pattern: /^\/users\/block$/,
       endpoint: 'GetBlockedUsers',
       handle: (ctx) => store.blockedUsers(ctx.query, ctx.caller),
-    },
-    {
-      method: 'POST',
-      pattern: /^\/moderation\/flag$/,
-      endpoint: 'Flag',
-      handle: (ctx) => store.flag(ctx.body, ctx.caller),
     },
     {
       method: 'POST',
@@ -339,6 +320,8 @@ export async function startStreamEmulator(opts: StartStreamEmulatorOptions = {})
         return { event };
       },
     },
+    ...moderation.routes(),
+    ...userEventRoutes(store, connections, (event) => webhooks.emit(event)),
   ];
 
   /** The connection a user request names, when `watch` needs one; unknown ids fail as Stream does (code 46). */
@@ -464,10 +447,12 @@ export async function startStreamEmulator(opts: StartStreamEmulatorOptions = {})
       channels: [...state.channels.values()],
       blocks: [...state.blocks.values()].flatMap((mine) => [...mine.values()]),
       flags: state.flags,
+      bans: [...state.bans.values()],
       webhooks: { ...webhooks.settings, deliveries: webhooks.deliveries },
       requests: state.requests,
       connections: connections.list(),
       faults: faults.snapshot(),
+      clock: { offsetMs: clock.offsetMs, now: new Date(clock.now()).toISOString() },
     };
   }
 
@@ -489,6 +474,11 @@ export async function startStreamEmulator(opts: StartStreamEmulatorOptions = {})
         if (typeof body.rateLimitPerMinute === 'number') faults.rateLimitPerMinute = body.rateLimitPerMinute;
         if (typeof body.taskDelayMs === 'number') faults.delayTasks(body.taskDelayMs);
         return sendJson(res, 200, faults.snapshot());
+      }
+      if (req.method === 'POST' && url.pathname === '/_emulator/clock') {
+        const { advanceMs } = parseJsonObject(await readBody(req), 'request body');
+        clock.advance(typeof advanceMs === 'number' ? advanceMs : NaN);
+        return sendJson(res, 200, snapshot().clock);
       }
       if (req.method === 'POST' && url.pathname === '/_emulator/webhook') {
         webhooks.configure(webhookConfig(parseJsonObject(await readBody(req), 'request body')));
@@ -636,6 +626,8 @@ export async function startStreamEmulator(opts: StartStreamEmulatorOptions = {})
 
   function reset(): void {
     store.reset();
+    moderation.reset();
+    clock.reset();
     faults.reset();
     webhooks.reset(opts.webhook);
     rateWindows.clear();
@@ -652,6 +644,7 @@ export async function startStreamEmulator(opts: StartStreamEmulatorOptions = {})
     apiSecret,
     state,
     faults,
+    clock,
     webhooks,
     reset,
     async close(): Promise<void> {
