@@ -1,4 +1,5 @@
-import { StreamChat } from 'stream-chat';
+import * as jwt from 'jsonwebtoken';
+import { StreamChat, type Event, type EventTypes } from 'stream-chat';
 import type { StreamEmulator } from '../src/stream';
 
 /** The SDK's ErrorFromResponse, or a plain Error for failures below HTTP. */
@@ -24,4 +25,29 @@ export function clientSdk(emu: StreamEmulator): StreamChat {
   // connectUser races the handshake against an uncleared sleep(defaultWSTimeout) (15 s), which would keep jest alive.
   c.defaultWSTimeout = 1000;
   return c;
+}
+
+/** A client-side SDK connected as the user, with a user token signed by the emulator's secret. */
+export async function connectAs(emu: StreamEmulator, userId: string): Promise<StreamChat> {
+  const client = clientSdk(emu);
+  await client.connectUser(
+    { id: userId },
+    jwt.sign({ user_id: userId }, emu.apiSecret, { algorithm: 'HS256' }),
+  );
+  return client;
+}
+
+/** Resolves with the next event of this type the client receives, or rejects after `ms`. */
+export function nextEvent(client: StreamChat, type: EventTypes, ms = 1000): Promise<Event> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      sub.unsubscribe();
+      reject(new Error(`no ${type} event within ${ms} ms`));
+    }, ms);
+    const sub = client.on(type, (event) => {
+      clearTimeout(timer);
+      sub.unsubscribe();
+      resolve(event);
+    });
+  });
 }

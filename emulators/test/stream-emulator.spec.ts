@@ -221,7 +221,7 @@ describe('Stream emulator (server-side SDK)', () => {
     });
 
     it('answers an unimplemented endpoint with a Stream-shaped 501', async () => {
-      const err = await failure(server.banUser('alice', { banned_by_id: 'bob' }));
+      const err = await failure(server.muteUser('alice', 'bob'));
       expect(err.status).toBe(501);
       expect(err.response?.data.message).toMatch(/not implemented by the Stream emulator/);
     });

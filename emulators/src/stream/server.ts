@@ -3,46 +3,24 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
+import { EmulatorClock } from './clock';
+import { Connections } from './connections';
 import { errorBody, formatDuration, inputError, notAllowed, StreamApiError, doesNotExist } from './errors';
+import { userEventRoutes } from './events';
+import { Faults } from './faults';
+import { Moderation } from './moderation';
+import { isObject, parseJsonObject, payloadParam, type Json } from './request';
+import { OUTCOME, USER_IDS, type Context, type Route } from './route';
 import { StreamStore } from './store';
 import { checkRevocation, verifyToken, type Caller } from './tokens';
 import type {
   StartStreamEmulatorOptions,
   StreamEmulator,
   StreamEmulatorChannel,
-  StreamEmulatorFaults,
   StreamEmulatorWebhookConfig,
 } from './types';
 import { WebhookSender } from './webhooks';
 
-type Json = Record<string, unknown>;
-
-interface Context {
-  caller: Caller;
-  params: string[];
-  query: URLSearchParams;
-  body: Json;
-}
-
-interface Route {
-  method: string;
-  pattern: RegExp;
-  /** Stream's handler name, used in error messages (`UpdateUsers failed with error: "…"`). */
-  endpoint: string;
-  serverOnly?: boolean;
-  rateLimited?: boolean;
-  handle(ctx: Context): Json;
-}
-
-interface Connection {
-  ws: WebSocket;
-  userId: string;
-}
-
-/** Key under which a handler reports its outcome for the request log; stripped before the response is sent. */
-const OUTCOME = '__emulator_outcome';
-/** Key under which an upsert reports the user ids it wrote, for the request log; stripped like OUTCOME. */
-const USER_IDS = '__emulator_user_ids';
 /** Stream answers browsers too; a front end in dev may point its SDK at the emulator. */
 const CORS_HEADERS = {
   'Access-Control-Allow-Origin': '*',
@@ -58,7 +36,6 @@ const EXPORT_PATH = /^\/_emulator\/exports\/([0-9a-f]+)\/users\.json$/;
 
 // unref: injected latency must not keep a test process alive after close().
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function readBody(req: http.IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -74,18 +51,6 @@ function readBody(req: http.IncomingMessage): Promise<string> {
     });
     req.on('error', reject);
   });
-}
-
-function parseJsonObject(text: string, what: string): Json {
-  if (text.trim() === '') return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw inputError(`${what} is not valid JSON`);
-  }
-  if (!isObject(parsed)) throw inputError(`${what} must be a JSON object`);
-  return parsed;
 }
 
 /** The admin body of POST /_emulator/webhook: only the known keys, with their types checked. */
@@ -122,60 +87,6 @@ function sendJson(
   res.end(text);
 }
 
-class Faults implements StreamEmulatorFaults {
-  failCount = 0;
-  failStatus = 503;
-  latencyMs = 0;
-  refusing = false;
-  rateLimitPerMinute = 0;
-  taskDelayMs: number | undefined;
-
-  constructor(
-    private readonly onRefuse: () => void,
-    private readonly defaultRateLimit: number,
-  ) {
-    this.rateLimitPerMinute = defaultRateLimit;
-  }
-
-  failNext(n: number, status = 503): void {
-    this.failCount = Math.max(0, Math.floor(n));
-    this.failStatus = status;
-  }
-
-  setLatency(ms: number): void {
-    this.latencyMs = Math.max(0, ms);
-  }
-
-  delayTasks(ms: number): void {
-    this.taskDelayMs = Math.max(0, ms);
-  }
-
-  refuseConnections(on: boolean): void {
-    this.refusing = on;
-    if (on) this.onRefuse();
-  }
-
-  reset(): void {
-    this.failCount = 0;
-    this.failStatus = 503;
-    this.latencyMs = 0;
-    this.refusing = false;
-    this.rateLimitPerMinute = this.defaultRateLimit;
-    this.taskDelayMs = undefined;
-  }
-
-  snapshot(): Json {
-    return {
-      failNext: this.failCount,
-      status: this.failStatus,
-      latencyMs: this.latencyMs,
-      refuse: this.refusing,
-      rateLimitPerMinute: this.rateLimitPerMinute,
-      ...(this.taskDelayMs === undefined ? {} : { taskDelayMs: this.taskDelayMs }),
-    };
-  }
-}
-
 function listen(server: http.Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -200,18 +111,21 @@ export async function startStreamEmulator(opts: StartStreamEmulatorOptions = {})
   const taskDelayMs = opts.taskDelayMs ?? 50;
   const log = opts.logger ?? ((): void => undefined);
 
-  const connections = new Map<string, Connection>();
+  const connections = new Connections();
   const webhooks = new WebhookSender(apiKey, apiSecret, log, opts.webhook);
   // Known once the server listens; export URLs are only built after that.
   let baseUrl = '';
   const store = new StreamStore({
     taskDelayMs: () => faults.taskDelayMs ?? taskDelayMs,
-    isOnline: (userId) => [...connections.values()].some((c) => c.userId === userId),
+    isOnline: (userId) => connections.isOnline(userId),
     emit: (event) => webhooks.emit(event),
+    banFields: (userId): Json => moderation.userFields(userId),
     exportUrl: (token) => `${baseUrl}/_emulator/exports/${token}/users.json`,
     exportUrlTtlMs: opts.exportUrlTtlMs ?? 60 * 60 * 1000,
   });
   const state = store.state;
+  const clock = new EmulatorClock();
+  const moderation: Moderation = new Moderation(store, clock, (event) => webhooks.emit(event));
   const wss = new WebSocketServer({ noServer: true });
   const dropWebSockets = (): void => {
     for (const client of wss.clients) client.terminate();
@@ -222,7 +136,7 @@ export async function startStreamEmulator(opts: StartStreamEmulatorOptions = {})
   const serverOnly = (ctx: Context, endpoint: string): void => {
     if (ctx.caller.kind !== 'server') {
       throw notAllowed(
-        `User '${ctx.caller.userId}' with role 'user' is not allowed to perform action ${endpoint}`,
+        `User '${ctx.caller.userId}' with role '${store.roleOf(ctx.caller.userId)}' is not allowed to perform action ${endpoint}`,
       );
     }
   };
@@ -237,8 +151,8 @@ export async function startStreamEmulator(opts: StartStreamEmulatorOptions = {})
     const text = JSON.stringify({ ...event, watcher_count: watching.size });
     for (const connectionId of watching) {
       const conn = connections.get(connectionId);
-      if (conn && conn.userId !== authorId && store.blockedFor(channel, conn.userId)) continue;
-      if (conn?.ws.readyState === WebSocket.OPEN) conn.ws.send(text);
+      if (!conn || (conn.userId !== authorId && store.blockedFor(channel, conn.userId))) continue;
+      connections.send(conn, text);
     }
   };
 
@@ -298,11 +212,7 @@ export async function startStreamEmulator(opts: StartStreamEmulatorOptions = {})
       method: 'GET',
       pattern: /^\/users$/,
       endpoint: 'QueryUsers',
-      handle: (ctx) => {
-        const payload = ctx.query.get('payload');
-        if (payload === null) throw inputError('payload is a required query parameter');
-        return store.queryUsers(parseJsonObject(payload, 'payload'));
-      },
+      handle: (ctx) => store.queryUsers(payloadParam(ctx.query)),
     },
     {
       method: 'POST',
@@ -312,9 +222,7 @@ export async function startStreamEmulator(opts: StartStreamEmulatorOptions = {})
       rateLimited: true,
       handle: (ctx) => {
         const response = store.deleteUsers(ctx.body);
-        for (const conn of connections.values()) {
-          if (state.deletedUserIds.has(conn.userId)) conn.ws.close(1000, 'user deleted');
-        }
+        connections.closeUsers(state.deletedUserIds, 'user deleted');
         return response;
       },
     },
@@ -351,6 +259,7 @@ export async function startStreamEmulator(opts: StartStreamEmulatorOptions = {})
       pattern: /^\/channels\/([^/]+)\/([^/]+)\/message$/,
       endpoint: 'SendMessage',
       handle: (ctx) => {
+        if (ctx.caller.kind === 'user') moderation.assertMaySend(ctx.caller.userId);
         const { channel, message, authorId } = store.sendMessage(
           ctx.params[0],
           ctx.params[1],
@@ -378,12 +287,6 @@ export async function startStreamEmulator(opts: StartStreamEmulatorOptions = {})
       pattern: /^\/users\/block$/,
       endpoint: 'GetBlockedUsers',
       handle: (ctx) => store.blockedUsers(ctx.query, ctx.caller),
-    },
-    {
-      method: 'POST',
-      pattern: /^\/moderation\/flag$/,
-      endpoint: 'Flag',
-      handle: (ctx) => store.flag(ctx.body, ctx.caller),
     },
     {
       method: 'POST',
@@ -417,6 +320,8 @@ export async function startStreamEmulator(opts: StartStreamEmulatorOptions = {})
         return { event };
       },
     },
+    ...moderation.routes(),
+    ...userEventRoutes(store, connections, (event) => webhooks.emit(event)),
   ];
 
   /** The connection a user request names, when `watch` needs one; unknown ids fail as Stream does (code 46). */
@@ -542,10 +447,12 @@ export async function startStreamEmulator(opts: StartStreamEmulatorOptions = {})
       channels: [...state.channels.values()],
       blocks: [...state.blocks.values()].flatMap((mine) => [...mine.values()]),
       flags: state.flags,
+      bans: [...state.bans.values()],
       webhooks: { ...webhooks.settings, deliveries: webhooks.deliveries },
       requests: state.requests,
-      connections: [...connections.entries()].map(([id, c]) => ({ connection_id: id, user_id: c.userId })),
+      connections: connections.list(),
       faults: faults.snapshot(),
+      clock: { offsetMs: clock.offsetMs, now: new Date(clock.now()).toISOString() },
     };
   }
 
@@ -567,6 +474,11 @@ export async function startStreamEmulator(opts: StartStreamEmulatorOptions = {})
         if (typeof body.rateLimitPerMinute === 'number') faults.rateLimitPerMinute = body.rateLimitPerMinute;
         if (typeof body.taskDelayMs === 'number') faults.delayTasks(body.taskDelayMs);
         return sendJson(res, 200, faults.snapshot());
+      }
+      if (req.method === 'POST' && url.pathname === '/_emulator/clock') {
+        const { advanceMs } = parseJsonObject(await readBody(req), 'request body');
+        clock.advance(typeof advanceMs === 'number' ? advanceMs : NaN);
+        return sendJson(res, 200, snapshot().clock);
       }
       if (req.method === 'POST' && url.pathname === '/_emulator/webhook') {
         webhooks.configure(webhookConfig(parseJsonObject(await readBody(req), 'request body')));
@@ -664,7 +576,7 @@ export async function startStreamEmulator(opts: StartStreamEmulatorOptions = {})
       return;
     }
     const connectionId = randomUUID();
-    connections.set(connectionId, { ws, userId });
+    connections.add(connectionId, ws, userId);
     state.requests.push({ method: 'GET', path: '/connect', status: 101 });
     log(`stream-emulator WS /connect user ${userId} -> connection ${connectionId}`);
     const healthCheck = (): Json => ({
@@ -686,7 +598,7 @@ export async function startStreamEmulator(opts: StartStreamEmulatorOptions = {})
         ws.send(JSON.stringify(healthCheck()));
     });
     ws.on('close', () => {
-      connections.delete(connectionId);
+      connections.remove(connectionId);
       store.unwatchConnection(connectionId);
     });
   }
@@ -714,6 +626,8 @@ export async function startStreamEmulator(opts: StartStreamEmulatorOptions = {})
 
   function reset(): void {
     store.reset();
+    moderation.reset();
+    clock.reset();
     faults.reset();
     webhooks.reset(opts.webhook);
     rateWindows.clear();
@@ -730,6 +644,7 @@ export async function startStreamEmulator(opts: StartStreamEmulatorOptions = {})
     apiSecret,
     state,
     faults,
+    clock,
     webhooks,
     reset,
     async close(): Promise<void> {

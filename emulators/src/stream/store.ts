@@ -1,5 +1,15 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { doesNotExist, inputError, notAllowed, StreamApiError } from './errors';
+import {
+  compareBy,
+  goList,
+  idPredicate,
+  isObject,
+  isStringArray,
+  paging,
+  parseSort,
+  type Json,
+} from './request';
 import type { Caller } from './tokens';
 import type {
   StreamEmulatorBlock,
@@ -9,8 +19,6 @@ import type {
   StreamEmulatorTask,
   StreamEmulatorUser,
 } from './types';
-
-type Json = Record<string, unknown>;
 
 export const MAX_USERS_PER_CALL = 100;
 /** Stream's docs give no limit for an export request; the emulator applies its usual 100 per user call. */
@@ -43,10 +51,6 @@ const RESERVED_EVENT_PREFIXES = [
 ];
 const DEFAULT_MESSAGE_PAGE = 25;
 
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isStringArray = (v: unknown): v is string[] =>
-  Array.isArray(v) && v.every((x) => typeof x === 'string');
-
 function channelConfig(type: string): Json {
   return {
     name: type,
@@ -73,93 +77,45 @@ function channelConfig(type: string): Json {
 const escapeHtml = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&#34;');
 
-/** Stream's Go handlers print lists as `[a b]`. */
-const goList = (ids: string[]): string => `[${ids.join(' ')}]`;
-
-const RANGE_OPS: Record<string, (v: string, bound: string) => boolean> = {
-  $gt: (v, b) => v > b,
-  $gte: (v, b) => v >= b,
-  $lt: (v, b) => v < b,
-  $lte: (v, b) => v <= b,
-};
-
-/**
- * One id-like filter (`'x'`, `{ $eq: 'x' }`, `{ $in: [...] }`, `{ $gt: 'x', $lte: 'y' }` for keyset paging) as a
- * predicate; any other operator is refused loudly rather than ignored.
- */
-function idPredicate(field: string, cond: unknown): (value: string) => boolean {
-  if (typeof cond === 'string') return (v) => v === cond;
-  if (isObject(cond) && Object.keys(cond).length > 0) {
-    const checks = Object.entries(cond).map(([op, arg]): ((v: string) => boolean) => {
-      if (op === '$eq' && typeof arg === 'string') return (v) => v === arg;
-      if (op === '$in' && isStringArray(arg)) {
-        const set = new Set(arg);
-        return (v) => set.has(v);
-      }
-      if (Object.hasOwn(RANGE_OPS, op) && typeof arg === 'string') return (v) => RANGE_OPS[op](v, arg);
-      throw inputError(
-        `invalid filter on field "${field}": the Stream emulator supports a string or $eq, $in, $gt, $gte, $lt, $lte with strings here, not ${op}`,
-      );
-    });
-    return (v) => checks.every((check) => check(v));
-  }
-  throw inputError(`invalid filter on field "${field}"`);
-}
-
 function assertRevocationValue(value: unknown): void {
   if (value === undefined || value === null) return;
   const ms = typeof value === 'string' || typeof value === 'number' ? new Date(value).getTime() : NaN;
   if (Number.isNaN(ms)) throw inputError('revoke_tokens_issued_before must be a valid date or null');
 }
 
-function parseSort(sort: unknown, allowed: string[]): { field: string; direction: number }[] {
-  if (sort === undefined || sort === null) return [];
-  if (!Array.isArray(sort)) throw inputError('sort must be an array');
-  return sort.map((entry: unknown) => {
-    if (!isObject(entry) || typeof entry.field !== 'string') throw inputError('sort entries need a field');
-    if (!allowed.includes(entry.field)) {
-      throw inputError(
-        `sort by "${entry.field}" is not supported by the Stream emulator (supported: ${allowed.join(', ')})`,
-      );
-    }
-    return { field: entry.field, direction: entry.direction === -1 ? -1 : 1 };
-  });
-}
+/**
+ * Stream's built-in global roles (docs, permissions reference, "Default Grants": admin, moderator, user, guest,
+ * anonymous; global_admin and global_moderator for multi-tenant apps). channel_member and channel_moderator are
+ * channel roles; a custom role needs CreateRole first, which the emulator does not implement. Stream refuses an
+ * unknown role; the emulator's wording of that error is its own (Stream's exact text is not documented).
+ */
+const GLOBAL_ROLES = new Set([
+  'admin',
+  'moderator',
+  'user',
+  'guest',
+  'anonymous',
+  'global_admin',
+  'global_moderator',
+]);
 
-function paging(
-  opts: Json,
-  defaultLimit: number,
-  maxLimit: number,
-  maxOffset: number,
-): { limit: number; offset: number } {
-  const limit = opts.limit === undefined ? defaultLimit : opts.limit;
-  const offset = opts.offset === undefined ? 0 : opts.offset;
-  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 0 || limit > maxLimit) {
-    throw inputError(`limit must be an integer between 0 and ${maxLimit}`);
+function assertRole(value: unknown): void {
+  if (value === undefined) return;
+  if (typeof value !== 'string' || !GLOBAL_ROLES.has(value)) {
+    throw inputError(
+      `role ${JSON.stringify(value)} does not exist; the built-in global roles are ${goList([...GLOBAL_ROLES])}`,
+    );
   }
-  if (typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0 || offset > maxOffset) {
-    throw inputError(`offset must be an integer between 0 and ${maxOffset}`);
-  }
-  return { limit: limit === 0 ? defaultLimit : limit, offset };
-}
-
-function compareBy(sort: { field: string; direction: number }[], pick: (x: string, field: string) => string) {
-  return (a: string, b: string): number => {
-    for (const { field, direction } of sort) {
-      const av = pick(a, field);
-      const bv = pick(b, field);
-      if (av !== bv) return av < bv ? -direction : direction;
-    }
-    return 0;
-  };
 }
 
 export interface StoreOptions {
   /** How long a task takes; read on every GetTask, so a fault can change it. */
   taskDelayMs: () => number;
   isOnline: (userId: string) => boolean;
-  /** Events a webhook would carry (user.deleted, user.flagged, message.flagged). */
+  /** Events a webhook would carry (user.deleted). */
   emit: (event: Json) => void;
+  /** `banned` and `ban_expires` of a user under an active ban (moderation.ts); nothing otherwise. */
+  banFields: (userId: string) => Json;
   /** The download URL of an export file, served by the emulator like a signed, expiring storage link. */
   exportUrl: (token: string) => string;
   exportUrlTtlMs: number;
@@ -185,6 +141,7 @@ export class StreamStore {
     channels: new Map(),
     blocks: new Map(),
     flags: [],
+    bans: new Map(),
     requests: [],
   };
   /** Creation order, so users created within the same millisecond still page in a stable order. */
@@ -205,6 +162,7 @@ export class StreamStore {
     this.state.channels.clear();
     this.state.blocks.clear();
     this.state.flags.length = 0;
+    this.state.bans.clear();
     this.state.requests.length = 0;
     this.exportFiles.clear();
     this.userSeq.clear();
@@ -221,7 +179,19 @@ export class StreamStore {
     if (!user) {
       return this.state.deletedUserIds.has(id) ? { id, deleted_at: new Date(0).toISOString() } : { id };
     }
-    return { role: 'user', banned: false, ...user, online: this.opts.isOnline(id) };
+    return {
+      role: 'user',
+      banned: false,
+      ...user,
+      ...this.opts.banFields(id),
+      online: this.opts.isOnline(id),
+    };
+  }
+
+  /** A user's global role (Stream's default is `user`). */
+  roleOf(userId: string): string {
+    const role = this.state.users.get(userId)?.role;
+    return typeof role === 'string' ? role : 'user';
   }
 
   private assertReusable(id: string): void {
@@ -288,6 +258,7 @@ export class StreamStore {
       }
       this.assertReusable(key);
       assertRevocationValue(user.revoke_tokens_issued_before);
+      assertRole(user.role);
     }
     const now = new Date().toISOString();
     const users: Json = {};
@@ -356,6 +327,7 @@ export class StreamStore {
       for (const [k, v] of Object.entries(set)) {
         if (k === 'id' || READ_ONLY_USER_FIELDS.has(k)) throw inputError(`field "${k}" cannot be updated`);
         if (k === 'revoke_tokens_issued_before') assertRevocationValue(v);
+        if (k === 'role') assertRole(v);
         fields[k] = v;
       }
       for (const k of unset) {
@@ -501,7 +473,8 @@ export class StreamStore {
   // from members, without an id); the emulator has no distinct channels, so it treats every two-member channel
   // as 1-on-1: against real Stream, a 1-on-1 channel created with an explicit id may not be covered.
 
-  private actingUser(caller: Caller, body: Json): string {
+  /** Who a user action is by: the connected user, or `user_id` of a server-side call (flags too, moderation.ts). */
+  actingUser(caller: Caller, body: Json): string {
     if (caller.kind === 'user') return caller.userId;
     if (typeof body.user_id !== 'string' || body.user_id === '') {
       throw inputError('user_id is a required field when using server side auth.');
@@ -571,72 +544,6 @@ export class StreamStore {
   private forgetBlocksOf(userId: string): void {
     this.state.blocks.delete(userId);
     for (const mine of this.state.blocks.values()) mine.delete(userId);
-  }
-
-  // Moderation flags
-
-  /** POST /moderation/flag: a user flags a message or another user; Stream then emits the matching event. */
-  flag(body: Json, caller: Caller): Json {
-    const flagger = this.actingUser(caller, body);
-    const reason = typeof body.reason === 'string' ? body.reason : undefined;
-    const createdAt = new Date().toISOString();
-    if (typeof body.target_message_id === 'string') {
-      const messageId = body.target_message_id;
-      const found = [...this.state.channels.values()]
-        .map((channel) => ({ channel, message: channel.messages.find((m) => m.id === messageId) }))
-        .find((x) => x.message !== undefined);
-      if (!found?.message) throw doesNotExist(`message with id "${messageId}" does not exist`);
-      this.state.flags.push({
-        user_id: flagger,
-        target_message_id: messageId,
-        reason,
-        created_at: createdAt,
-      });
-      const message = this.messageResponse(found.channel, found.message);
-      this.opts.emit({
-        type: 'message.flagged',
-        cid: found.channel.cid,
-        channel_type: found.channel.type,
-        channel_id: found.channel.id,
-        message,
-        user: this.userResponse(flagger),
-        total_flags: this.state.flags.filter((f) => f.target_message_id === messageId).length,
-      });
-      return {
-        flag: {
-          created_at: createdAt,
-          updated_at: createdAt,
-          created_by_automod: false,
-          target_message_id: messageId,
-          channel_cid: found.channel.cid,
-          message_user_id: found.message.user_id,
-          user: this.userResponse(flagger),
-          ...(reason ? { reason } : {}),
-        },
-      };
-    }
-    if (typeof body.target_user_id === 'string') {
-      const target = body.target_user_id;
-      if (!this.state.users.has(target)) throw doesNotExist(`user "${target}" does not exist`);
-      this.state.flags.push({ user_id: flagger, target_user_id: target, reason, created_at: createdAt });
-      this.opts.emit({
-        type: 'user.flagged',
-        user: this.userResponse(flagger),
-        target_user: this.userResponse(target),
-        total_flags: this.state.flags.filter((f) => f.target_user_id === target).length,
-      });
-      return {
-        flag: {
-          created_at: createdAt,
-          updated_at: createdAt,
-          created_by_automod: false,
-          target_user: this.userResponse(target),
-          user: this.userResponse(flagger),
-          ...(reason ? { reason } : {}),
-        },
-      };
-    }
-    throw inputError('either target_message_id or target_user_id is required');
   }
 
   // Channels

@@ -2,6 +2,8 @@ export interface StreamEmulatorUser {
   id: string;
   name?: string;
   image?: string;
+  /** The global role; absent means Stream's default, `user`. */
+  role?: string;
   created_at: string;
   updated_at: string;
   revoke_tokens_issued_before?: string;
@@ -59,6 +61,17 @@ export interface StreamEmulatorFlag {
   created_at: string;
 }
 
+/** A global ban (POST /moderation/ban); `expires` is set for a timed ban, which stays listed once expired. */
+export interface StreamEmulatorBan {
+  user_id: string;
+  banned_by_id: string;
+  reason?: string;
+  /** Minutes, as given. */
+  timeout?: number;
+  created_at: string;
+  expires?: string;
+}
+
 export interface StreamEmulatorWebhookConfig {
   /** Where events are posted; without one no event is sent (an app with no webhook configured). */
   url?: string;
@@ -97,6 +110,8 @@ export interface StreamEmulatorState {
   /** blocker id → blocked id → block. */
   blocks: Map<string, Map<string, StreamEmulatorBlock>>;
   flags: StreamEmulatorFlag[];
+  /** Target user id → their global ban. */
+  bans: Map<string, StreamEmulatorBan>;
   requests: StreamEmulatorRequest[];
 }
 
@@ -109,6 +124,13 @@ export interface StreamEmulatorFaults {
   reset(): void;
 }
 
+/** The emulator's time for ban expiry: real time plus every `advance` since the last reset. */
+export interface StreamEmulatorClock {
+  now(): number;
+  /** Moves the clock forward, so a ban of N minutes can expire in a test; tokens and tasks keep real time. */
+  advance(ms: number): void;
+}
+
 export interface StreamEmulator {
   readonly baseUrl: string;
   readonly port: number;
@@ -118,8 +140,9 @@ export interface StreamEmulator {
   readonly wsBaseUrl: string;
   readonly state: StreamEmulatorState;
   readonly faults: StreamEmulatorFaults;
+  readonly clock: StreamEmulatorClock;
   readonly webhooks: StreamEmulatorWebhooks;
-  /** Clears state, faults and the webhook log (the webhook configuration returns to the start options). */
+  /** Clears state, faults, the clock's advance and the webhook log (the webhook configuration returns to the start options). */
   reset(): void;
   /** Closes the HTTP and WebSocket servers and every open socket. */
   close(): Promise<void>;
