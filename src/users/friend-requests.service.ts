@@ -38,7 +38,7 @@ import {
   Page,
   pageLimit,
   type Position,
-} from './page-cursor';
+} from '../common/page-cursor';
 import { PUBLIC_PROFILE_FIELDS } from './user.view';
 import { LegacyFriendRequest } from './legacy-data';
 import { isDuplicateKey } from '../common/mongo-errors';

@@ -5,7 +5,7 @@ import { OBJECT_ID_PATTERN } from '../common/object-id';
 import { usersConfig } from '../config/configuration';
 import { PageQueryDto } from './dto/page-query.dto';
 import { FRIEND_CARD_FIELDS, FriendCard, toFriendCard } from './friend.view';
-import { decodePageCursor, encodePageCursor, isObjectIdString, Page, pageLimit } from './page-cursor';
+import { decodePageCursor, encodePageCursor, isObjectIdString, Page, pageLimit } from '../common/page-cursor';
 import { UserCollection } from './user-collection';
 import { UserRecord } from './user.view';
 

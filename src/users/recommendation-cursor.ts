@@ -4,7 +4,7 @@ import {
   isDateMs,
   isObjectIdString,
   newestFirstAfter,
-} from './page-cursor';
+} from '../common/page-cursor';
 
 /**
  * Language-exchange ranking of a candidate for me: 0 = a perfect partner (speaks what I learn and learns what I

@@ -3,7 +3,7 @@ import { ConfigType } from '@nestjs/config';
 import { usersConfig } from '../config/configuration';
 import { BlocksService } from './blocks.service';
 import { DEFAULT_PAGE_LIMIT, PageQueryDto } from './dto/page-query.dto';
-import { Page, pageLimit } from './page-cursor';
+import { Page, pageLimit } from '../common/page-cursor';
 import { afterCursor, decodeCursor, encodeCursor, Tier, TIERS, tierFilter } from './recommendation-cursor';
 import { UserCollection } from './user-collection';
 import { PUBLIC_PROFILE_FIELDS, PublicProfile, toPublicProfile, UserRecord } from './user.view';

@@ -36,7 +36,7 @@ import {
 } from './friend-request.view';
 import { FriendRequestsService } from './friend-requests.service';
 import { FriendCard } from './friend.view';
-import { withNextLink } from './next-link';
+import { withNextLink } from '../common/next-link';
 import { PublicProfile } from './user.view';
 import type { Principal } from '../identity/principal';
 import { FriendsService } from './friends.service';

@@ -17,7 +17,7 @@ export class PageQueryDto {
   @Type(() => Number)
   @IsInt()
   @Min(1)
-  // The maximum is USERS_PAGE_LIMIT_MAX, checked by pageLimit() (page-cursor.ts).
+  // The maximum is USERS_PAGE_LIMIT_MAX, checked by pageLimit() (common/page-cursor.ts).
   limit?: number;
 
   @ApiPropertyOptional({ description: 'Opaque cursor from the previous page\'s Link rel="next" header' })

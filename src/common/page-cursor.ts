@@ -1,6 +1,6 @@
 import { BadRequestException } from '@nestjs/common';
 import { Types } from 'mongoose';
-import { OBJECT_ID_PATTERN } from '../common/object-id';
+import { OBJECT_ID_PATTERN } from './object-id';
 
 /** The largest time a JS Date holds (±100,000,000 days around 1970): past it `new Date(ms)` is Invalid Date. */
 export const MAX_DATE_MS = 8.64e15;
