@@ -5,19 +5,29 @@ import { AccountDeletionService } from './account-deletion.service';
 import { AccountsService } from './accounts.service';
 import { BlockingService } from './blocking.service';
 import { BlocksController } from './blocks.controller';
+import { FriendshipsController } from './friendships.controller';
+import { FriendshipsService } from './friendships.service';
 import { MyAccountController } from './my-account.controller';
+import { SocialNotifier } from './social-notifier.service';
 import { StreamSyncService } from './stream-sync.service';
 
 /**
  * Accounts as they exist in the app and in Stream: profile writes mirrored into Stream (push now, worker
- * retries), deletion everywhere, and blocks applied everywhere. Sits above users and stream; auth, chat,
- * webhooks and the CLI call it.
+ * retries), deletion everywhere, blocks applied everywhere, and the social graph's writes with their live
+ * notifications. Sits above users and stream; auth, chat, webhooks and the CLI call it.
  */
 @Module({
   // Identity: the guard, the login limit DELETE /api/users/me shares, and the sessions deletion ends.
   imports: [UsersModule, IdentityModule],
-  controllers: [MyAccountController, BlocksController],
-  providers: [AccountsService, StreamSyncService, AccountDeletionService, BlockingService],
+  controllers: [MyAccountController, BlocksController, FriendshipsController],
+  providers: [
+    AccountsService,
+    StreamSyncService,
+    AccountDeletionService,
+    BlockingService,
+    FriendshipsService,
+    SocialNotifier,
+  ],
   exports: [AccountsService, StreamSyncService, AccountDeletionService],
 })
 export class AccountsModule {}

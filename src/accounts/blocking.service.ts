@@ -11,6 +11,7 @@ import { BlockedUser } from '../users/block.view';
 import { BlocksService } from '../users/blocks.service';
 import { FriendRequestsService } from '../users/friend-requests.service';
 import { UsersService } from '../users/users.service';
+import { SocialNotifier } from './social-notifier.service';
 import { StreamSyncService } from './stream-sync.service';
 
 export interface BlockOutcome {
@@ -36,6 +37,7 @@ export class BlockingService {
     private readonly requests: FriendRequestsService,
     private readonly sync: StreamSyncService,
     private readonly stream: StreamService,
+    private readonly notifier: SocialNotifier,
   ) {}
 
   async block(me: string, other: string): Promise<BlockOutcome> {
@@ -45,6 +47,8 @@ export class BlockingService {
     const requestsRemoved = await this.requests.endRelationship(me, other);
     if (requestsRemoved > 0)
       this.logger.log(`block ${me} -> ${other}: ${requestsRemoved} request(s) removed`);
+    // My other devices learn of a new block; the blocked user is never told.
+    if (created) this.notifier.notify(me, 'user_blocked', other, { blockedAt: createdAt });
     await this.inStream('blockUser', async () => {
       // Stream refuses to block a user it does not know: push any profile still waiting for the sync worker.
       await this.sync.ensureInStream([me, other]);

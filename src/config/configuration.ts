@@ -163,6 +163,9 @@ export const webhookConfig = namespace('webhook', (e) => {
   };
 });
 
+/** Custom events to a user's connected clients through Stream (best effort, never delaying a request). */
+export const notifyConfig = namespace('notify', (e) => ({ timeoutMs: e.NOTIFY_TIMEOUT_MS }));
+
 /** GET /api/users/me/export: exports per user per rolling day, and how long to wait for Stream's part. */
 export const exportConfig = namespace('export', (e) => {
   return { dailyLimit: e.EXPORT_DAILY_LIMIT, streamWaitMs: e.EXPORT_STREAM_WAIT_MS };
@@ -181,6 +184,7 @@ const NAMESPACES = [
   usersConfig,
   mailConfig,
   webhookConfig,
+  notifyConfig,
   exportConfig,
   migrationConfig,
 ];

@@ -180,6 +180,10 @@ export class EnvironmentVariables {
   @IntRange(60, 30 * 24 * 3600)
   STREAM_WEBHOOK_DEDUPE_TTL_SECONDS = 86400;
 
+  // Live notifications (friend requests, blocks) through Stream: how long one may take before it is given up.
+  @IntRange(50, 30000)
+  NOTIFY_TIMEOUT_MS = 1000;
+
   @IntRange(1, 1000)
   EXPORT_DAILY_LIMIT = 3;
 

@@ -8,6 +8,7 @@ export const STREAM_CALL_DURATION = 'stream_call_duration_seconds';
 export const STREAM_CALL_ERRORS = 'stream_call_errors_total';
 export const STREAM_SYNC_PUSHES = 'stream_sync_pushes_total';
 export const STREAM_SYNC_PENDING = 'stream_sync_pending_users';
+export const NOTIFICATIONS = 'notifications_total';
 
 // From a token (~1 ms) to a Stream task wait (tens of seconds).
 const SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -44,5 +45,10 @@ export const METRIC_PROVIDERS = [
     name: STREAM_SYNC_PUSHES,
     help: 'Users pushed to Stream by the mirror (at once or by the worker), by outcome (synced, failed)',
     labelNames: ['outcome'],
+  }),
+  makeCounterProvider({
+    name: NOTIFICATIONS,
+    help: 'Live notifications sent through Stream, by event type and outcome (sent, failed, timeout, skipped)',
+    labelNames: ['type', 'outcome'],
   }),
 ];

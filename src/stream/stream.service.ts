@@ -23,6 +23,9 @@ export interface StreamUserProfile {
   revokeTokensIssuedBefore?: Date;
 }
 
+/** A custom event for a user's connected clients: its `type` must not contain a dot (Stream's own events do). */
+export type StreamUserEvent = { type: string } & Record<string, unknown>;
+
 const ownedFields = (p: StreamUserProfile) => ({
   name: p.name,
   image: p.image,
@@ -246,6 +249,14 @@ export class StreamService {
   /** Lifts a Stream user block; unblocking someone not blocked changes nothing. */
   async unblockUser(blockerId: string, blockedId: string): Promise<void> {
     await this.call('unblockUser', () => this.client.unBlockUser(blockedId, blockerId));
+  }
+
+  /**
+   * Sends a custom event to every client the user has connected right now. Stream stores nothing: a user who is
+   * not connected misses it.
+   */
+  async sendUserEvent(userId: string, event: StreamUserEvent): Promise<void> {
+    await this.call('sendUserCustomEvent', () => this.client.sendUserCustomEvent(userId, event));
   }
 
   /**

@@ -116,9 +116,9 @@ export class FriendRequestsService {
   /**
    * Friends are written first ($addToSet, idempotent), the request is marked accepted last, so a crash in
    * between leaves it pending and a retried accept finishes the job. Accepting an already accepted request
-   * re-applies the friendship (repairing it if needed) and then answers 409 "not pending".
+   * re-applies the friendship (repairing it if needed) and then answers 409 "not pending". Returns the sender.
    */
-  async accept(requestId: string, me: string): Promise<void> {
+  async accept(requestId: string, me: string): Promise<string> {
     const request = await this.findForRecipient(requestId, me);
     const sender = request.sender.toString();
     if (request.status === FriendRequestStatus.Rejected)
@@ -138,7 +138,7 @@ export class FriendRequestsService {
       .exec();
     if (marked.modifiedCount === 1) {
       this.logger.log(`friend request ${requestId} accepted: ${sender} and ${me} are friends`);
-      return;
+      return sender;
     }
     // Lost a race: another accept (friendship complete, nothing to undo) or a reject/withdrawal.
     const now = await this.requests.findById(requestId, { status: 1 }).lean().exec();
@@ -146,9 +146,9 @@ export class FriendRequestsService {
     throw new ConflictException('Friend request is not pending');
   }
 
-  /** The recipient declines. The pair leaves the unique index, so the sender may ask again later. */
-  async reject(requestId: string, me: string): Promise<void> {
-    await this.findForRecipient(requestId, me);
+  /** The recipient declines. The pair leaves the unique index, so the sender may ask again later. Returns the sender. */
+  async reject(requestId: string, me: string): Promise<string> {
+    const request = await this.findForRecipient(requestId, me);
     const result = await this.requests
       .updateOne(
         { _id: requestId, status: FriendRequestStatus.Pending },
@@ -156,10 +156,11 @@ export class FriendRequestsService {
       )
       .exec();
     if (result.modifiedCount !== 1) throw new ConflictException('Friend request is not pending');
+    return request.sender.toString();
   }
 
-  /** The sender withdraws a pending request (deleted: nothing about it is worth keeping). */
-  async withdraw(requestId: string, me: string): Promise<void> {
+  /** The sender withdraws a pending request (deleted: nothing about it is worth keeping). Returns the recipient. */
+  async withdraw(requestId: string, me: string): Promise<string> {
     const request = await this.findOrFail(requestId);
     if (request.sender.toString() !== me)
       throw new ForbiddenException('Only the sender can withdraw this friend request');
@@ -167,6 +168,7 @@ export class FriendRequestsService {
       .deleteOne({ _id: requestId, status: FriendRequestStatus.Pending })
       .exec();
     if (result.deletedCount !== 1) throw new ConflictException('Friend request is not pending');
+    return request.recipient.toString();
   }
 
   /**

@@ -8,7 +8,7 @@ import { syncConfig, usersConfig } from '../config/configuration';
 import { PasswordHasher } from './password-hasher';
 import { User } from './schemas/user.schema';
 import { UserCollection } from './user-collection';
-import { toUserView, UserView } from './user.view';
+import { PUBLIC_PROFILE_FIELDS, PublicProfile, toPublicProfile, toUserView, UserView } from './user.view';
 
 export interface NewAccount {
   email: string;
@@ -94,6 +94,12 @@ export class UsersService {
     const user = await this.users.findById(id).lean().exec();
     if (!user) throw new NotFoundException('User not found');
     return toUserView(user, this.config.pageLimitMax);
+  }
+
+  /** What anyone may see of this user, or null when there is no such user. */
+  async findPublicProfile(id: string): Promise<PublicProfile | null> {
+    const user = await this.users.findById(id, PUBLIC_PROFILE_FIELDS).lean().exec();
+    return user ? toPublicProfile(user) : null;
   }
 
   async exists(id: string): Promise<boolean> {
