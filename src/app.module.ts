@@ -13,6 +13,7 @@ import { DataExportModule } from './data-export/data-export.module';
 import { frontendModule } from './frontend/frontend.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { ModerationModule } from './moderation/moderation.module';
 import { StreamModule } from './stream/stream.module';
 import { UsersModule } from './users/users.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
@@ -30,6 +31,7 @@ const MODULES = [
   ChatModule,
   HealthModule,
   WebhooksModule,
+  ModerationModule,
   DataExportModule,
   frontendModule(),
 ];

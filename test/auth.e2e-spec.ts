@@ -34,6 +34,7 @@ describe('Accounts (/api/auth)', () => {
         fullName: body.fullName,
         isOnboarded: false,
         friends: [],
+        role: 'user',
       });
       expect(res.body.user.profilePic).toMatch(/^https:\/\//);
       expect(Object.keys(res.body.user).sort()).toEqual(
@@ -50,6 +51,7 @@ describe('Accounts (/api/auth)', () => {
           'location',
           'nativeLanguage',
           'profilePic',
+          'role',
           'updatedAt',
         ].sort(),
       );

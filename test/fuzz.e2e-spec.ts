@@ -1,6 +1,9 @@
 import fc from 'fast-check';
 import { createHash } from 'node:crypto';
 import { fuzzRequest, leaks, routesOf, send, type FuzzContext, type Route } from './fuzz';
+import { ModerationFlagsService } from '../src/flags/moderation-flags.service';
+import { ModerationFlagKind } from '../src/flags/schemas/moderation-flag.schema';
+import { RolesService } from '../src/moderation/roles.service';
 import { createTestApp, signUp, signUpOnboarded, TEST_JWT_SECRET, TestApp } from './harness';
 
 /**
@@ -26,8 +29,13 @@ describe('Fuzzing every endpoint', () => {
       .post(`/api/users/friend-request/${me.id}`)
       .set('Cookie', other.cookie)
       .expect(201);
+    // An admin, so the moderator API is fuzzed past its role check too (bans, flag resolutions, the audit log).
+    await t.app.get(RolesService).grant(me.id, 'admin', { kind: 'cli', osUser: 'fuzz' });
+    const flags = t.app.get(ModerationFlagsService);
+    await flags.record({ kind: ModerationFlagKind.UserFlagged, targetUserId: other.id, webhookId: 'fuzz-1' });
+    const [flag] = (await flags.page({}, 1)).items;
     ctx = {
-      knownIds: [me.id, other.id, stranger.id, sent.body._id as string],
+      knownIds: [me.id, other.id, stranger.id, sent.body._id as string, flag._id.toString()],
       validCookie: me.cookie,
       jwtSecret: TEST_JWT_SECRET,
     };

@@ -27,6 +27,15 @@ const LAYERS = [
       { path: 'indexes', owns: "checking and building every schema's indexes" },
     ],
   },
+  // Records: append-only or review stores any feature may write, knowing none; one folder and one owner each.
+  {
+    layer: 2,
+    name: 'records',
+    folders: [
+      { path: 'audit', owns: '`auditlog`: every moderator and admin action, append-only' },
+      { path: 'flags', owns: '`moderationflags`: what Stream reported, open or resolved' },
+    ],
+  },
   {
     layer: 3,
     name: 'adapters',
@@ -51,7 +60,7 @@ const LAYERS = [
     folders: [
       {
         path: 'users',
-        owns: '`users`, `friendrequests`, `blocks`: profiles, friends, recommendations (no Stream)',
+        owns: '`users`, `friendrequests`, `blocks`: profiles, roles and bans, friends, recommendations (no Stream)',
       },
     ],
   },
@@ -61,7 +70,7 @@ const LAYERS = [
     folders: [
       {
         path: 'accounts',
-        owns: 'the Stream mirror and its worker, deletion everywhere, blocking everywhere',
+        owns: 'the Stream mirror and its worker, roles and bans, deletion, blocking, friend writes and live notifications',
       },
     ],
   },
@@ -74,7 +83,8 @@ const LAYERS = [
         owns: 'signup, login, logout, onboarding, passwords (`password_resets`), the sessions API',
       },
       { path: 'chat', owns: 'Stream chat tokens and direct channels' },
-      { path: 'webhooks', owns: "Stream's webhook calls (`webhookcalls`, `moderationflags`)" },
+      { path: 'webhooks', owns: "Stream's webhook calls (`webhookcalls`): deletions, flags recorded" },
+      { path: 'moderation', owns: 'the moderator API (flags, bans, the audit log) and role changes' },
       { path: 'data-export', owns: 'GET /api/users/me/export (`dataexportslots`)' },
       { path: 'migration', owns: "adopting the Express backend's database" },
       { path: 'health', owns: 'liveness, readiness, graceful shutdown' },

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { IdentityModule } from '../identity/identity.module';
 import { UsersModule } from '../users/users.module';
 import { AccountDeletionService } from './account-deletion.service';
+import { AccountStandingService } from './account-standing.service';
 import { AccountsService } from './accounts.service';
 import { BlockingService } from './blocking.service';
 import { BlocksController } from './blocks.controller';
@@ -13,8 +14,8 @@ import { StreamSyncService } from './stream-sync.service';
 
 /**
  * Accounts as they exist in the app and in Stream: profile writes mirrored into Stream (push now, worker
- * retries), deletion everywhere, blocks applied everywhere, and the social graph's writes with their live
- * notifications. Sits above users and stream; auth, chat, webhooks and the CLI call it.
+ * retries), roles and bans, deletion everywhere, blocks applied everywhere, and the social graph's writes with
+ * their live notifications. Sits above users and stream; auth, chat, webhooks, moderation and the CLI call it.
  */
 @Module({
   // Identity: the guard, the login limit DELETE /api/users/me shares, and the sessions deletion ends.
@@ -24,10 +25,11 @@ import { StreamSyncService } from './stream-sync.service';
     AccountsService,
     StreamSyncService,
     AccountDeletionService,
+    AccountStandingService,
     BlockingService,
     FriendshipsService,
     SocialNotifier,
   ],
-  exports: [AccountsService, StreamSyncService, AccountDeletionService],
+  exports: [AccountsService, StreamSyncService, AccountDeletionService, AccountStandingService],
 })
 export class AccountsModule {}

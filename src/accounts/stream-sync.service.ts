@@ -8,6 +8,7 @@ import { syncConfig } from '../config/configuration';
 import { STREAM_SYNC_PUSHES } from '../metrics/metrics';
 import { StreamError } from '../stream/stream.errors';
 import { STREAM_BATCH_LIMIT, StreamService, StreamUserProfile } from '../stream/stream.service';
+import { activeBan } from '../users/standing';
 import { SyncCandidate } from '../users/sync-state';
 import { UserSyncStateService } from '../users/user-sync-state.service';
 
@@ -15,8 +16,12 @@ const toProfile = (u: SyncCandidate): StreamUserProfile => ({
   id: u._id.toString(),
   name: u.fullName,
   image: u.profilePic ?? '',
+  role: u.role ?? 'user',
   ...(u.chatTokensValidFrom ? { revokeTokensIssuedBefore: new Date(u.chatTokensValidFrom * 1000) } : {}),
 });
+
+/** Stream times a ban out in whole minutes: what is left of ours, rounded up. */
+const minutesLeft = (until: Date, now: number): number => Math.ceil((until.getTime() - now) / 60_000);
 
 /**
  * Mirrors users into Stream without ever losing a change. A profile write marks the user pending (UsersService);
@@ -67,12 +72,28 @@ export class StreamSyncService {
   /**
    * Creates the users Stream does not have yet (upsert) and updates the others with only the fields we own
    * (partial update): an upsert replaces the Stream user, dropping a revocation or a field someone else set.
+   * Then the bans: a ban or unban not yet acknowledged, and the ban in force of a user Stream gets anew.
    */
   private async write(users: SyncCandidate[]): Promise<void> {
     const created = users.filter((u) => !u.inStream);
     const known = users.filter((u) => u.inStream);
     if (created.length > 0) await this.stream.upsertUsers(created.map(toProfile));
     if (known.length > 0) await this.stream.updateUsers(known.map(toProfile));
+    const now = Date.now();
+    for (const user of users) await this.applyBan(user, now);
+  }
+
+  /** A ban or unban Stream has not acknowledged, or the ban in force of a user just created there. */
+  private async applyBan(user: SyncCandidate, now: number): Promise<void> {
+    const ban = activeBan(user.ban, now);
+    if (!user.banSyncPending && !(ban && !user.inStream)) return;
+    const id = user._id.toString();
+    if (!ban) return this.stream.unbanUser(id);
+    await this.stream.banUser(id, {
+      bannedBy: ban.bannedBy,
+      reason: ban.reason,
+      timeoutMinutes: ban.until ? minutesLeft(ban.until, now) : undefined,
+    });
   }
 
   private async push(users: SyncCandidate[]): Promise<boolean> {

@@ -16,6 +16,7 @@ import {
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiCookieAuth,
+  ApiForbiddenResponse,
   ApiOkResponse,
   ApiCreatedResponse,
   ApiTags,
@@ -69,6 +70,7 @@ export class AuthController {
   @SkipThrottle({ signup: true, 'password-reset': true })
   @ApiOkResponse({ type: UserResponse, description: 'Signed in (a new session); sets the jwt cookie' })
   @ApiUnauthorizedResponse({ description: 'Invalid email or password' })
+  @ApiForbiddenResponse({ description: 'Account suspended until <ISO time>, or permanently (banned)' })
   @ApiTooManyRequestsResponse({ description: 'Too many attempts from this client, or for this account' })
   async login(
     @Body() dto: LoginDto,

@@ -1,4 +1,11 @@
-import { BadRequestException, Inject, Injectable, Logger, UnauthorizedException } from '@nestjs/common';
+import {
+  BadRequestException,
+  ForbiddenException,
+  Inject,
+  Injectable,
+  Logger,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { Counter } from 'prom-client';
@@ -6,6 +13,7 @@ import { AccountsService } from '../accounts/accounts.service';
 import { authConfig } from '../config/configuration';
 import { LOGINS } from '../metrics/metrics';
 import { UserView } from '../users/user.view';
+import { UserStandingService } from '../users/user-standing.service';
 import { UsersService } from '../users/users.service';
 import { AttemptLimiter } from '../identity/attempt-limiter';
 import { LoginDto } from './dto/login.dto';
@@ -30,6 +38,7 @@ export class AuthService {
   constructor(
     private readonly accounts: AccountsService,
     private readonly users: UsersService,
+    private readonly standing: UserStandingService,
     private readonly sessions: SessionsService,
     private readonly resets: PasswordResetService,
     private readonly limiter: AttemptLimiter,
@@ -50,12 +59,24 @@ export class AuthService {
   async login(dto: LoginDto, userAgent: string | undefined): Promise<SignedIn> {
     await this.limiter.assertLoginAllowed(dto.email);
     const user = await this.users.findByCredentials(dto.email, dto.password);
-    this.logins.inc({ outcome: user ? 'success' : 'invalid_credentials' });
     if (!user) {
+      this.logins.inc({ outcome: 'invalid_credentials' });
       await this.limiter.recordLoginFailure(dto.email);
       throw new UnauthorizedException('Invalid email or password');
     }
-    return { user, token: await this.tokens.startSession(user._id, userAgent) };
+    const token = await this.tokens.startSession(user._id, userAgent);
+    // Asked once the session exists: a ban stored before this read refuses it here, and one stored after it
+    // ends every session of the user, this one included, so no session outlives a ban.
+    const ban = (await this.standing.findStanding(user._id))?.ban;
+    if (ban) {
+      await this.sessions.endAll(user._id);
+      this.logins.inc({ outcome: 'suspended' });
+      throw new ForbiddenException(
+        `Account suspended ${ban.until ? `until ${ban.until.toISOString()}` : 'permanently'}`,
+      );
+    }
+    this.logins.inc({ outcome: 'success' });
+    return { user, token };
   }
 
   onboard(userId: string, dto: OnboardingDto): Promise<UserView> {

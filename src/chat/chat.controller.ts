@@ -30,6 +30,7 @@ export class ChatController {
   @Get('token')
   @Header('Cache-Control', 'no-store')
   @ApiOkResponse({ type: ChatTokenResponse })
+  @ApiForbiddenResponse({ description: 'Account suspended (banned by a moderator)' })
   token(@CurrentUser() me: Principal): Promise<ChatTokenResponse> {
     return this.chat.issueToken(me);
   }

@@ -38,14 +38,15 @@ export class ChatService {
   ) {}
 
   /**
-   * The hot path: no database work beyond cached lookups (the guard's session, the user's token cut-off), one
-   * HMAC signature. The token expires with the session that asked for it (sooner if STREAM_TOKEN_TTL_SECONDS
+   * The hot path: no database work beyond cached lookups (the guard's session, the user's token cut-off and ban),
+   * one HMAC signature. A banned user gets none. The token expires with the session that asked for it (sooner if STREAM_TOKEN_TTL_SECONDS
    * caps it).
    */
   async issueToken(me: Principal): Promise<ChatTokenResponse> {
-    const cutOff = await this.users.findChatTokenCutOff(me.id);
-    if (cutOff === null) throw new UnauthorizedException('Unauthorized: User not found');
-    const { token, expiresAt } = this.stream.createUserToken(me.id, me.sessionExpiresAt, cutOff);
+    const access = await this.users.findChatAccess(me.id);
+    if (access === null) throw new UnauthorizedException('Unauthorized: User not found');
+    if (access.bannedUntil > Date.now()) throw new ForbiddenException('Account suspended');
+    const { token, expiresAt } = this.stream.createUserToken(me.id, me.sessionExpiresAt, access.cutOff);
     return { token, apiKey: this.stream.apiKey, userId: me.id, expiresAt: expiresAt.toISOString() };
   }
 

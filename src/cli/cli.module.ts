@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { AccountsModule } from '../accounts/accounts.module';
+import { AuditModule } from '../audit/audit.module';
 import { authSchemas } from '../auth/auth-schemas';
 import { identitySchemas } from '../identity/identity-schemas';
 import { dataExportSchemas } from '../data-export/data-export-schemas';
@@ -14,6 +15,7 @@ import { CliPrinter } from './cli-printer';
 import { CliPrompt } from './cli-prompt';
 import { MigrationModule } from '../migration/migration.module';
 import { IndexesModule } from '../indexes/indexes.module';
+import { ModerationModule } from '../moderation/moderation.module';
 import { DeleteUsersCommand } from './delete-users.command';
 import { IndexesCommand } from './indexes.command';
 import { MigrateCommand } from './migrate.command';
@@ -29,6 +31,8 @@ import { SyncUsersCommand } from './sync-users.command';
     MetricsModule,
     StreamModule,
     AccountsModule,
+    AuditModule,
+    ModerationModule,
     MigrationModule,
     IndexesModule,
     // Not these modules themselves: their collections, so `indexes` sees every schema the API registers.

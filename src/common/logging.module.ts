@@ -7,6 +7,7 @@ import { LoggerModule, Params } from 'nestjs-pino';
 import pino, { DestinationStream } from 'pino';
 import type { Options } from 'pino-http';
 import { logConfig } from '../config/configuration';
+import { REQUEST_ID_KEY } from './request-id';
 import { routePattern } from './route-pattern';
 
 /** Where JSON log lines go: stdout, written asynchronously. Tests replace it to read what an operator would. */
@@ -46,7 +47,7 @@ function httpOptions(level: string): Options {
   return {
     level,
     genReqId: requestId,
-    customAttributeKeys: { reqId: 'requestId' },
+    customAttributeKeys: { reqId: REQUEST_ID_KEY },
     // Lines logged while serving a request, and the access line, carry its id and nothing else of the request.
     quietReqLogger: true,
     quietResLogger: true,

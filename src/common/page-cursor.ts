@@ -58,3 +58,28 @@ export function pageLimit(requested: number | undefined, fallback: number, max: 
   if (limit > max) throw new BadRequestException(`limit must not be greater than ${max}`);
   return limit;
 }
+
+/** The cursor of a single newest-first list: where its last page ended. */
+export const encodePosition = (p: Position): string => encodePageCursor([p.createdAt.getTime(), p.id]);
+
+export const decodePosition = (raw: string): Position =>
+  decodePageCursor(raw, ([ms, id, ...rest]) =>
+    rest.length === 0 && isDateMs(ms) && isObjectIdString(id) ? { createdAt: new Date(ms), id } : undefined,
+  );
+
+/**
+ * One newest-first page from documents fetched with `limit + 1` (the extra one only tells that more exist):
+ * the page, and the cursor of the next one.
+ */
+export function newestFirstPage<T extends { _id: { toString(): string }; createdAt: Date }>(
+  docs: T[],
+  limit: number,
+): Page<T[]> {
+  const items = docs.slice(0, limit);
+  const last = items[items.length - 1];
+  const more = docs.length > limit && last !== undefined;
+  return {
+    items,
+    next: more ? encodePosition({ createdAt: last.createdAt, id: last._id.toString() }) : undefined,
+  };
+}

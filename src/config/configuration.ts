@@ -166,6 +166,11 @@ export const webhookConfig = namespace('webhook', (e) => {
 /** Custom events to a user's connected clients through Stream (best effort, never delaying a request). */
 export const notifyConfig = namespace('notify', (e) => ({ timeoutMs: e.NOTIFY_TIMEOUT_MS }));
 
+/** The moderator API: the longest timed ban. */
+export const moderationConfig = namespace('moderation', (e) => ({
+  banMaxMinutes: e.MODERATION_BAN_MAX_DAYS * 24 * 60,
+}));
+
 /** GET /api/users/me/export: exports per user per rolling day, and how long to wait for Stream's part. */
 export const exportConfig = namespace('export', (e) => {
   return { dailyLimit: e.EXPORT_DAILY_LIMIT, streamWaitMs: e.EXPORT_STREAM_WAIT_MS };
@@ -185,6 +190,7 @@ const NAMESPACES = [
   mailConfig,
   webhookConfig,
   notifyConfig,
+  moderationConfig,
   exportConfig,
   migrationConfig,
 ];

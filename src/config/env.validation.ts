@@ -184,6 +184,10 @@ export class EnvironmentVariables {
   @IntRange(50, 30000)
   NOTIFY_TIMEOUT_MS = 1000;
 
+  // The longest timed ban a moderator may give; longer means permanent (no duration).
+  @IntRange(1, 3650)
+  MODERATION_BAN_MAX_DAYS = 365;
+
   @IntRange(1, 1000)
   EXPORT_DAILY_LIMIT = 3;
 

@@ -10,9 +10,15 @@ import { BlocksService } from '../users/blocks.service';
 import { FriendRequestsService } from '../users/friend-requests.service';
 import { isDuplicateKey } from '../common/mongo-errors';
 import { FriendsService } from '../users/friends.service';
+import { UserStandingService } from '../users/user-standing.service';
 import { UserSyncStateService } from '../users/user-sync-state.service';
 import { UsersService } from '../users/users.service';
-import { DataExportResponse, FriendRequestsExport, StreamExport } from './dto/data-export.response';
+import {
+  DataExportResponse,
+  FriendRequestsExport,
+  StandingExport,
+  StreamExport,
+} from './dto/data-export.response';
 import { DataExportSlot } from './schemas/data-export-slot.schema';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -31,6 +37,7 @@ export class DataExportService {
     private readonly users: UsersService,
     private readonly friends: FriendsService,
     private readonly syncState: UserSyncStateService,
+    private readonly standing: UserStandingService,
     private readonly requests: FriendRequestsService,
     private readonly blocks: BlocksService,
     private readonly sessions: SessionsService,
@@ -41,17 +48,28 @@ export class DataExportService {
   async exportMyData(me: string, currentSession: string): Promise<DataExportResponse> {
     await this.takeSlot(me);
     // The app's sections, each read by the collection's owner: a new collection about users is one line here.
-    const [profile, friends, friendRequests, blocks, sessions, syncState] = await Promise.all([
+    const [profile, friends, friendRequests, blocks, sessions, syncState, standing] = await Promise.all([
       this.users.findOrFail(me),
       this.friends.findAllFriends(me),
       this.friendRequests(me),
       this.blocks.listMine(me),
       this.sessions.list(me, currentSession),
       this.syncState.findSyncState(me),
+      this.standingSection(me),
     ]);
     const stream = await this.streamSection(me);
     this.logger.log(`user ${me} exported their data (Stream: ${stream.status})`);
-    return { exportedAt: new Date(), profile, friends, friendRequests, blocks, sessions, syncState, stream };
+    return {
+      exportedAt: new Date(),
+      profile,
+      friends,
+      friendRequests,
+      blocks,
+      sessions,
+      syncState,
+      standing,
+      stream,
+    };
   }
 
   /**
@@ -85,6 +103,15 @@ export class DataExportService {
   private async friendRequests(me: string): Promise<FriendRequestsExport> {
     const all = await this.requests.allInvolving(me);
     return { sent: all.filter((r) => r.sender === me), received: all.filter((r) => r.recipient === me) };
+  }
+
+  private async standingSection(me: string): Promise<StandingExport> {
+    const standing = await this.standing.findStanding(me);
+    const ban = standing?.ban;
+    return {
+      role: standing?.role ?? 'user',
+      ban: ban ? { reason: ban.reason, bannedAt: ban.bannedAt, until: ban.until ?? null } : null,
+    };
   }
 
   /** Stream's export, waited for EXPORT_STREAM_WAIT_MS; Stream failing never fails the app's part. */

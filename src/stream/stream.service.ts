@@ -13,14 +13,26 @@ import { StreamError, toStreamError } from './stream.errors';
 
 /**
  * The only user fields this service writes in Stream: no email or other personal data leaves the app, and
- * fields others set (a role, a ban, a moderator's custom field) are never touched.
+ * fields others set (a moderator's custom field) are never touched. The role is the app's: it is sent on every
+ * write, so an upsert (which replaces the user) never resets it to Stream's default.
  */
 export interface StreamUserProfile {
   id: string;
   name: string;
   image: string;
+  /** A Stream global role: user, moderator or admin. */
+  role: string;
   /** Tokens issued before this are refused (sign-out everywhere, password change or reset). */
   revokeTokensIssuedBefore?: Date;
+}
+
+/** A global ban in Stream: the user may still connect and read, but not send, until unbanned or timed out. */
+export interface StreamBan {
+  /** The moderator, who must exist in Stream. */
+  bannedBy: string;
+  reason: string;
+  /** Unset: until unbanned. */
+  timeoutMinutes?: number;
 }
 
 /** A custom event for a user's connected clients: its `type` must not contain a dot (Stream's own events do). */
@@ -29,6 +41,7 @@ export type StreamUserEvent = { type: string } & Record<string, unknown>;
 const ownedFields = (p: StreamUserProfile) => ({
   name: p.name,
   image: p.image,
+  role: p.role,
   ...(p.revokeTokensIssuedBefore
     ? { revoke_tokens_issued_before: p.revokeTokensIssuedBefore.toISOString() }
     : {}),
@@ -249,6 +262,21 @@ export class StreamService {
   /** Lifts a Stream user block; unblocking someone not blocked changes nothing. */
   async unblockUser(blockerId: string, blockedId: string): Promise<void> {
     await this.call('unblockUser', () => this.client.unBlockUser(blockedId, blockerId));
+  }
+
+  /** Bans the user in every channel (replacing an earlier ban); `bannedBy` must exist in Stream. */
+  async banUser(userId: string, ban: StreamBan): Promise<void> {
+    const options = {
+      banned_by_id: ban.bannedBy,
+      reason: ban.reason,
+      ...(ban.timeoutMinutes ? { timeout: ban.timeoutMinutes } : {}),
+    };
+    await this.call('banUser', () => this.client.banUser(userId, options));
+  }
+
+  /** Lifts a global ban; unbanning a user who is not banned changes nothing. */
+  async unbanUser(userId: string): Promise<void> {
+    await this.call('unbanUser', () => this.client.unbanUser(userId));
   }
 
   /**

@@ -1,4 +1,5 @@
 import { Types } from 'mongoose';
+import { BanRecord, Role } from './standing';
 
 /** What the Stream mirror reads of a user it pushes (see accounts/stream-sync.service.ts). */
 export interface SyncCandidate {
@@ -11,6 +12,11 @@ export interface SyncCandidate {
   inStream?: boolean;
   /** Seconds: Stream must refuse this user's tokens issued earlier. */
   chatTokensValidFrom?: number;
+  /** Absent on users stored before roles existed: `user`. */
+  role?: Role;
+  ban?: BanRecord;
+  /** A ban or unban Stream has not seen yet. */
+  banSyncPending?: boolean;
 }
 
 export interface SyncPageEntry extends SyncCandidate {
@@ -32,7 +38,19 @@ export const SYNC_FIELDS = {
   syncAttempts: 1,
   inStream: 1,
   chatTokensValidFrom: 1,
+  role: 1,
+  ban: 1,
+  banSyncPending: 1,
 } as const;
+
+/**
+ * An update that sets `fields` and queues the change for the mirror: a new version, pending, due for the worker
+ * after `leaseMs` (the writer pushes it at once).
+ */
+export const withQueuedSync = (leaseMs: number, fields: Record<string, unknown>) => ({
+  $set: { ...fields, syncPending: true, syncNextAt: new Date(Date.now() + leaseMs) },
+  $inc: { profileVersion: 1 },
+});
 
 /** The mirror's state of one user, as their data export shows it. */
 export interface SyncState {

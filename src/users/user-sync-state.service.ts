@@ -104,7 +104,7 @@ export class UserSyncStateService {
         updateOne: {
           filter: { _id: u._id, profileVersion: u.profileVersion },
           update: {
-            $set: { syncPending: false, syncAttempts: 0, inStream: true },
+            $set: { syncPending: false, syncAttempts: 0, inStream: true, banSyncPending: false },
             $unset: { syncLeaseUntil: 1, syncError: 1 },
           },
         },

@@ -17,6 +17,9 @@ const stored = {
   syncLeaseUntil: new Date(),
   profileVersion: 3,
   chatTokensValidFrom: 123,
+  role: 'moderator' as const,
+  ban: { reason: 'spam', bannedBy: 'x', bannedAt: new Date() },
+  banSyncPending: true,
   __v: 0,
   createdAt: new Date(),
   updatedAt: new Date(),
@@ -35,7 +38,10 @@ describe('user views', () => {
     expect(view._id).toBe(stored._id.toString());
     expect(view.friends).toEqual([stored.friends[0].toString()]);
     expect(view.friendCount).toBe(1);
+    expect(view.role).toBe('moderator');
     for (const hidden of [
+      'ban',
+      'banSyncPending',
       'password',
       'syncPending',
       'syncLeaseUntil',

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Types } from 'mongoose';
 import { User } from './schemas/user.schema';
+import { Role, ROLES } from './standing';
 
 /** The account's own view of itself: field by field, so the hash, `__v` or sync state never leak by default. */
 export class UserView {
@@ -19,6 +20,8 @@ export class UserView {
   })
   friends!: string[];
   @ApiProperty() friendCount!: number;
+  @ApiProperty({ enum: ROLES, description: 'moderator and admin are granted by the admin CLI only' })
+  role!: Role;
   @ApiProperty() createdAt!: Date;
   @ApiProperty() updatedAt!: Date;
 }
@@ -49,6 +52,7 @@ export const toUserView = (u: UserRecord, friendsMax: number): UserView => ({
   isOnboarded: u.isOnboarded ?? false,
   friends: (u.friends ?? []).slice(0, friendsMax).map((id: Types.ObjectId) => id.toString()),
   friendCount: u.friends?.length ?? 0,
+  role: u.role ?? 'user',
   createdAt: u.createdAt as Date,
   updatedAt: u.updatedAt as Date,
 });

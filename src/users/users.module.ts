@@ -12,6 +12,7 @@ import { FriendsService } from './friends.service';
 import { LegacyUsersService } from './legacy-users.service';
 import { RecommendationsService } from './recommendations.service';
 import { UserCollection } from './user-collection';
+import { UserStandingService } from './user-standing.service';
 import { UserSyncStateService } from './user-sync-state.service';
 import { UsersService } from './users.service';
 
@@ -32,6 +33,7 @@ import { UsersService } from './users.service';
     FriendsService,
     RecommendationsService,
     UserSyncStateService,
+    UserStandingService,
     LegacyUsersService,
     FriendRequestsService,
     BlocksService,
@@ -42,6 +44,7 @@ import { UsersService } from './users.service';
     UsersService,
     FriendsService,
     UserSyncStateService,
+    UserStandingService,
     LegacyUsersService,
     FriendRequestsService,
     BlocksService,

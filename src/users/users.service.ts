@@ -10,6 +10,14 @@ import { User } from './schemas/user.schema';
 import { UserCollection } from './user-collection';
 import { PUBLIC_PROFILE_FIELDS, PublicProfile, toPublicProfile, toUserView, UserView } from './user.view';
 
+/** What the chat-token route needs to know about a user. */
+export interface ChatAccess {
+  /** Seconds: Stream refuses this user's chat tokens issued before it. */
+  cutOff: number;
+  /** Milliseconds since the epoch until which the user is banned (Infinity: for good; 0: not banned). */
+  bannedUntil: number;
+}
+
 export interface NewAccount {
   email: string;
   password: string;
@@ -32,8 +40,8 @@ export interface OnboardingProfile {
  */
 @Injectable()
 export class UsersService {
-  /** user id → their chat-token cut-off in seconds (null: no such user). */
-  private readonly cutOffs: ExpiringCache<number | null>;
+  /** user id → their chat access (null: no such user). */
+  private readonly chatAccess: ExpiringCache<ChatAccess | null>;
 
   constructor(
     private readonly collection: UserCollection,
@@ -41,7 +49,7 @@ export class UsersService {
     @Inject(syncConfig.KEY) private readonly sync: ConfigType<typeof syncConfig>,
     @Inject(usersConfig.KEY) private readonly config: ConfigType<typeof usersConfig>,
   ) {
-    this.cutOffs = new ExpiringCache(config.existsCacheMs);
+    this.chatAccess = new ExpiringCache(config.existsCacheMs);
   }
 
   private get users() {
@@ -102,6 +110,15 @@ export class UsersService {
     return user ? toPublicProfile(user) : null;
   }
 
+  /** The public profiles of those of these users who exist, by id (ids are ObjectId strings). */
+  async findPublicProfiles(ids: string[]): Promise<Map<string, PublicProfile>> {
+    const users = await this.users
+      .find({ _id: { $in: ids } }, PUBLIC_PROFILE_FIELDS)
+      .lean()
+      .exec();
+    return new Map(users.map((u) => [u._id.toString(), toPublicProfile(u)]));
+  }
+
   async exists(id: string): Promise<boolean> {
     return (await this.users.exists({ _id: id }).exec()) !== null;
   }
@@ -128,19 +145,25 @@ export class UsersService {
   }
 
   /**
-   * The token hot path: since when (seconds) this user's chat tokens are valid, or null when there is no such
-   * user. A tiny projection, cached for USER_EXISTS_CACHE_MS (dropped at once on this instance by every write
-   * of the cut-off and by deletion).
+   * The token hot path: since when (seconds) this user's chat tokens are valid and until when they are banned, or
+   * null when there is no such user. A tiny projection, cached for USER_EXISTS_CACHE_MS (dropped at once on this
+   * instance by every write of the cut-off and by deletion; a ban also ends the user's sessions, which the guard
+   * sees first).
    */
-  async findChatTokenCutOff(id: string): Promise<number | null> {
+  async findChatAccess(id: string): Promise<ChatAccess | null> {
     const now = Date.now();
-    const cached = this.cutOffs.get(id, now);
+    const cached = this.chatAccess.get(id, now);
     if (cached !== undefined) return cached;
     if (!OBJECT_ID_PATTERN.test(id)) return null;
-    const doc = await this.users.findById(id, { _id: 1, chatTokensValidFrom: 1 }).lean().exec();
-    const cutOff = doc ? (doc.chatTokensValidFrom ?? 0) : null;
-    this.cutOffs.set(id, cutOff, now);
-    return cutOff;
+    const doc = await this.users.findById(id, { _id: 1, chatTokensValidFrom: 1, ban: 1 }).lean().exec();
+    const access = doc
+      ? {
+          cutOff: doc.chatTokensValidFrom ?? 0,
+          bannedUntil: doc.ban ? (doc.ban.until?.getTime() ?? Infinity) : 0,
+        }
+      : null;
+    this.chatAccess.set(id, access, now);
+    return access;
   }
 
   /**
@@ -157,12 +180,12 @@ export class UsersService {
         },
       )
       .exec();
-    this.cutOffs.delete(id);
+    this.chatAccess.delete(id);
   }
 
   async setChatTokensValidFrom(id: string, seconds: number): Promise<void> {
     await this.users.updateOne({ _id: id }, { $set: { chatTokensValidFrom: seconds } }).exec();
-    this.cutOffs.delete(id);
+    this.chatAccess.delete(id);
   }
 
   /** The account with this email, if any: its id only. */
@@ -188,7 +211,7 @@ export class UsersService {
   /** Account deletion's last step. */
   async deleteUserDocument(id: string): Promise<boolean> {
     const result = await this.users.deleteOne({ _id: id }).exec();
-    this.cutOffs.delete(id);
+    this.chatAccess.delete(id);
     return result.deletedCount > 0;
   }
 }

@@ -15,8 +15,8 @@ import { webhookConfig } from '../config/configuration';
 import { StreamService } from '../stream/stream.service';
 import { isDuplicateKey } from '../common/mongo-errors';
 import { WebhookAckResponse } from './dto/webhook-ack.response';
-import { ModerationFlagsService } from './moderation-flags.service';
-import { ModerationFlagKind } from './schemas/moderation-flag.schema';
+import { ModerationFlagsService } from '../flags/moderation-flags.service';
+import { ModerationFlagKind } from '../flags/schemas/moderation-flag.schema';
 import { WebhookCall, WebhookCallStatus } from './schemas/webhook-call.schema';
 
 type Json = Record<string, unknown>;

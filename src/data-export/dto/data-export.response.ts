@@ -19,6 +19,19 @@ export class SyncStateExport {
   @ApiProperty({ type: Date, nullable: true }) chatTokensValidFrom!: Date | null;
 }
 
+export class BanExport {
+  @ApiProperty() reason!: string;
+  @ApiProperty() bannedAt!: Date;
+  @ApiProperty({ type: Date, nullable: true, description: 'When it ends; null: permanent' })
+  until!: Date | null;
+}
+
+export class StandingExport {
+  @ApiProperty({ enum: ['user', 'moderator', 'admin'] }) role!: string;
+  @ApiProperty({ type: BanExport, nullable: true, description: 'The ban in force, if any' })
+  ban!: BanExport | null;
+}
+
 export class StreamExport {
   @ApiProperty({
     enum: ['completed', 'pending', 'unavailable'],
@@ -44,5 +57,11 @@ export class DataExportResponse {
   sessions!: SessionView[];
   @ApiProperty({ type: SyncStateExport, description: 'The state of my profile mirror in Stream' })
   syncState!: SyncStateExport;
+  @ApiProperty({
+    type: StandingExport,
+    description:
+      "My role and the ban in force (the audit log's entries are the moderators' records, not part of it)",
+  })
+  standing!: StandingExport;
   @ApiProperty({ type: StreamExport }) stream!: StreamExport;
 }

@@ -1,5 +1,16 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Types } from 'mongoose';
+import { BanRecord, Role, ROLES } from '../standing';
+
+/** A ban as stored on its user (a subdocument: absent until the first ban). */
+@Schema({ _id: false })
+class Ban implements BanRecord {
+  @Prop({ required: true }) reason!: string;
+  @Prop({ required: true }) bannedBy!: string;
+  @Prop({ type: Date, required: true }) bannedAt!: Date;
+  @Prop({ type: Date }) until?: Date;
+}
+const BanSchema = SchemaFactory.createForClass(Ban);
 
 @Schema({ timestamps: true })
 export class User {
@@ -36,6 +47,14 @@ export class User {
   @Prop({ type: [{ type: Types.ObjectId, ref: 'User' }], default: [] })
   friends!: Types.ObjectId[];
 
+  // Granted and revoked by the admin CLI only: no DTO carries it. Mirrored into Stream like the profile.
+  @Prop({ type: String, enum: ROLES, default: 'user' })
+  role!: Role;
+
+  // The last ban (in force, or timed and over); unset by an unban.
+  @Prop({ type: BanSchema })
+  ban?: BanRecord;
+
   // Stream mirror state (never in a response). profileVersion grows with every change Stream must see; the
   // sync worker clears syncPending only if the version it pushed is still the current one.
   @Prop({ default: 1 })
@@ -65,6 +84,10 @@ export class User {
   @Prop({ default: false })
   inStream!: boolean;
 
+  // A ban or unban Stream has not acknowledged yet: the next push applies it (cleared with syncPending).
+  @Prop({ default: false })
+  banSyncPending!: boolean;
+
   createdAt!: Date;
   updatedAt!: Date;
 }
@@ -83,3 +106,5 @@ UserSchema.index({ isOnboarded: 1, learningLanguage: 1, createdAt: -1, _id: -1 }
 UserSchema.index({ isOnboarded: 1, createdAt: -1, _id: -1 });
 // removeFromAllFriendLists (account deletion): who lists this user as a friend.
 UserSchema.index({ friends: 1 });
+// `roles list`: the moderators and admins.
+UserSchema.index({ role: 1 });

@@ -35,6 +35,17 @@ export class ModerationFlag {
   @Prop({ required: true })
   webhookId!: string;
 
+  /** Set once, when a moderator resolves it; unset (or null) while the flag is open. */
+  @Prop({ type: Date })
+  resolvedAt?: Date;
+
+  /** The moderator's user id. */
+  @Prop()
+  resolvedBy?: string;
+
+  @Prop()
+  resolutionNote?: string;
+
   createdAt!: Date;
 }
 
@@ -42,5 +53,9 @@ export const ModerationFlagSchema = SchemaFactory.createForClass(ModerationFlag)
 
 // One flag per webhook call: a re-processed call (after a restart) records nothing new.
 ModerationFlagSchema.index({ webhookId: 1 }, { unique: true });
-// A moderator's review of one user, newest first.
+// GET /api/moderation/flags?userId=: a moderator's review of one user, newest first.
 ModerationFlagSchema.index({ targetUserId: 1, createdAt: -1 });
+// GET /api/moderation/flags?status=open|resolved: the queue, newest first (open: resolvedAt null or missing).
+ModerationFlagSchema.index({ resolvedAt: 1, createdAt: -1, _id: -1 });
+// GET /api/moderation/flags: every flag, newest first.
+ModerationFlagSchema.index({ createdAt: -1, _id: -1 });
