@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Types } from 'mongoose';
@@ -520,6 +520,109 @@ describe('admin CLI (nest-commander)', () => {
     });
   });
 
+  describe('roles and audit', () => {
+    const audit = () => b.db.collection('auditlog');
+    const emailOf = async (id: string) =>
+      (await users().findOne({ _id: new Types.ObjectId(id) }))?.email as string;
+
+    it('grants and revokes a role here and in Stream, each change recorded once; list shows who has one', async () => {
+      const mia = await seedUser('Mia');
+      const email = await emailOf(mia);
+
+      const granted = await runCli(['roles', 'grant', email.toUpperCase(), 'moderator', '--yes']);
+      expect(granted).toMatchObject({ code: 0, err: '' });
+      expect(granted.out).toContain(`Granted moderator to ${mia} (was user).`);
+      expect(await users().findOne({ _id: new Types.ObjectId(mia) })).toMatchObject({ role: 'moderator' });
+      expect(b.stream.state.users.get(mia)?.role).toBe('moderator');
+
+      const listed = await runCli(['roles', 'list']);
+      expect(listed.out).toMatch(new RegExp(`${mia}\\s+moderator\\s+${email}`));
+
+      const again = await runCli(['roles', 'grant', mia, 'moderator', '--yes']);
+      expect(again.out).toContain(`Unchanged: ${mia} is moderator`);
+      const wrongRole = await runCli(['roles', 'revoke', mia, 'admin', '--yes']);
+      expect(wrongRole).toMatchObject({ code: 0 });
+      expect(wrongRole.out).toContain('Unchanged');
+
+      const revoked = await runCli(['roles', 'revoke', mia, 'moderator', '--yes']);
+      expect(revoked.out).toContain(`Revoked moderator from ${mia}: now user.`);
+      expect(b.stream.state.users.get(mia)?.role).toBe('user');
+      expect(
+        await audit()
+          .find({}, { projection: { _id: 0, createdAt: 0 } })
+          .toArray(),
+      ).toEqual([
+        {
+          actorKind: 'cli',
+          osUser: userInfo().username,
+          action: 'role.grant',
+          targetUserId: mia,
+          role: 'moderator',
+          previousRole: 'user',
+        },
+        {
+          actorKind: 'cli',
+          osUser: userInfo().username,
+          action: 'role.revoke',
+          targetUserId: mia,
+          role: 'moderator',
+          previousRole: 'moderator',
+        },
+      ]);
+    });
+
+    it('changes nothing when refused: no --yes off a terminal, "no", a bad role or action, an unknown account', async () => {
+      const mia = await seedUser('Mia');
+      expect(await runCli(['roles', 'grant', mia, 'admin'])).toMatchObject({ code: 2 });
+      expect(await runCli(['roles', 'grant', mia, 'admin'], { terminal: true, answer: false })).toMatchObject(
+        {
+          code: 1,
+          asked: ['Continue?'],
+        },
+      );
+      const badRole = await runCli(['roles', 'grant', mia, 'user', '--yes']);
+      expect(badRole).toMatchObject({ code: 2 });
+      expect(badRole.err).toContain('role must be moderator or admin');
+      expect(await runCli(['roles', 'promote', mia, 'admin', '--yes'])).toMatchObject({ code: 2 });
+      expect(await runCli(['roles', 'grant', mia, '--yes'])).toMatchObject({ code: 2 });
+      const unknown = await runCli(['roles', 'grant', 'nobody@example.com', 'admin', '--yes']);
+      expect(unknown).toMatchObject({ code: 1 });
+      expect(unknown.err).toContain('No account with the email or id "nobody@example.com"');
+
+      expect(await users().findOne({ _id: new Types.ObjectId(mia) })).not.toHaveProperty('role');
+      expect(await audit().countDocuments()).toBe(0);
+    });
+
+    it('records each user delete-users deleted, and audit shows the log newest first, filtered and paged', async () => {
+      const [mia, noa] = [await seedUser('Mia'), await seedUser('Noa')];
+      await runCli(['roles', 'grant', mia, 'admin', '--yes']);
+      await runCli(['delete-users', noa, new Types.ObjectId().toHexString(), '--yes']);
+      expect(await audit().findOne({ action: 'user.delete' })).toMatchObject({
+        actorKind: 'cli',
+        targetUserId: noa,
+        reason: 'delete-users: hard delete in Stream, app data deleted',
+      });
+      expect(await audit().countDocuments()).toBe(2); // the id found nowhere deleted nothing
+
+      const all = await runCli(['audit']);
+      expect(all.code).toBe(0);
+      const rows = all.out.split('\n').filter((line) => /^\d{4}-/.test(line));
+      expect(rows.map((r) => r.split(/\s+/)[3])).toEqual(['user.delete', 'role.grant']);
+      expect(rows[1]).toContain('role admin (was user)');
+
+      const first = await runCli(['audit', '--limit', '1']);
+      const cursor = /More: audit --cursor (\S+)/.exec(first.out)?.[1];
+      const rest = await runCli(['audit', '--cursor', cursor!]);
+      expect(rest.out).toContain('role.grant');
+      expect(rest.out).not.toContain('user.delete');
+      expect((await runCli(['audit', '--target', mia])).out).not.toContain('user.delete');
+
+      expect(await runCli(['audit', '--limit', '0'])).toMatchObject({ code: 2 });
+      expect(await runCli(['audit', '--cursor', 'garbage'])).toMatchObject({ code: 2 });
+      expect(await runCli(['audit', '--target', 'mia'])).toMatchObject({ code: 2 });
+    });
+  });
+
   describe('built entry point (node dist/cli.js)', () => {
     const exec = promisify(execFile);
     const cli = join(__dirname, '..', 'dist', 'cli.js');
@@ -535,6 +638,24 @@ describe('admin CLI (nest-commander)', () => {
     beforeAll(() => {
       if (!existsSync(cli))
         throw new Error(`${cli} is missing: run "npm run build" before these tests (CI does)`);
+    });
+
+    it('grants a role with --yes and prints roles list and audit as JSON documents', async () => {
+      const mia = await seedUser('Mia');
+      expect((await node(['roles', 'grant', mia, 'moderator', '--yes', '--json'])).code).toBe(0);
+
+      const list = await node(['roles', 'list', '--json']);
+      expect(list.code).toBe(0);
+      expect(JSON.parse(list.stdout)).toMatchObject({
+        staff: [{ _id: mia, role: 'moderator', fullName: 'Mia' }],
+        exitCode: 0,
+      });
+      const log = await node(['audit', '--json']);
+      expect(JSON.parse(log.stdout)).toMatchObject({
+        entries: [{ action: 'role.grant', targetUserId: mia, actor: { kind: 'cli' }, role: 'moderator' }],
+        next: null,
+        exitCode: 0,
+      });
     });
 
     it('documents every option of delete-users in --help', async () => {

@@ -110,4 +110,46 @@ export const INDEXES = {
   uses: ['mongo'],
 } satisfies CommandSpec;
 
-export const COMMANDS: CommandSpec[] = [DELETE_USERS, SYNC_USERS, MIGRATE, INDEXES];
+export const ROLES = {
+  command: {
+    name: 'roles',
+    arguments: '<action> [user] [role]',
+    argsDescription: {
+      action: 'grant, revoke or list',
+      user: 'grant and revoke: the account, by email or user id',
+      role: 'grant and revoke: moderator or admin',
+    },
+    description:
+      'Grant or revoke a role (the only way to change one: no API route does), or list the moderators and ' +
+      'admins. A change is mirrored into Stream and recorded in the audit log; revoking a role the account ' +
+      'does not have changes nothing. Asks before a change; exits 0 when done or unchanged, 1 when the account ' +
+      'does not exist, 2 on a usage error.',
+  },
+  options: { yes: yes('do not ask for confirmation (required when not run from a terminal)') },
+  uses: ['mongo', 'stream'],
+} satisfies CommandSpec;
+
+export const AUDIT = {
+  command: {
+    name: 'audit',
+    description:
+      'Show the audit log, newest first: every role change, ban, unban, flag resolution and CLI deletion, ' +
+      'with who did it (a user id, or "cli" and the OS user), when, to whom, why and the request id. Read-only: ' +
+      'nothing edits or deletes an entry. Exits 0, or 2 on a usage error.',
+  },
+  options: {
+    limit: {
+      flags: '--limit <n>',
+      description: 'how many entries (default 50, at most USERS_PAGE_LIMIT_MAX)',
+    },
+    actor: { flags: '--actor <id>', description: 'only what this moderator or admin (user id) did' },
+    target: { flags: '--target <id>', description: 'only what was done to this user (user id)' },
+    cursor: {
+      flags: '--cursor <cursor>',
+      description: 'continue where the previous page ended (printed with it)',
+    },
+  },
+  uses: ['mongo'],
+} satisfies CommandSpec;
+
+export const COMMANDS: CommandSpec[] = [DELETE_USERS, SYNC_USERS, MIGRATE, INDEXES, ROLES, AUDIT];

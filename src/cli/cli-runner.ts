@@ -9,7 +9,7 @@ import { ExitCode } from './exit-code';
 
 /** The settings each backend's commands read; nothing else (no JWT secret, no HTTP port) is asked for. */
 const READS: Record<Backend, EnvName[]> = {
-  mongo: ['MONGODB_URI', 'MONGODB_CONNECT_TIMEOUT_MS', 'MIGRATE_BATCH_SIZE'],
+  mongo: ['MONGODB_URI', 'MONGODB_CONNECT_TIMEOUT_MS', 'MIGRATE_BATCH_SIZE', 'USERS_PAGE_LIMIT_MAX'],
   stream: [
     'STREAM_API_KEY',
     'STREAM_API_SECRET',

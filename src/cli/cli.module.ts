@@ -16,9 +16,11 @@ import { CliPrompt } from './cli-prompt';
 import { MigrationModule } from '../migration/migration.module';
 import { IndexesModule } from '../indexes/indexes.module';
 import { ModerationModule } from '../moderation/moderation.module';
+import { AuditCommand } from './audit.command';
 import { DeleteUsersCommand } from './delete-users.command';
 import { IndexesCommand } from './indexes.command';
 import { MigrateCommand } from './migrate.command';
+import { RolesCommand } from './roles.command';
 import { SyncUsersCommand } from './sync-users.command';
 
 /**
@@ -41,7 +43,16 @@ import { SyncUsersCommand } from './sync-users.command';
     webhooksSchemas(),
     dataExportSchemas(),
   ],
-  providers: [DeleteUsersCommand, SyncUsersCommand, MigrateCommand, IndexesCommand, CliPrinter, CliPrompt],
+  providers: [
+    DeleteUsersCommand,
+    SyncUsersCommand,
+    MigrateCommand,
+    IndexesCommand,
+    RolesCommand,
+    AuditCommand,
+    CliPrinter,
+    CliPrompt,
+  ],
 })
 export class CliModule {
   /** The CLI over the environment cli-runner validated for the command. */

@@ -5,8 +5,11 @@ import {
   DeletionRequest,
   DeletionResult,
 } from '../accounts/account-deletion.service';
+import { AuditLogService } from '../audit/audit-log.service';
+import { AuditAction } from '../audit/schemas/audit-entry.schema';
 import { STREAM_BATCH_LIMIT } from '../stream/stream.service';
 import { AdminCommand } from './admin-command';
+import { cliActor } from './cli-actor';
 import { CliPrinter } from './cli-printer';
 import { approve, CliPrompt } from './cli-prompt';
 import { DELETE_USERS } from './cli-manifest';
@@ -25,6 +28,7 @@ export interface DeleteUsersOptions {
 export class DeleteUsersCommand extends AdminCommand {
   constructor(
     private readonly deletion: AccountDeletionService,
+    private readonly audit: AuditLogService,
     private readonly out: CliPrinter,
     private readonly prompt: CliPrompt,
   ) {
@@ -88,6 +92,7 @@ export class DeleteUsersCommand extends AdminCommand {
     const report = await this.deletion.deleteUsers(request, (done, total) => {
       if (total > STREAM_BATCH_LIMIT) this.out.progress(`deleting users: ${done}/${total} processed`);
     });
+    await this.recordDeletions(report, request);
     this.printReport(report, request);
     const { deleted, failed, invalid } = report.counts;
     this.out.line(
@@ -127,6 +132,19 @@ export class DeleteUsersCommand extends AdminCommand {
   @Option(DELETE_USERS.options.yes)
   parseYes(): boolean {
     return true;
+  }
+
+  /** One audit entry per user actually deleted (an id found nowhere deleted nothing). */
+  private async recordDeletions(report: DeletionReport, request: DeletionRequest): Promise<void> {
+    const actor = cliActor();
+    const how = `delete-users: ${request.mode} delete in Stream, ${request.keepAppData ? 'app data kept' : 'app data deleted'}`;
+    for (const result of report.results.filter((r) => r.status === 'deleted')) {
+      await this.audit.record(actor, {
+        action: AuditAction.UserDelete,
+        targetUserId: result.id,
+        reason: how,
+      });
+    }
   }
 
   private printReport(report: DeletionReport, request: DeletionRequest): void {
