@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { IdentityModule } from '../identity/identity.module';
 import { UsersModule } from '../users/users.module';
+import { VerificationModule } from '../verification/verification.module';
 import { AccountDeletionService } from './account-deletion.service';
 import { AccountsService } from './accounts.service';
 import { BlockingService } from './blocking.service';
@@ -14,8 +15,9 @@ import { StreamSyncService } from './stream-sync.service';
  * webhooks and the CLI call it.
  */
 @Module({
-  // Identity: the guard, the login limit DELETE /api/users/me shares, and the sessions deletion ends.
-  imports: [UsersModule, IdentityModule],
+  // Identity: the guard, the login limit DELETE /api/users/me shares, and the sessions deletion ends;
+  // verification: the pending links and codes deletion drops.
+  imports: [UsersModule, IdentityModule, VerificationModule],
   controllers: [MyAccountController, BlocksController],
   providers: [AccountsService, StreamSyncService, AccountDeletionService, BlockingService],
   exports: [AccountsService, StreamSyncService, AccountDeletionService],

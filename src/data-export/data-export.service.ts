@@ -12,6 +12,7 @@ import { isDuplicateKey } from '../common/mongo-errors';
 import { FriendsService } from '../users/friends.service';
 import { UserSyncStateService } from '../users/user-sync-state.service';
 import { UsersService } from '../users/users.service';
+import { EmailVerificationsService } from '../verification/email-verifications.service';
 import { DataExportResponse, FriendRequestsExport, StreamExport } from './dto/data-export.response';
 import { DataExportSlot } from './schemas/data-export-slot.schema';
 
@@ -34,6 +35,7 @@ export class DataExportService {
     private readonly requests: FriendRequestsService,
     private readonly blocks: BlocksService,
     private readonly sessions: SessionsService,
+    private readonly verifications: EmailVerificationsService,
     private readonly stream: StreamService,
   ) {}
 
@@ -41,17 +43,29 @@ export class DataExportService {
   async exportMyData(me: string, currentSession: string): Promise<DataExportResponse> {
     await this.takeSlot(me);
     // The app's sections, each read by the collection's owner: a new collection about users is one line here.
-    const [profile, friends, friendRequests, blocks, sessions, syncState] = await Promise.all([
-      this.users.findOrFail(me),
-      this.friends.findAllFriends(me),
-      this.friendRequests(me),
-      this.blocks.listMine(me),
-      this.sessions.list(me, currentSession),
-      this.syncState.findSyncState(me),
-    ]);
+    const [profile, friends, friendRequests, blocks, sessions, syncState, emailVerifications] =
+      await Promise.all([
+        this.users.findOrFail(me),
+        this.friends.findAllFriends(me),
+        this.friendRequests(me),
+        this.blocks.listMine(me),
+        this.sessions.list(me, currentSession),
+        this.syncState.findSyncState(me),
+        this.verifications.listMine(me),
+      ]);
     const stream = await this.streamSection(me);
     this.logger.log(`user ${me} exported their data (Stream: ${stream.status})`);
-    return { exportedAt: new Date(), profile, friends, friendRequests, blocks, sessions, syncState, stream };
+    return {
+      exportedAt: new Date(),
+      profile,
+      friends,
+      friendRequests,
+      blocks,
+      sessions,
+      emailVerifications,
+      syncState,
+      stream,
+    };
   }
 
   /**
