@@ -145,14 +145,24 @@ describe('Changing my email address (PUT /api/auth/email)', () => {
     await login(user.email, user.password).expect(200);
   });
 
-  it('makes the links sent to the old address useless', async () => {
+  it('makes the links sent to the old address useless: its verification and a password reset', async () => {
     const user = await signUp(t);
     const old = await inbox.confirmation(user.email);
+    await t.http().post('/api/auth/password/forgot').send({ email: user.email }).expect(202);
+    const reset = /reset-password\?token=([\w-]+)/.exec(
+      (await inbox.next(user.email, 'Reset your password')).text,
+    );
     const newEmail = `fresh-${user.email}`;
     await change(user, newEmail).expect(202);
     const { code } = await inbox.confirmation(newEmail, SUBJECTS.change);
     await confirm({ code }, user.cookie).expect(200);
     await confirm({ token: old.token }).expect(400);
+    await t
+      .http()
+      .post('/api/auth/password/reset')
+      .send({ token: reset?.[1], newPassword: 'taken over 123' })
+      .expect(400);
+    await login(newEmail, user.password).expect(200);
     expect((await me(user.cookie).expect(200)).body.user).toMatchObject({
       email: newEmail,
       emailVerified: true,

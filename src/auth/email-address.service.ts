@@ -31,6 +31,7 @@ import {
   emailChangedMail,
   verifyAddressMail,
 } from './mails';
+import { PasswordResetService } from './password-reset.service';
 
 /** One answer for every link or code that does not work: expired, used, replaced, wrong, or nobody's. */
 const INVALID = 'This code or link is wrong, used, replaced by a newer one or expired; ask for a new one';
@@ -50,6 +51,7 @@ export class EmailAddressService {
     private readonly verifications: EmailVerificationsService,
     private readonly limiter: AttemptLimiter,
     private readonly sessions: SessionsService,
+    private readonly resets: PasswordResetService,
     private readonly mail: MailService,
     @Inject(verificationConfig.KEY) private readonly config: ConfigType<typeof verificationConfig>,
     @Inject(mailConfig.KEY) private readonly mailer: ConfigType<typeof mailConfig>,
@@ -191,8 +193,10 @@ export class EmailAddressService {
   private async applyChange(spent: SpentVerification, me: Principal | undefined): Promise<void> {
     const oldAddress = await this.accounts.changeEmail(spent.userId, spent.address);
     if (oldAddress === null) throw new BadRequestException(INVALID);
-    // Links and codes sent to the old address prove nothing about the new one.
+    // Links and codes sent to the old address prove nothing about the new one; a reset link there would hand the
+    // account back to whoever reads the old mailbox (often the reason to move).
     await this.verifications.discardAll(spent.userId);
+    await this.resets.discard(spent.userId);
     await this.sessions.endAll(spent.userId, me?.id === spent.userId ? me.sessionId : undefined);
     await this.accounts.revokeChatTokens(spent.userId);
     this.logger.log(`user ${spent.userId} changed their email address; other sessions ended`);

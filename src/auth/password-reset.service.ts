@@ -35,6 +35,11 @@ export class PasswordResetService {
     );
   }
 
+  /** Drops the user's live reset link (it went to an address that is no longer theirs). */
+  async discard(userId: string): Promise<void> {
+    await this.resets.deleteOne({ user: new Types.ObjectId(userId) }).exec();
+  }
+
   /** Spends a token: its user's id if it was live, else null. Atomic, so a token works once even when raced. */
   async consume(token: string): Promise<string | null> {
     const spent = await this.resets
