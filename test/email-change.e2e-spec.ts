@@ -169,8 +169,11 @@ describe('Changing my email address (PUT /api/auth/email)', () => {
     });
   });
 
-  it('shares the login limit per client for its password guesses', async () => {
-    const limited = await createTestApp({ THROTTLE_LOGIN_LIMIT: '2' });
+  it('shares the login limit per client for its password guesses; the verification routes have their own', async () => {
+    const limited = await createTestApp({
+      THROTTLE_LOGIN_LIMIT: '2',
+      THROTTLE_EMAIL_VERIFICATION_LIMIT: '2',
+    });
     try {
       const user = await signUp(limited);
       const put = () =>
@@ -183,6 +186,22 @@ describe('Changing my email address (PUT /api/auth/email)', () => {
       await limited.http().post('/api/auth/login').send({ email: user.email, password: 'nope' }).expect(401);
       const res = await put().expect(429);
       expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+
+      const guess = () =>
+        limited
+          .http()
+          .post('/api/auth/email/verify')
+          .send({ token: 'x'.repeat(43) });
+      await guess().expect(400);
+      await guess().expect(400);
+      const limitedGuess = await guess().expect(429);
+      const wait = Number(limitedGuess.headers['retry-after']);
+      expect(wait).toBeGreaterThan(0);
+      expect(limitedGuess.body).toEqual({
+        statusCode: 429,
+        message: `Too many attempts: try again in ${wait} second${wait === 1 ? '' : 's'}`,
+        error: 'Too Many Requests',
+      });
     } finally {
       await limited.close();
     }

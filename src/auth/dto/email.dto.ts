@@ -10,6 +10,11 @@ export class ResendVerificationDto extends PartialType(PickType(SignupDto, ['ema
  * (without `email`) the signed-in user's.
  */
 export class VerifyEmailDto extends PartialType(PickType(SignupDto, ['email'] as const)) {
+  @ApiPropertyOptional({
+    description: 'With `code`: the address the code was sent to (not needed signed in)',
+  })
+  declare email?: string;
+
   @ApiPropertyOptional({ description: 'The token of the mailed link (`…/verify-email?token=…`)' })
   @IsOptional()
   @IsString()
