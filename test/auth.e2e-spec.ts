@@ -33,6 +33,7 @@ describe('Accounts (/api/auth)', () => {
         email: 'ana.souza@example.com',
         fullName: body.fullName,
         isOnboarded: false,
+        emailVerified: false,
         friends: [],
         role: 'user',
       });
@@ -43,6 +44,7 @@ describe('Accounts (/api/auth)', () => {
           'bio',
           'createdAt',
           'email',
+          'emailVerified',
           'friendCount',
           'friends',
           'fullName',

@@ -53,7 +53,13 @@ const LAYERS = [
   },
   // Identity stores: what proves who a user is beyond the session (credentials, OIDC identities, second factors,
   // email verification), one folder and one owner per collection each; they may use the identity core.
-  { layer: 5, name: 'identity stores', folders: [] },
+  {
+    layer: 5,
+    name: 'identity stores',
+    folders: [
+      { path: 'verification', owns: '`email_verifications`: mailed links and codes that prove an address' },
+    ],
+  },
   {
     layer: 6,
     name: 'social graph',

@@ -1,4 +1,5 @@
 import { startEmbeddedMongo } from './mongo';
+import { startOidcProvider } from './oidc';
 import { startSmtpSink } from './smtp';
 import { startStreamEmulator } from './stream';
 
@@ -9,6 +10,8 @@ export interface StandInsOptions {
   stream: boolean;
   /** Start an SMTP sink (SMTP_URL was unset). */
   smtp: boolean;
+  /** Start an OpenID Connect provider to sign in with (default off). */
+  oidc?: boolean;
   /** Where an embedded real mongod keeps its files between runs (git-ignored). */
   dataDir: string;
   dbName: string;
@@ -20,6 +23,7 @@ export interface StandIns {
   mongoUri?: string;
   stream?: { apiKey: string; apiSecret: string; baseUrl: string };
   smtpUrl?: string;
+  oidc?: { issuer: string; clientId: string; clientSecret: string };
   stop(): Promise<void>;
 }
 
@@ -49,6 +53,16 @@ export async function startStandIns(opts: StandInsOptions): Promise<StandIns> {
     standIns.smtpUrl = sink.smtpUrl;
     stops.push(() => sink.close());
     opts.log(`Mail: embedded SMTP sink at ${sink.smtpUrl}; what it received: ${sink.mailUrl}`);
+  }
+  if (opts.oidc) {
+    const provider = await startOidcProvider();
+    standIns.oidc = {
+      issuer: provider.issuer,
+      clientId: provider.clientId,
+      clientSecret: provider.clientSecret,
+    };
+    stops.push(() => provider.close());
+    opts.log(`OIDC: embedded OpenID Connect provider at ${provider.issuer}; control: ${provider.controlUrl}`);
   }
   return standIns;
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { IdentityModule } from '../identity/identity.module';
 import { UsersModule } from '../users/users.module';
+import { VerificationModule } from '../verification/verification.module';
 import { AccountDeletionService } from './account-deletion.service';
 import { AccountStandingService } from './account-standing.service';
 import { AccountsService } from './accounts.service';
@@ -18,8 +19,9 @@ import { StreamSyncService } from './stream-sync.service';
  * their live notifications. Sits above users and stream; auth, chat, webhooks, moderation and the CLI call it.
  */
 @Module({
-  // Identity: the guard, the login limit DELETE /api/users/me shares, and the sessions deletion ends.
-  imports: [UsersModule, IdentityModule],
+  // Identity: the guard, the login limit DELETE /api/users/me shares, and the sessions deletion ends;
+  // verification: the pending links and codes deletion drops.
+  imports: [UsersModule, IdentityModule, VerificationModule],
   controllers: [MyAccountController, BlocksController, FriendshipsController],
   providers: [
     AccountsService,

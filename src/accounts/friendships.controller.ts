@@ -16,6 +16,7 @@ import { CurrentUser } from '../identity/current-user.decorator';
 import { JwtAuthGuard } from '../identity/jwt-auth.guard';
 import type { Principal } from '../identity/principal';
 import { FriendRequestView, MessageResponse } from '../users/friend-request.view';
+import { VerifiedEmailGuard } from '../users/verified-email.guard';
 import { FriendshipsService } from './friendships.service';
 
 /** The OpenAPI description shared by accept, reject and withdraw: `:id` is a request id, not a user id. */
@@ -60,6 +61,8 @@ export class FriendshipsController {
   @ApiBadRequestResponse({ description: 'Malformed id, or yourself' })
   @ApiNotFoundResponse({ description: 'No such user' })
   @ApiConflictResponse({ description: 'Already friends, or a pending request exists in either direction' })
+  @ApiForbiddenResponse({ description: 'My email address is not verified (REQUIRE_VERIFIED_EMAIL)' })
+  @UseGuards(VerifiedEmailGuard)
   send(
     @CurrentUser() user: Principal,
     @Param('id', ParseObjectIdPipe) id: string,

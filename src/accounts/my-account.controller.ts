@@ -21,10 +21,10 @@ import {
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { SkipThrottle } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { clearAuthCookie } from '../identity/auth-cookie';
 import { AuthThrottlerGuard } from '../identity/auth-throttler.guard';
+import { ThrottledAs } from '../identity/throttled-as.decorator';
 import { CurrentUser } from '../identity/current-user.decorator';
 import { JwtAuthGuard } from '../identity/jwt-auth.guard';
 import { authConfig } from '../config/configuration';
@@ -45,7 +45,7 @@ export class MyAccountController {
   @HttpCode(HttpStatus.NO_CONTENT)
   // A password guess costs a bcrypt compare, like a login: it shares the login limit.
   @UseGuards(JwtAuthGuard, AuthThrottlerGuard)
-  @SkipThrottle({ signup: true, 'password-reset': true })
+  @ThrottledAs('login')
   @ApiCookieAuth()
   @ApiNoContentResponse({
     description:

@@ -1,5 +1,6 @@
 import {
   BadRequestException,
+  ConflictException,
   ForbiddenException,
   Inject,
   Injectable,
@@ -10,7 +11,7 @@ import { ConfigType } from '@nestjs/config';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { Counter } from 'prom-client';
 import { AccountsService } from '../accounts/accounts.service';
-import { authConfig } from '../config/configuration';
+import { authConfig, verificationConfig } from '../config/configuration';
 import { LOGINS } from '../metrics/metrics';
 import { UserView } from '../users/user.view';
 import { UserStandingService } from '../users/user-standing.service';
@@ -24,12 +25,23 @@ import type { Principal } from '../identity/principal';
 import { SessionTokens } from '../identity/session-tokens.service';
 import { PasswordResetService } from './password-reset.service';
 import { SessionsService } from '../identity/sessions.service';
+import { EmailAddressService } from './email-address.service';
 
 /** A user just signed in: their account and the new session's JWT. */
 export interface SignedIn {
   user: UserView;
   token: string;
 }
+
+/**
+ * How a signup ended: signed in, or (REQUIRE_VERIFIED_EMAIL=login) nothing to tell but "check your inbox", the
+ * same for a new address and a registered one.
+ */
+export type SignupOutcome = ({ kind: 'signed-in' } & SignedIn) | { kind: 'verify-first' };
+
+const VERIFY_BEFORE_SIGN_IN =
+  'Please verify your email address before signing in: use the code or link we mailed you ' +
+  '(a new one: POST /api/auth/email/verification with your email)';
 
 @Injectable()
 export class AuthService {
@@ -43,7 +55,9 @@ export class AuthService {
     private readonly resets: PasswordResetService,
     private readonly limiter: AttemptLimiter,
     private readonly tokens: SessionTokens,
+    private readonly emails: EmailAddressService,
     @Inject(authConfig.KEY) config: ConfigType<typeof authConfig>,
+    @Inject(verificationConfig.KEY) private readonly verification: ConfigType<typeof verificationConfig>,
     @InjectMetric(LOGINS) private readonly logins: Counter,
   ) {
     if (config.jwtSecretGenerated) {
@@ -51,9 +65,32 @@ export class AuthService {
     }
   }
 
-  async signup(dto: SignupDto, userAgent: string | undefined): Promise<SignedIn> {
+  /**
+   * Creates the account and mails its code and link. Under REQUIRE_VERIFIED_EMAIL=login nobody is signed in until
+   * the address is verified, and the reply (status, body, timing) is the same for a registered address, whose
+   * holder is mailed a notice instead: signup no longer tells who is registered. Otherwise the seed's behaviour:
+   * signed in at once, 409 for a registered address.
+   */
+  async signup(dto: SignupDto, userAgent: string | undefined): Promise<SignupOutcome> {
+    if (this.verification.requireVerifiedEmail === 'login') {
+      await this.signupVerifyingFirst(dto);
+      return { kind: 'verify-first' };
+    }
     const user = await this.accounts.createAccount(dto);
-    return { user, token: await this.tokens.startSession(user._id, userAgent) };
+    await this.emails.startVerification(user);
+    return { kind: 'signed-in', ...(await this.startSession(user, userAgent)) };
+  }
+
+  /** Both ways cost a bcrypt hash, an insert and a mail counted: no Stream call is waited for. */
+  private async signupVerifyingFirst(dto: SignupDto): Promise<void> {
+    let user: UserView;
+    try {
+      user = await this.accounts.createAccountPushingLater(dto);
+    } catch (error) {
+      if (!(error instanceof ConflictException)) throw error;
+      return this.emails.noticeRegisteredAddress(dto.email);
+    }
+    await this.emails.startVerification(user);
   }
 
   async login(dto: LoginDto, userAgent: string | undefined): Promise<SignedIn> {
@@ -64,9 +101,24 @@ export class AuthService {
       await this.limiter.recordLoginFailure(dto.email);
       throw new UnauthorizedException('Invalid email or password');
     }
+    // Only to whoever knows the password: an unknown address and a wrong password stay one 401.
+    if (this.verification.requireVerifiedEmail === 'login' && !user.emailVerified) {
+      this.logins.inc({ outcome: 'unverified_email' });
+      throw new ForbiddenException(VERIFY_BEFORE_SIGN_IN);
+    }
+    const signedIn = await this.startSession(user, userAgent);
+    this.logins.inc({ outcome: 'success' });
+    return signedIn;
+  }
+
+  /**
+   * The last step of every sign-in, once whatever proves who the user is has passed (a password and the
+   * verified-email policy today; another sign-in method or a second factor adds its own step before this one).
+   * A banned account gets no session: the ban is asked once the session exists, so a ban stored before this read
+   * refuses it here, and one stored after it ends every session of the user, this one included.
+   */
+  private async startSession(user: UserView, userAgent: string | undefined): Promise<SignedIn> {
     const token = await this.tokens.startSession(user._id, userAgent);
-    // Asked once the session exists: a ban stored before this read refuses it here, and one stored after it
-    // ends every session of the user, this one included, so no session outlives a ban.
     const ban = (await this.standing.findStanding(user._id))?.ban;
     if (ban) {
       await this.sessions.endAll(user._id);
@@ -75,7 +127,6 @@ export class AuthService {
         `Account suspended ${ban.until ? `until ${ban.until.toISOString()}` : 'permanently'}`,
       );
     }
-    this.logins.inc({ outcome: 'success' });
     return { user, token };
   }
 

@@ -4,6 +4,7 @@ import { AccountsModule } from '../accounts/accounts.module';
 import { AuditModule } from '../audit/audit.module';
 import { authSchemas } from '../auth/auth-schemas';
 import { identitySchemas } from '../identity/identity-schemas';
+import { verificationSchemas } from '../verification/verification-schemas';
 import { dataExportSchemas } from '../data-export/data-export-schemas';
 import { webhooksSchemas } from '../webhooks/webhooks-schemas';
 import { lazyMongoConnection } from '../common/mongo-connection';
@@ -39,6 +40,7 @@ import { SyncUsersCommand } from './sync-users.command';
     IndexesModule,
     // Not these modules themselves: their collections, so `indexes` sees every schema the API registers.
     identitySchemas(),
+    verificationSchemas(),
     authSchemas(),
     webhooksSchemas(),
     dataExportSchemas(),

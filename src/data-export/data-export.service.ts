@@ -13,6 +13,7 @@ import { FriendsService } from '../users/friends.service';
 import { UserStandingService } from '../users/user-standing.service';
 import { UserSyncStateService } from '../users/user-sync-state.service';
 import { UsersService } from '../users/users.service';
+import { EmailVerificationsService } from '../verification/email-verifications.service';
 import {
   DataExportResponse,
   FriendRequestsExport,
@@ -41,6 +42,7 @@ export class DataExportService {
     private readonly requests: FriendRequestsService,
     private readonly blocks: BlocksService,
     private readonly sessions: SessionsService,
+    private readonly verifications: EmailVerificationsService,
     private readonly stream: StreamService,
   ) {}
 
@@ -48,15 +50,17 @@ export class DataExportService {
   async exportMyData(me: string, currentSession: string): Promise<DataExportResponse> {
     await this.takeSlot(me);
     // The app's sections, each read by the collection's owner: a new collection about users is one line here.
-    const [profile, friends, friendRequests, blocks, sessions, syncState, standing] = await Promise.all([
-      this.users.findOrFail(me),
-      this.friends.findAllFriends(me),
-      this.friendRequests(me),
-      this.blocks.listMine(me),
-      this.sessions.list(me, currentSession),
-      this.syncState.findSyncState(me),
-      this.standingSection(me),
-    ]);
+    const [profile, friends, friendRequests, blocks, sessions, syncState, emailVerifications, standing] =
+      await Promise.all([
+        this.users.findOrFail(me),
+        this.friends.findAllFriends(me),
+        this.friendRequests(me),
+        this.blocks.listMine(me),
+        this.sessions.list(me, currentSession),
+        this.syncState.findSyncState(me),
+        this.verifications.listMine(me),
+        this.standingSection(me),
+      ]);
     const stream = await this.streamSection(me);
     this.logger.log(`user ${me} exported their data (Stream: ${stream.status})`);
     return {
@@ -66,6 +70,7 @@ export class DataExportService {
       friendRequests,
       blocks,
       sessions,
+      emailVerifications,
       syncState,
       standing,
       stream,

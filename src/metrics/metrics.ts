@@ -27,7 +27,9 @@ export const METRIC_PROVIDERS = [
   }),
   makeCounterProvider({
     name: LOGINS,
-    help: 'Login attempts that reached a password check, by outcome (success, invalid_credentials, suspended)',
+    help:
+      'Login attempts that reached a password check, by outcome (success, invalid_credentials, unverified_email, ' +
+      'suspended)',
     labelNames: ['outcome'],
   }),
   makeHistogramProvider({

@@ -44,6 +44,11 @@ export class User {
   @Prop({ default: false })
   isOnboarded!: boolean;
 
+  // When the user proved they receive mail at `email` (a mailed link or code); absent until then, and on every
+  // account created before verification existed. Changing the address sets it: the change is confirmed by mail.
+  @Prop({ type: Date })
+  emailVerifiedAt?: Date;
+
   @Prop({ type: [{ type: Types.ObjectId, ref: 'User' }], default: [] })
   friends!: Types.ObjectId[];
 
