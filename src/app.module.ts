@@ -13,6 +13,7 @@ import { DataExportModule } from './data-export/data-export.module';
 import { frontendModule } from './frontend/frontend.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { OidcSignInModule } from './oidc-sign-in/oidc-sign-in.module';
 import { StreamModule } from './stream/stream.module';
 import { UsersModule } from './users/users.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
@@ -27,6 +28,7 @@ const MODULES = [
   UsersModule,
   AccountsModule,
   AuthModule,
+  OidcSignInModule,
   ChatModule,
   HealthModule,
   WebhooksModule,

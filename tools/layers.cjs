@@ -25,6 +25,7 @@ const LAYERS = [
       { path: 'metrics', owns: 'Prometheus metrics and GET /metrics' },
       { path: 'mail', owns: 'outgoing mail (SMTP)' },
       { path: 'indexes', owns: "checking and building every schema's indexes" },
+      { path: 'oidc', owns: 'OpenID Connect providers: discovery, the code flow (the only importer of openid-client)' },
     ],
   },
   {
@@ -44,7 +45,13 @@ const LAYERS = [
   },
   // Identity stores: what proves who a user is beyond the session (credentials, OIDC identities, second factors,
   // email verification), one folder and one owner per collection each; they may use the identity core.
-  { layer: 5, name: 'identity stores', folders: [] },
+  {
+    layer: 5,
+    name: 'identity stores',
+    folders: [
+      { path: 'external-identities', owns: '`identities`: accounts at OpenID Connect providers linked to users' },
+    ],
+  },
   {
     layer: 6,
     name: 'social graph',
@@ -72,6 +79,10 @@ const LAYERS = [
       {
         path: 'auth',
         owns: 'signup, login, logout, onboarding, passwords (`password_resets`), the sessions API',
+      },
+      {
+        path: 'oidc-sign-in',
+        owns: 'sign-in with OpenID Connect providers, linking them (`oidc_flows`)',
       },
       { path: 'chat', owns: 'Stream chat tokens and direct channels' },
       { path: 'webhooks', owns: "Stream's webhook calls (`webhookcalls`, `moderationflags`)" },

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ExternalIdentitiesModule } from '../external-identities/external-identities.module';
 import { IdentityModule } from '../identity/identity.module';
 import { UsersModule } from '../users/users.module';
 import { AccountDeletionService } from './account-deletion.service';
@@ -14,8 +15,9 @@ import { StreamSyncService } from './stream-sync.service';
  * webhooks and the CLI call it.
  */
 @Module({
-  // Identity: the guard, the login limit DELETE /api/users/me shares, and the sessions deletion ends.
-  imports: [UsersModule, IdentityModule],
+  // Identity: the guard, the login limit DELETE /api/users/me shares, and the sessions deletion ends; the
+  // identities at providers deletion removes.
+  imports: [UsersModule, IdentityModule, ExternalIdentitiesModule],
   controllers: [MyAccountController, BlocksController],
   providers: [AccountsService, StreamSyncService, AccountDeletionService, BlockingService],
   exports: [AccountsService, StreamSyncService, AccountDeletionService],

@@ -1,9 +1,18 @@
-import { BadRequestException, Inject, Injectable, Logger, UnauthorizedException } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  Inject,
+  Injectable,
+  Logger,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { Counter } from 'prom-client';
 import { AccountsService } from '../accounts/accounts.service';
 import { authConfig } from '../config/configuration';
+import { ExternalIdentitiesService } from '../external-identities/external-identities.service';
+import { providerLabel } from '../oidc/provider-label';
 import { LOGINS } from '../metrics/metrics';
 import { UserView } from '../users/user.view';
 import { UsersService } from '../users/users.service';
@@ -34,6 +43,7 @@ export class AuthService {
     private readonly resets: PasswordResetService,
     private readonly limiter: AttemptLimiter,
     private readonly tokens: SessionTokens,
+    private readonly identities: ExternalIdentitiesService,
     @Inject(authConfig.KEY) config: ConfigType<typeof authConfig>,
     @InjectMetric(LOGINS) private readonly logins: Counter,
   ) {
@@ -49,13 +59,24 @@ export class AuthService {
 
   async login(dto: LoginDto, userAgent: string | undefined): Promise<SignedIn> {
     await this.limiter.assertLoginAllowed(dto.email);
-    const user = await this.users.findByCredentials(dto.email, dto.password);
-    this.logins.inc({ outcome: user ? 'success' : 'invalid_credentials' });
-    if (!user) {
+    const check = await this.users.checkCredentials(dto.email, dto.password);
+    this.logins.inc({ outcome: check.outcome === 'signed-in' ? 'success' : 'invalid_credentials' });
+    if (check.outcome === 'no-password') throw new UnauthorizedException(await this.noPassword(check.userId));
+    if (check.outcome === 'invalid') {
       await this.limiter.recordLoginFailure(dto.email);
       throw new UnauthorizedException('Invalid email or password');
     }
-    return { user, token: await this.tokens.startSession(user._id, userAgent) };
+    return { user: check.user, token: await this.tokens.startSession(check.user._id, userAgent) };
+  }
+
+  /**
+   * Why an account without a password cannot log in with one, and how to get one. (It tells whoever tries that
+   * the account exists, as the signup's 409 already does.)
+   */
+  private async noPassword(userId: string): Promise<string> {
+    const providers = (await this.identities.providersOf(userId)).map(providerLabel);
+    const via = providers.length > 0 ? providers.join(' or ') : 'a sign-in provider';
+    return `This account signs in with ${via}; to use a password, set one with the password reset flow`;
   }
 
   onboard(userId: string, dto: OnboardingDto): Promise<UserView> {
@@ -75,9 +96,14 @@ export class AuthService {
 
   /** Keeps this session; every other one ends, with every chat token issued so far. */
   async changePassword(me: Principal, dto: ChangePasswordDto): Promise<void> {
-    if (!(await this.users.passwordMatches(me.id, dto.currentPassword))) {
-      throw new UnauthorizedException('Invalid password');
+    const check = await this.users.checkPassword(me.id, dto.currentPassword);
+    if (check === 'none-set') {
+      throw new ConflictException(
+        'This account has no password yet (it signs in with a provider): set one with the password reset ' +
+          'flow (POST /api/auth/password/forgot)',
+      );
     }
+    if (check === 'wrong') throw new UnauthorizedException('Invalid password');
     await this.users.setPassword(me.id, dto.newPassword);
     await this.sessions.endAll(me.id, me.sessionId);
     await this.accounts.revokeChatTokens(me.id);

@@ -4,6 +4,7 @@ import { AccountsModule } from '../accounts/accounts.module';
 import { authSchemas } from '../auth/auth-schemas';
 import { identitySchemas } from '../identity/identity-schemas';
 import { dataExportSchemas } from '../data-export/data-export-schemas';
+import { oidcSignInSchemas } from '../oidc-sign-in/oidc-sign-in-schemas';
 import { webhooksSchemas } from '../webhooks/webhooks-schemas';
 import { lazyMongoConnection } from '../common/mongo-connection';
 import { configNamespaces } from '../config/configuration';
@@ -36,6 +37,7 @@ import { SyncUsersCommand } from './sync-users.command';
     authSchemas(),
     webhooksSchemas(),
     dataExportSchemas(),
+    oidcSignInSchemas(),
   ],
   providers: [DeleteUsersCommand, SyncUsersCommand, MigrateCommand, IndexesCommand, CliPrinter, CliPrompt],
 })

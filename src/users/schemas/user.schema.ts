@@ -8,9 +8,10 @@ export class User {
   @Prop({ required: true, unique: true, lowercase: true, trim: true })
   email!: string;
 
-  // select: false, so a query must ask for the hash by name and nothing returns it by accident.
-  @Prop({ required: true, select: false })
-  password!: string;
+  // select: false, so a query must ask for the hash by name and nothing returns it by accident. Absent for an
+  // account created by signing in with a provider, until the reset flow sets one.
+  @Prop({ select: false })
+  password?: string;
 
   @Prop({ required: true, trim: true })
   fullName!: string;
@@ -32,6 +33,11 @@ export class User {
 
   @Prop({ default: false })
   isOnboarded!: boolean;
+
+  // When the user proved they receive mail at `email` (a mailed link or code); absent until then, and on every
+  // account created before verification existed. Changing the address sets it: the change is confirmed by mail.
+  @Prop({ type: Date })
+  emailVerifiedAt?: Date;
 
   @Prop({ type: [{ type: Types.ObjectId, ref: 'User' }], default: [] })
   friends!: Types.ObjectId[];
