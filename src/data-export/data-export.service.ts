@@ -3,6 +3,7 @@ import { ConfigType } from '@nestjs/config';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { exportConfig } from '../config/configuration';
+import { ExternalIdentitiesService } from '../external-identities/external-identities.service';
 import { SessionsService } from '../identity/sessions.service';
 import { StreamError } from '../stream/stream.errors';
 import { StreamService } from '../stream/stream.service';
@@ -34,6 +35,7 @@ export class DataExportService {
     private readonly requests: FriendRequestsService,
     private readonly blocks: BlocksService,
     private readonly sessions: SessionsService,
+    private readonly identities: ExternalIdentitiesService,
     private readonly stream: StreamService,
   ) {}
 
@@ -41,17 +43,28 @@ export class DataExportService {
   async exportMyData(me: string, currentSession: string): Promise<DataExportResponse> {
     await this.takeSlot(me);
     // The app's sections, each read by the collection's owner: a new collection about users is one line here.
-    const [profile, friends, friendRequests, blocks, sessions, syncState] = await Promise.all([
+    const [profile, friends, friendRequests, blocks, sessions, identities, syncState] = await Promise.all([
       this.users.findOrFail(me),
       this.friends.findAllFriends(me),
       this.friendRequests(me),
       this.blocks.listMine(me),
       this.sessions.list(me, currentSession),
+      this.identities.exportMine(me),
       this.syncState.findSyncState(me),
     ]);
     const stream = await this.streamSection(me);
     this.logger.log(`user ${me} exported their data (Stream: ${stream.status})`);
-    return { exportedAt: new Date(), profile, friends, friendRequests, blocks, sessions, syncState, stream };
+    return {
+      exportedAt: new Date(),
+      profile,
+      friends,
+      friendRequests,
+      blocks,
+      sessions,
+      identities,
+      syncState,
+      stream,
+    };
   }
 
   /**

@@ -43,8 +43,15 @@ export function toOidcError(error: unknown): OidcError {
   }
   if (error instanceof client.ClientError && error.code && !UNREACHABLE.has(error.code)) {
     // The cause names the failed check ("unexpected JWT "aud" (audience) claim value"), quoting no value.
-    const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
-    return new OidcError('refused', `${error.message}${cause}`);
+    return new OidcError('refused', withCauses(error));
   }
-  return new OidcError('unavailable', `the provider did not answer: ${(error as Error).message}`);
+  return new OidcError('unavailable', `the provider did not answer: ${withCauses(error)}`);
+}
+
+/** "something went wrong: fetch failed: connect ECONNREFUSED 127.0.0.1:9": the error and what caused it. */
+function withCauses(error: unknown, depth = 3): string {
+  // Not instanceof Error: fetch's errors may come from another realm (a test sandbox).
+  const { message, cause } = (error ?? {}) as { message?: unknown; cause?: unknown };
+  if (typeof message !== 'string') return String(error);
+  return depth > 1 && cause !== undefined ? `${message}: ${withCauses(cause, depth - 1)}` : message;
 }

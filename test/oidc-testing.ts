@@ -1,4 +1,34 @@
-import { followAuthorization } from 'offline-emulators';
+import type { AddressInfo } from 'node:net';
+import { followAuthorization, type OidcProviderEmulator } from 'offline-emulators';
+import { createTestApp, eventually, type TestApp } from './harness';
+
+/**
+ * The app with `op` as its sign-in provider `local` (plus `env`), listening on a free port (the provider sends
+ * the browser back to it over real HTTP), once `local` is discovered.
+ */
+export async function createOidcTestApp(
+  op: OidcProviderEmulator,
+  env: Record<string, string> = {},
+): Promise<{ t: TestApp; base: string }> {
+  const t = await createTestApp({
+    OIDC_PROVIDERS: 'local',
+    OIDC_LOCAL_ISSUER: op.issuer,
+    OIDC_LOCAL_CLIENT_ID: op.clientId,
+    OIDC_LOCAL_CLIENT_SECRET: op.clientSecret,
+    ...env,
+  });
+  await t.app.listen(0, '127.0.0.1');
+  const base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+  await eventually(async () => {
+    const res = await t.http().get('/api/health/ready');
+    return (res.body as ReadyBody).info?.oidc?.providers?.local?.discovered === true;
+  });
+  return { t, base };
+}
+
+interface ReadyBody {
+  info?: { oidc?: { providers?: Record<string, { discovered: boolean }> } };
+}
 
 /**
  * The end-user's browser, as far as the API sees it: one cookie jar (paths and expiry aside), redirects followed
@@ -36,23 +66,24 @@ export class TestBrowser {
   }
 
   /**
-   * Clicks "Sign in with <provider>" (or follows a link URL the API gave): the API's 302 to the provider, the
-   * provider's own redirects (a fresh provider session each time), and the callback. Returns each hop.
+   * Clicks "Sign in with <provider>": the API's 302 to the provider, the provider's own redirects (a fresh
+   * provider session each time), and the callback. Returns each hop.
    */
-  async signIn(startUrl: string): Promise<SignInHops> {
-    const start = await this.fetch(startUrl);
-    return this.continueAt(start);
+  async signIn(startPath: string): Promise<SignInHops> {
+    return this.finishAt(await this.start(startPath));
   }
 
-  /** Goes on from the API's answer to a start (a 302 to the provider) through the provider to the callback. */
-  async continueAt(start: Response): Promise<SignInHops> {
+  /** The API's answer to a start: the provider's URL it redirects to (the flow cookie kept). */
+  async start(startPath: string): Promise<URL> {
+    const start = await this.fetch(startPath);
     const toProvider = start.headers.get('location');
     if (start.status !== 302 || !toProvider) {
       throw new Error(`the start answered ${start.status}: ${await start.text()}`);
     }
-    return this.finishAt(new URL(toProvider));
+    return new URL(toProvider);
   }
 
+  /** From the provider's URL (given by a start or a link) through the provider to the API's callback. */
   async finishAt(providerUrl: URL): Promise<SignInHops> {
     const callback = await followAuthorization(providerUrl);
     const done = await this.fetch(callback);
