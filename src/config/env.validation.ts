@@ -282,7 +282,7 @@ export class EnvironmentVariables {
   OIDC_DISCOVERY_RETRY_MAX_MS = 300_000;
 
   /** Not a variable: the providers validateEnv parsed from OIDC_PROVIDERS and their OIDC_<NAME>_* variables. */
-  oidcProviders: OidcProviderSettings[] = [];
+  declare oidcProviders: OidcProviderSettings[];
 }
 
 export type EnvName = keyof EnvironmentVariables;
@@ -317,6 +317,7 @@ function readOidcProviders(
   raw: Record<string, unknown>,
   known: string[],
 ): string[] {
+  env.oidcProviders = [];
   if (env.OIDC_PROVIDERS.trim() === '' || known.some((p) => p.startsWith('OIDC_PROVIDERS:'))) return [];
   const { providers, problems } = parseOidcProviders(env.OIDC_PROVIDERS, raw, isProduction(env));
   env.oidcProviders = providers;
