@@ -1,8 +1,19 @@
 import { createServer, type AddressInfo } from 'node:net';
 import { startOidcProvider, type OidcProviderEmulator } from 'offline-emulators';
-import { createTestApp, eventually, signUp, TestApp } from './harness';
+import {
+  ApiProcess,
+  createTestApp,
+  eventually,
+  signUp,
+  spawnApi,
+  startTestBackends,
+  TestApp,
+  TestBackends,
+} from './harness';
+import { TestBrowser } from './oidc-testing';
 
-// Its own file: an app's log capture must be the first of its process (the JSON logger is set up once per file).
+// The in-process app below must be this file's first (the JSON logger behind its log capture is set up once per
+// file).
 describe('A provider that cannot be discovered', () => {
   let op: OidcProviderEmulator;
   let t: TestApp;
@@ -68,5 +79,51 @@ describe('A provider that cannot be discovered', () => {
     const user = await signUp(t);
     await t.http().get('/api/chats/token').set('Cookie', user.cookie).expect(200);
     expect((await t.http().get('/api/auth/oidc/local')).status).toBe(302);
+  });
+});
+
+// The compiled API require()s openid-client (ESM-only) natively (Node >= 20.19): no jest transform in the way.
+describe('node dist/main.js with a sign-in provider', () => {
+  let op: OidcProviderEmulator;
+  let backends: TestBackends;
+  let api: ApiProcess | undefined;
+
+  beforeAll(async () => {
+    op = await startOidcProvider();
+    backends = await startTestBackends();
+  });
+  afterAll(async () => {
+    api?.child.kill('SIGKILL');
+    await backends.close();
+    await op.close();
+  });
+
+  it('discovers the provider and signs a user in over the whole redirect chain', async () => {
+    api = await spawnApi({
+      ...backends.env,
+      OIDC_PROVIDERS: 'local',
+      OIDC_LOCAL_ISSUER: op.issuer,
+      OIDC_LOCAL_CLIENT_ID: op.clientId,
+      OIDC_LOCAL_CLIENT_SECRET: op.clientSecret,
+    });
+    const origin = new URL(api.base).origin;
+    await eventually(async () => {
+      const ready = (await (await fetch(`${api!.base}/health/ready`)).json()) as {
+        info?: { oidc?: { undiscovered?: string[] } };
+      };
+      return ready.info?.oidc?.undiscovered?.length === 0;
+    });
+    const browser = new TestBrowser(origin);
+    op.setNextSignIn({ email: 'built@lingo.test', name: 'Built' });
+    const { location } = await browser.signIn('/api/auth/oidc/local');
+    expect(location.href).toBe('http://localhost:5173/');
+    const me = await browser.fetch('/api/auth/me');
+    expect(await me.json()).toMatchObject({ user: { email: 'built@lingo.test', fullName: 'Built' } });
+
+    op.failNextIdToken('bad-signature');
+    op.setNextSignIn({ email: 'forged@lingo.test' });
+    const refused = await new TestBrowser(origin).signIn('/api/auth/oidc/local');
+    expect(refused.location.href).toBe('http://localhost:5173/?error=sign_in_refused&provider=local');
+    expect(api.output()).toContain('provider local: discovered');
   });
 });
