@@ -33,6 +33,7 @@ describe('Accounts (/api/auth)', () => {
         email: 'ana.souza@example.com',
         fullName: body.fullName,
         isOnboarded: false,
+        emailVerified: false,
         friends: [],
       });
       expect(res.body.user.profilePic).toMatch(/^https:\/\//);
@@ -42,6 +43,7 @@ describe('Accounts (/api/auth)', () => {
           'bio',
           'createdAt',
           'email',
+          'emailVerified',
           'friendCount',
           'friends',
           'fullName',

@@ -112,6 +112,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     THROTTLE_LOGIN_LIMIT: '1000',
     THROTTLE_SIGNUP_LIMIT: '1000',
     THROTTLE_PASSWORD_RESET_LIMIT: '1000',
+    THROTTLE_EMAIL_VERIFICATION_LIMIT: '1000',
     // The app and the MongoDB emulator share this process's event loop, so a long pause of the test runner (a
     // transform, a collection) must not read as a stalled server; faults.e2e-spec sets the production deadlines.
     MONGODB_TIMEOUT_MS: '5000',

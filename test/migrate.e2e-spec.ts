@@ -150,7 +150,7 @@ describe('Moving from the Express backend: migrate, then the app on the migrated
       return {
         status: res.status,
         cookie: res.status === 200 ? authCookie(res) : '',
-        body: res.body as { user?: { _id: string } },
+        body: res.body as { user?: { _id: string; emailVerified: boolean } },
       };
     };
 
@@ -159,6 +159,8 @@ describe('Moving from the Express backend: migrate, then the app on the migrated
         const res = await login(account.email, account.password);
         expect(res.status).toBe(200);
         expect(res.body.user?._id).toBe(account.id);
+        // The seed never verified an address: its users read as unverified.
+        expect(res.body.user?.emailVerified).toBe(false);
       }
       expect((await login('ANA.SOUZA@EXAMPLE.COM', seed.users.ana.password)).status).toBe(200);
     });

@@ -49,6 +49,7 @@ const LAYERS = [
     layer: 5,
     name: 'identity stores',
     folders: [
+      { path: 'verification', owns: '`email_verifications`: mailed links and codes that prove an address' },
       { path: 'external-identities', owns: '`identities`: accounts at OpenID Connect providers linked to users' },
     ],
   },

@@ -1,6 +1,6 @@
 import * as jwt from 'jsonwebtoken';
-import { StreamChat, type Event, type EventTypes } from 'stream-chat';
-import type { StreamEmulator } from '../src/stream';
+import { StreamChat, type Event, type EventTypes, type UserResponse } from 'stream-chat';
+import { startStreamEmulator, type StreamEmulator } from '../src/stream';
 
 /** The SDK's ErrorFromResponse, or a plain Error for failures below HTTP. */
 export interface SdkError extends Error {
@@ -49,5 +49,51 @@ export function nextEvent(client: StreamChat, type: EventTypes, ms = 1000): Prom
       sub.unsubscribe();
       resolve(event);
     });
+  });
+}
+
+/** What each test of an SDK spec starts from: these users, and channels among them. */
+export interface SdkSeed {
+  users: UserResponse[];
+  channels?: { id: string; members: string[] }[];
+}
+
+export interface SdkFixture {
+  emu: StreamEmulator;
+  /** A server-side SDK (the app's). */
+  server: StreamChat;
+  /** Tracks a client so that it is disconnected after the test. */
+  track(client: StreamChat): StreamChat;
+  /** A client-side SDK connected as the user, disconnected after the test. */
+  connect(userId: string): Promise<StreamChat>;
+}
+
+/**
+ * One emulator per spec, reset before each test to `seed` (users, then `messaging` channels created by their
+ * first member); every client a test tracks or connects is disconnected after it. `bind` hands the fixture to
+ * the spec's own variables before each test.
+ */
+export function useSdkFixture(seed: SdkSeed, bind: (fixture: SdkFixture) => void): void {
+  let emu: StreamEmulator;
+  const clients: StreamChat[] = [];
+  const track = (client: StreamChat) => {
+    clients.push(client);
+    return client;
+  };
+  beforeAll(async () => {
+    emu = await startStreamEmulator();
+  });
+  afterAll(() => emu.close());
+  beforeEach(async () => {
+    emu.reset();
+    const server = new StreamChat(emu.apiKey, emu.apiSecret, { baseURL: emu.baseUrl });
+    await server.upsertUsers(seed.users);
+    for (const { id, members } of seed.channels ?? []) {
+      await server.channel('messaging', id, { members, created_by_id: members[0] }).create();
+    }
+    bind({ emu, server, track, connect: async (userId) => track(await connectAs(emu, userId)) });
+  });
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.disconnectUser(50)));
   });
 }

@@ -1,19 +1,20 @@
-import * as jwt from 'jsonwebtoken';
 import { StreamChat, type Event } from 'stream-chat';
-import { startStreamEmulator, type StreamEmulator } from '../src/stream';
-import { clientSdk, failure } from './sdk-helpers';
+import type { StreamEmulator } from '../src/stream';
+import { failure, useSdkFixture } from './sdk-helpers';
 
 describe("Stream emulator: Stream's user-block API", () => {
   let emu: StreamEmulator;
   let server: StreamChat;
-  const clients: StreamChat[] = [];
-
-  const connect = async (userId: string): Promise<StreamChat> => {
-    const c = clientSdk(emu);
-    clients.push(c);
-    await c.connectUser({ id: userId }, jwt.sign({ user_id: userId }, emu.apiSecret, { algorithm: 'HS256' }));
-    return c;
-  };
+  let connect: (userId: string) => Promise<StreamChat>;
+  useSdkFixture(
+    {
+      users: [{ id: 'alice' }, { id: 'bob' }, { id: 'carol' }],
+      channels: [{ id: 'alice-bob', members: ['alice', 'bob'] }],
+    },
+    (f) => {
+      ({ emu, server, connect } = f);
+    },
+  );
 
   /** Records every message.new a client receives; `until` resolves once the client's own `marker` arrives. */
   const recordMessages = (client: StreamChat) => {
@@ -34,22 +35,6 @@ describe("Stream emulator: Stream's user-block API", () => {
       },
     };
   };
-
-  beforeAll(async () => {
-    emu = await startStreamEmulator();
-  });
-  afterAll(() => emu.close());
-  beforeEach(async () => {
-    emu.reset();
-    server = new StreamChat(emu.apiKey, emu.apiSecret, { baseURL: emu.baseUrl });
-    await server.upsertUsers([{ id: 'alice' }, { id: 'bob' }, { id: 'carol' }]);
-    await server
-      .channel('messaging', 'alice-bob', { members: ['alice', 'bob'], created_by_id: 'alice' })
-      .create();
-  });
-  afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.disconnectUser(50)));
-  });
 
   it('blocks, lists and unblocks for the connected user, idempotently', async () => {
     const alice = await connect('alice');

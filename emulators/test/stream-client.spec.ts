@@ -2,7 +2,7 @@ import * as jwt from 'jsonwebtoken';
 import { StreamChat, type Event } from 'stream-chat';
 import WebSocket from 'ws';
 import { startStreamEmulator, type StreamEmulator } from '../src/stream';
-import { clientSdk, failure } from './sdk-helpers';
+import { clientSdk, failure, useSdkFixture } from './sdk-helpers';
 
 interface WsFailure {
   code: number;
@@ -26,35 +26,24 @@ const nowSec = (): number => Math.floor(Date.now() / 1000);
 describe('Stream emulator (client-side SDK over WebSocket)', () => {
   let emu: StreamEmulator;
   let server: StreamChat;
-  const clients: StreamChat[] = [];
+  let track: (client: StreamChat) => StreamChat;
+  useSdkFixture(
+    {
+      users: [
+        { id: 'alice', name: 'Alice' },
+        { id: 'bob', name: 'Bob' },
+        { id: 'mallory', name: 'Mallory' },
+      ],
+      channels: [{ id: 'alice-bob', members: ['alice', 'bob'] }],
+    },
+    (f) => {
+      ({ emu, server, track } = f);
+    },
+  );
 
-  const client = (): StreamChat => {
-    const c = clientSdk(emu);
-    clients.push(c);
-    return c;
-  };
+  const client = (): StreamChat => track(clientSdk(emu));
   const token = (userId: string, claims: Record<string, unknown> = {}, secret = emu.apiSecret): string =>
     jwt.sign({ user_id: userId, ...claims }, secret, { algorithm: 'HS256', noTimestamp: !('iat' in claims) });
-
-  beforeAll(async () => {
-    emu = await startStreamEmulator();
-  });
-  afterAll(() => emu.close());
-  beforeEach(async () => {
-    emu.reset();
-    server = new StreamChat(emu.apiKey, emu.apiSecret, { baseURL: emu.baseUrl });
-    await server.upsertUsers([
-      { id: 'alice', name: 'Alice' },
-      { id: 'bob', name: 'Bob' },
-      { id: 'mallory', name: 'Mallory' },
-    ]);
-    await server
-      .channel('messaging', 'alice-bob', { members: ['alice', 'bob'], created_by_id: 'alice' })
-      .create();
-  });
-  afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.disconnectUser(50)));
-  });
 
   describe('connectUser', () => {
     it('connects with a valid token and receives connection_id and me', async () => {
@@ -124,7 +113,7 @@ describe('Stream emulator (client-side SDK over WebSocket)', () => {
       expect(badSig).toMatchObject({ code: 43, StatusCode: 401 });
       const wrongKey = new StreamChat('nope', { baseURL: emu.baseUrl, allowServerSideConnect: true });
       wrongKey.defaultWSTimeout = 1000;
-      clients.push(wrongKey);
+      track(wrongKey);
       expect((await connectFailure(wrongKey.connectUser({ id: 'alice' }, token('alice')))).code).toBe(2);
     });
 

@@ -1,6 +1,6 @@
 import { StreamChat, type Event } from 'stream-chat';
-import { startStreamEmulator, type StreamEmulator } from '../src/stream';
-import { connectAs, failure, nextEvent } from './sdk-helpers';
+import type { StreamEmulator } from '../src/stream';
+import { failure, nextEvent, useSdkFixture } from './sdk-helpers';
 import { startReceiver } from './webhook-receiver';
 
 // How an app declares its custom event types to the SDK, so `client.on('friend_request_received', …)` type-checks.
@@ -14,13 +14,10 @@ declare module 'stream-chat' {
 describe('Stream emulator: custom events to a user (sendUserCustomEvent)', () => {
   let emu: StreamEmulator;
   let server: StreamChat;
-  const clients: StreamChat[] = [];
-
-  const connect = async (userId: string): Promise<StreamChat> => {
-    const client = await connectAs(emu, userId);
-    clients.push(client);
-    return client;
-  };
+  let connect: (userId: string) => Promise<StreamChat>;
+  useSdkFixture({ users: [{ id: 'alice' }, { id: 'bob' }, { id: 'carol' }] }, (f) => {
+    ({ emu, server, connect } = f);
+  });
 
   /** Every event but health checks, in arrival order. */
   const record = (client: StreamChat): Event[] => {
@@ -43,19 +40,6 @@ describe('Stream emulator: custom events to a user (sendUserCustomEvent)', () =>
   };
 
   const friendRequest = { type: 'friend_request_received', from_user_id: 'alice', request_id: 'r1' };
-
-  beforeAll(async () => {
-    emu = await startStreamEmulator();
-  });
-  afterAll(() => emu.close());
-  beforeEach(async () => {
-    emu.reset();
-    server = new StreamChat(emu.apiKey, emu.apiSecret, { baseURL: emu.baseUrl });
-    await server.upsertUsers([{ id: 'alice' }, { id: 'bob' }, { id: 'carol' }]);
-  });
-  afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.disconnectUser(50)));
-  });
 
   it("reaches every connection of the target user within 1 s, as the SDK's client event, and no one else", async () => {
     const [bobTab, bobPhone, carol] = [await connect('bob'), await connect('bob'), await connect('carol')];

@@ -1,6 +1,6 @@
 import { StreamChat, type UserResponse } from 'stream-chat';
-import { startStreamEmulator, type StreamEmulator } from '../src/stream';
-import { connectAs, failure } from './sdk-helpers';
+import type { StreamEmulator } from '../src/stream';
+import { failure, useSdkFixture } from './sdk-helpers';
 import { startReceiver } from './webhook-receiver';
 
 /** stream-chat's UserResponse does not declare `ban_expires`, which Stream sends for a timed ban. */
@@ -12,30 +12,17 @@ const SUSPENDED =
 describe('Stream emulator: bans and roles', () => {
   let emu: StreamEmulator;
   let server: StreamChat;
-  const clients: StreamChat[] = [];
-
-  const connect = async (userId: string): Promise<StreamChat> => {
-    const client = await connectAs(emu, userId);
-    clients.push(client);
-    return client;
-  };
+  let connect: (userId: string) => Promise<StreamChat>;
+  useSdkFixture(
+    {
+      users: [{ id: 'admin', role: 'admin' }, { id: 'mallory' }, { id: 'alice' }],
+      channels: [{ id: 'alice-mallory', members: ['alice', 'mallory'] }],
+    },
+    (f) => {
+      ({ emu, server, connect } = f);
+    },
+  );
   const user = async (id: string): Promise<User> => (await server.queryUsers({ id })).users[0];
-
-  beforeAll(async () => {
-    emu = await startStreamEmulator();
-  });
-  afterAll(() => emu.close());
-  beforeEach(async () => {
-    emu.reset();
-    server = new StreamChat(emu.apiKey, emu.apiSecret, { baseURL: emu.baseUrl });
-    await server.upsertUsers([{ id: 'admin', role: 'admin' }, { id: 'mallory' }, { id: 'alice' }]);
-    await server
-      .channel('messaging', 'alice-mallory', { members: ['alice', 'mallory'], created_by_id: 'alice' })
-      .create();
-  });
-  afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.disconnectUser(50)));
-  });
 
   describe('bans', () => {
     it('bans, lists and unbans a user globally', async () => {

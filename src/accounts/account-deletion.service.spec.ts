@@ -7,6 +7,7 @@ import type { FriendRequestsService } from '../users/friend-requests.service';
 import type { FriendsService } from '../users/friends.service';
 import type { UsersService } from '../users/users.service';
 import { AccountDeletionService, DeletionOptions } from './account-deletion.service';
+import type { EmailVerificationsService } from '../verification/email-verifications.service';
 
 const id = (n: number) => n.toString(16).padStart(24, '0');
 
@@ -64,6 +65,7 @@ function setup(appIds: string[], streamIds: string[]) {
     streamService as unknown as StreamService,
     { endAll: () => Promise.resolve(0) } as unknown as SessionsService,
     { deleteAllOf: () => Promise.resolve(0) } as unknown as ExternalIdentitiesService,
+    { discardAll: () => Promise.resolve(0) } as unknown as EmailVerificationsService,
   );
   const deleteUsers = (
     ids: string[],

@@ -15,6 +15,7 @@ import { BlocksService } from '../users/blocks.service';
 import { FriendRequestsService } from '../users/friend-requests.service';
 import { FriendsService } from '../users/friends.service';
 import { UsersService } from '../users/users.service';
+import { EmailVerificationsService } from '../verification/email-verifications.service';
 
 /** A retryable Stream error is tried this many times in all, with exponential backoff between attempts. */
 export const STREAM_ATTEMPTS = 3;
@@ -88,6 +89,7 @@ export class AccountDeletionService {
     private readonly stream: StreamService,
     private readonly sessions: SessionsService,
     private readonly identities: ExternalIdentitiesService,
+    private readonly verifications: EmailVerificationsService,
   ) {}
 
   /**
@@ -252,6 +254,8 @@ export class AccountDeletionService {
       const friendLinksRemoved = await this.friends.removeFromAllFriendLists(id);
       const requestsRemoved = await this.friendRequests.deleteAllInvolving(id);
       const blocksRemoved = await this.blocks.deleteAllInvolving(id);
+      // Pending links and codes hold an address: personal data that goes with the account.
+      await this.verifications.discardAll(id);
       const removedDocument = await this.users.deleteUserDocument(id);
       const found =
         inApp || inStream || removedDocument || friendLinksRemoved + requestsRemoved + blocksRemoved > 0;

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ExternalIdentitiesModule } from '../external-identities/external-identities.module';
 import { IdentityModule } from '../identity/identity.module';
 import { UsersModule } from '../users/users.module';
+import { VerificationModule } from '../verification/verification.module';
 import { AccountDeletionService } from './account-deletion.service';
 import { AccountsService } from './accounts.service';
 import { BlockingService } from './blocking.service';
@@ -15,9 +16,9 @@ import { StreamSyncService } from './stream-sync.service';
  * webhooks and the CLI call it.
  */
 @Module({
-  // Identity: the guard, the login limit DELETE /api/users/me shares, and the sessions deletion ends; the
-  // identities at providers deletion removes.
-  imports: [UsersModule, IdentityModule, ExternalIdentitiesModule],
+  // Identity: the guard, the login limit DELETE /api/users/me shares, and the sessions deletion ends;
+  // verification: the pending links and codes deletion drops; the identities at providers it removes.
+  imports: [UsersModule, IdentityModule, VerificationModule, ExternalIdentitiesModule],
   controllers: [MyAccountController, BlocksController],
   providers: [AccountsService, StreamSyncService, AccountDeletionService, BlockingService],
   exports: [AccountsService, StreamSyncService, AccountDeletionService],

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { revocationCutOff } from '../stream/stream.service';
 import { UserView } from '../users/user.view';
 import { NewAccount, NewExternalAccount, OnboardingProfile, UsersService } from '../users/users.service';
@@ -10,6 +10,8 @@ import { StreamSyncService } from './stream-sync.service';
  */
 @Injectable()
 export class AccountsService {
+  private readonly logger = new Logger(AccountsService.name);
+
   constructor(
     private readonly users: UsersService,
     private readonly sync: StreamSyncService,
@@ -26,6 +28,32 @@ export class AccountsService {
     const user = await this.users.createExternalAccount(account);
     await this.sync.pushNow(user._id);
     return user;
+  }
+
+  /**
+   * As createAccount, but answers before Stream does: the push runs after (the worker retries it if it fails), so
+   * the reply's timing says nothing about Stream. For a signup whose reply must not tell a new address from a
+   * registered one.
+   */
+  async createAccountPushingLater(account: NewAccount): Promise<UserView> {
+    const user = await this.users.createAccount(account);
+    void this.sync.pushNow(user._id).catch((error: Error) => {
+      this.logger.warn(
+        `user ${user._id}: Stream push after signup failed (${error.message}); the worker retries`,
+      );
+    });
+    return user;
+  }
+
+  /**
+   * Moves the account to a confirmed address (409 if taken). The mirror sends Stream no email, but the change goes
+   * through it like any profile write (a new version, pushed), so whatever Stream is given of a user later is never
+   * older than this. Returns the old address (null: no such user).
+   */
+  async changeEmail(id: string, email: string): Promise<string | null> {
+    const old = await this.users.changeEmail(id, email);
+    if (old !== null) await this.sync.pushNow(id);
+    return old;
   }
 
   async completeOnboarding(id: string, profile: OnboardingProfile): Promise<UserView> {

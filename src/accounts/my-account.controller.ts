@@ -23,21 +23,17 @@ import {
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { SkipThrottle } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { clearAuthCookie } from '../identity/auth-cookie';
 import { AuthThrottlerGuard } from '../identity/auth-throttler.guard';
+import { ThrottledAs } from '../identity/throttled-as.decorator';
 import { CurrentUser } from '../identity/current-user.decorator';
 import { JwtAuthGuard } from '../identity/jwt-auth.guard';
 import { authConfig } from '../config/configuration';
 import type { Principal } from '../identity/principal';
 import { AccountDeletionService } from './account-deletion.service';
 import { DeleteAccountDto } from './dto/delete-account.dto';
-
-/** Deletion asks for the password: an account that signs in with a provider gets one by the reset flow first. */
-const NO_PASSWORD_TO_DELETE =
-  'This account has no password yet (it signs in with a provider): set one with the password reset flow ' +
-  '(POST /api/auth/password/forgot), then delete the account with it';
+import { NO_PASSWORD_YET } from '../users/users.service';
 
 /** The signed-in user's own account, everywhere it exists (the profile itself is under /api/auth). */
 @ApiTags('users')
@@ -52,7 +48,7 @@ export class MyAccountController {
   @HttpCode(HttpStatus.NO_CONTENT)
   // A password guess costs a bcrypt compare, like a login: it shares the login limit.
   @UseGuards(JwtAuthGuard, AuthThrottlerGuard)
-  @SkipThrottle({ signup: true, 'password-reset': true })
+  @ThrottledAs('login')
   @ApiCookieAuth()
   @ApiNoContentResponse({
     description:
@@ -71,7 +67,8 @@ export class MyAccountController {
   ): Promise<void> {
     const outcome = await this.deletion.deleteMyAccount(me.id, dto.password);
     if (outcome === 'wrong-password') throw new UnauthorizedException('Invalid password');
-    if (outcome === 'no-password') throw new ConflictException(NO_PASSWORD_TO_DELETE);
+    if (outcome === 'no-password')
+      throw new ConflictException(`${NO_PASSWORD_YET}, then delete the account with it`);
     if (outcome === 'stream-unavailable')
       throw new ServiceUnavailableException(
         'Account deletion is unavailable right now; please try again later',

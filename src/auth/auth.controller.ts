@@ -13,18 +13,20 @@ import {
 } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import {
+  ApiAcceptedResponse,
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiCookieAuth,
   ApiOkResponse,
   ApiCreatedResponse,
+  ApiForbiddenResponse,
   ApiTags,
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { SkipThrottle } from '@nestjs/throttler';
 import { clearAuthCookie, setAuthCookie } from '../identity/auth-cookie';
 import { AuthThrottlerGuard } from '../identity/auth-throttler.guard';
+import { ThrottledAs } from '../identity/throttled-as.decorator';
 import type { Response } from 'express';
 import { authConfig } from '../config/configuration';
 import { UsersService } from '../users/users.service';
@@ -37,6 +39,9 @@ import { MessageResponse, UserResponse } from './dto/user-response.dto';
 import { JwtAuthGuard, OptionalJwtAuthGuard } from '../identity/jwt-auth.guard';
 import type { Principal } from '../identity/principal';
 
+/** The signup reply under REQUIRE_VERIFIED_EMAIL=login, for a new address and a registered one alike. */
+const VERIFY_FIRST = 'Check your inbox: we mailed a code and a link to confirm this address; then sign in';
+
 @ApiTags('auth')
 @Controller('auth')
 export class AuthController {
@@ -48,27 +53,40 @@ export class AuthController {
 
   @Post('signup')
   @UseGuards(AuthThrottlerGuard)
-  @SkipThrottle({ login: true, 'password-reset': true })
+  @ThrottledAs('signup')
   @ApiCreatedResponse({ type: UserResponse, description: 'Account created, signed in; sets the jwt cookie' })
+  @ApiAcceptedResponse({
+    type: MessageResponse,
+    description:
+      'REQUIRE_VERIFIED_EMAIL=login: check your inbox (no cookie until the address is verified); the same ' +
+      'answer for an address that already has an account, whose holder is mailed a notice',
+  })
   @ApiBadRequestResponse()
-  @ApiConflictResponse({ description: 'Email already exists' })
+  @ApiConflictResponse({ description: 'Email already exists (not under REQUIRE_VERIFIED_EMAIL=login)' })
   @ApiTooManyRequestsResponse()
   async signup(
     @Body() dto: SignupDto,
     @Headers('user-agent') userAgent: string | undefined,
     @Res({ passthrough: true }) res: Response,
-  ): Promise<UserResponse> {
-    const { user, token } = await this.auth.signup(dto, userAgent);
-    setAuthCookie(res, token, this.config);
-    return { success: true, user };
+  ): Promise<UserResponse | MessageResponse> {
+    const outcome = await this.auth.signup(dto, userAgent);
+    if (outcome.kind === 'verify-first') {
+      res.status(HttpStatus.ACCEPTED);
+      return { success: true, message: VERIFY_FIRST };
+    }
+    setAuthCookie(res, outcome.token, this.config);
+    return { success: true, user: outcome.user };
   }
 
   @Post('login')
   @HttpCode(HttpStatus.OK)
   @UseGuards(AuthThrottlerGuard)
-  @SkipThrottle({ signup: true, 'password-reset': true })
+  @ThrottledAs('login')
   @ApiOkResponse({ type: UserResponse, description: 'Signed in (a new session); sets the jwt cookie' })
   @ApiUnauthorizedResponse({ description: 'Invalid email or password' })
+  @ApiForbiddenResponse({
+    description: 'REQUIRE_VERIFIED_EMAIL=login: the email address is not verified yet',
+  })
   @ApiTooManyRequestsResponse({ description: 'Too many attempts from this client, or for this account' })
   async login(
     @Body() dto: LoginDto,

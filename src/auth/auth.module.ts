@@ -4,20 +4,32 @@ import { ExternalIdentitiesModule } from '../external-identities/external-identi
 import { IdentityModule } from '../identity/identity.module';
 import { MailModule } from '../mail/mail.module';
 import { UsersModule } from '../users/users.module';
+import { VerificationModule } from '../verification/verification.module';
 import { authSchemas } from './auth-schemas';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
+import { EmailAddressController } from './email-address.controller';
+import { EmailAddressService } from './email-address.service';
 import { PasswordResetService } from './password-reset.service';
 import { PasswordController } from './password.controller';
 import { SessionsController } from './sessions.controller';
 
 /**
- * The account flows, on top of everything: signup, login, logout, onboarding, passwords and the sessions API.
+ * The account flows, on top of everything: signup, login, logout, onboarding, passwords, the email address
+ * (verification and change) and the sessions API.
  * They start and end sessions through the identity core and write accounts through accounts/ (so Stream sees it).
  */
 @Module({
-  imports: [UsersModule, AccountsModule, IdentityModule, ExternalIdentitiesModule, MailModule, authSchemas()],
-  controllers: [AuthController, SessionsController, PasswordController],
-  providers: [AuthService, PasswordResetService],
+  imports: [
+    UsersModule,
+    AccountsModule,
+    IdentityModule,
+    VerificationModule,
+    ExternalIdentitiesModule,
+    MailModule,
+    authSchemas(),
+  ],
+  controllers: [AuthController, SessionsController, PasswordController, EmailAddressController],
+  providers: [AuthService, PasswordResetService, EmailAddressService],
 })
 export class AuthModule {}

@@ -1,6 +1,7 @@
 import {
   BadRequestException,
   ConflictException,
+  ForbiddenException,
   Inject,
   Injectable,
   Logger,
@@ -10,12 +11,12 @@ import { ConfigType } from '@nestjs/config';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { Counter } from 'prom-client';
 import { AccountsService } from '../accounts/accounts.service';
-import { authConfig } from '../config/configuration';
+import { authConfig, verificationConfig } from '../config/configuration';
 import { ExternalIdentitiesService } from '../external-identities/external-identities.service';
 import { providerLabel } from '../oidc/provider-label';
 import { LOGINS } from '../metrics/metrics';
 import { UserView } from '../users/user.view';
-import { UsersService } from '../users/users.service';
+import { NO_PASSWORD_YET, UsersService } from '../users/users.service';
 import { AttemptLimiter } from '../identity/attempt-limiter';
 import { LoginDto } from './dto/login.dto';
 import { OnboardingDto } from './dto/onboarding.dto';
@@ -25,12 +26,23 @@ import type { Principal } from '../identity/principal';
 import { SessionTokens } from '../identity/session-tokens.service';
 import { PasswordResetService } from './password-reset.service';
 import { SessionsService } from '../identity/sessions.service';
+import { EmailAddressService } from './email-address.service';
 
 /** A user just signed in: their account and the new session's JWT. */
 export interface SignedIn {
   user: UserView;
   token: string;
 }
+
+/**
+ * How a signup ended: signed in, or (REQUIRE_VERIFIED_EMAIL=login) nothing to tell but "check your inbox", the
+ * same for a new address and a registered one.
+ */
+export type SignupOutcome = ({ kind: 'signed-in' } & SignedIn) | { kind: 'verify-first' };
+
+const VERIFY_BEFORE_SIGN_IN =
+  'Please verify your email address before signing in: use the code or link we mailed you ' +
+  '(a new one: POST /api/auth/email/verification with your email)';
 
 @Injectable()
 export class AuthService {
@@ -43,8 +55,10 @@ export class AuthService {
     private readonly resets: PasswordResetService,
     private readonly limiter: AttemptLimiter,
     private readonly tokens: SessionTokens,
+    private readonly emails: EmailAddressService,
     private readonly identities: ExternalIdentitiesService,
     @Inject(authConfig.KEY) config: ConfigType<typeof authConfig>,
+    @Inject(verificationConfig.KEY) private readonly verification: ConfigType<typeof verificationConfig>,
     @InjectMetric(LOGINS) private readonly logins: Counter,
   ) {
     if (config.jwtSecretGenerated) {
@@ -52,26 +66,68 @@ export class AuthService {
     }
   }
 
-  async signup(dto: SignupDto, userAgent: string | undefined): Promise<SignedIn> {
+  /**
+   * Creates the account and mails its code and link. Under REQUIRE_VERIFIED_EMAIL=login nobody is signed in until
+   * the address is verified, and the reply (status, body, timing) is the same for a registered address, whose
+   * holder is mailed a notice instead: signup no longer tells who is registered. Otherwise the seed's behaviour:
+   * signed in at once, 409 for a registered address.
+   */
+  async signup(dto: SignupDto, userAgent: string | undefined): Promise<SignupOutcome> {
+    if (this.verification.requireVerifiedEmail === 'login') {
+      await this.signupVerifyingFirst(dto);
+      return { kind: 'verify-first' };
+    }
     const user = await this.accounts.createAccount(dto);
-    return { user, token: await this.tokens.startSession(user._id, userAgent) };
+    await this.emails.startVerification(user);
+    return { kind: 'signed-in', ...(await this.startSession(user, userAgent)) };
+  }
+
+  /** Both ways cost a bcrypt hash, an insert and a mail counted: no Stream call is waited for. */
+  private async signupVerifyingFirst(dto: SignupDto): Promise<void> {
+    let user: UserView;
+    try {
+      user = await this.accounts.createAccountPushingLater(dto);
+    } catch (error) {
+      if (!(error instanceof ConflictException)) throw error;
+      return this.emails.noticeRegisteredAddress(dto.email);
+    }
+    await this.emails.startVerification(user);
   }
 
   async login(dto: LoginDto, userAgent: string | undefined): Promise<SignedIn> {
     await this.limiter.assertLoginAllowed(dto.email);
     const check = await this.users.checkCredentials(dto.email, dto.password);
-    this.logins.inc({ outcome: check.outcome === 'signed-in' ? 'success' : 'invalid_credentials' });
-    if (check.outcome === 'no-password') throw new UnauthorizedException(await this.noPassword(check.userId));
-    if (check.outcome === 'invalid') {
+    if (check.outcome !== 'signed-in') {
+      this.logins.inc({ outcome: 'invalid_credentials' });
+      // An account made by a provider is told how to get a password, except where the answers must not tell
+      // registered addresses apart (REQUIRE_VERIFIED_EMAIL=login): there it is one more wrong password.
+      if (check.outcome === 'no-password' && this.verification.requireVerifiedEmail !== 'login') {
+        throw new UnauthorizedException(await this.noPassword(check.userId));
+      }
       await this.limiter.recordLoginFailure(dto.email);
       throw new UnauthorizedException('Invalid email or password');
     }
-    return { user: check.user, token: await this.tokens.startSession(check.user._id, userAgent) };
+    const { user } = check;
+    // Only to whoever knows the password: an unknown address and a wrong password stay one 401.
+    if (this.verification.requireVerifiedEmail === 'login' && !user.emailVerified) {
+      this.logins.inc({ outcome: 'unverified_email' });
+      throw new ForbiddenException(VERIFY_BEFORE_SIGN_IN);
+    }
+    this.logins.inc({ outcome: 'success' });
+    return this.startSession(user, userAgent);
+  }
+
+  /**
+   * The last step of every sign-in, once whatever proves who the user is has passed (a password and the
+   * verified-email policy today; another sign-in method or a second factor adds its own step before this one).
+   */
+  private async startSession(user: UserView, userAgent: string | undefined): Promise<SignedIn> {
+    return { user, token: await this.tokens.startSession(user._id, userAgent) };
   }
 
   /**
    * Why an account without a password cannot log in with one, and how to get one. (It tells whoever tries that
-   * the account exists, as the signup's 409 already does.)
+   * the account exists, as the signup's 409 does under the default policy.)
    */
   private async noPassword(userId: string): Promise<string> {
     const providers = (await this.identities.providersOf(userId)).map(providerLabel);
@@ -97,12 +153,7 @@ export class AuthService {
   /** Keeps this session; every other one ends, with every chat token issued so far. */
   async changePassword(me: Principal, dto: ChangePasswordDto): Promise<void> {
     const check = await this.users.checkPassword(me.id, dto.currentPassword);
-    if (check === 'none-set') {
-      throw new ConflictException(
-        'This account has no password yet (it signs in with a provider): set one with the password reset ' +
-          'flow (POST /api/auth/password/forgot)',
-      );
-    }
+    if (check === 'none-set') throw new ConflictException(NO_PASSWORD_YET);
     if (check === 'wrong') throw new UnauthorizedException('Invalid password');
     await this.users.setPassword(me.id, dto.newPassword);
     await this.sessions.endAll(me.id, me.sessionId);

@@ -1,17 +1,12 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { authConfig, mailConfig } from '../config/configuration';
 import { MailService } from '../mail/mail.service';
+import { hashSecret, newSecretToken } from '../verification/secrets';
+import { appLink, passwordResetMail } from './mails';
 import { PasswordReset } from './schemas/password-reset.schema';
-
-/** 32 random bytes: guessing a live token is hopeless, so only its hash needs storing. */
-const TOKEN_BYTES = 32;
-const hashOf = (token: string): string => createHash('sha256').update(token).digest('hex');
-const escapeHtml = (s: string): string =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** Owns the `password_resets` collection: one live token per user, mailed as a link, spent on use. */
 @Injectable()
@@ -25,36 +20,30 @@ export class PasswordResetService {
 
   /** Replaces any older token of the user with a new one and mails the link. The token itself is never kept. */
   async sendLink(userId: string, email: string): Promise<void> {
-    const token = randomBytes(TOKEN_BYTES).toString('base64url');
+    const { token, hash } = newSecretToken();
     const expiresAt = new Date(Date.now() + this.auth.passwordResetTtlMs);
     await this.resets
       .updateOne(
         { user: new Types.ObjectId(userId) },
-        { $set: { tokenHash: hashOf(token), expiresAt } },
+        { $set: { tokenHash: hash, expiresAt } },
         { upsert: true },
       )
       .exec();
-    const link = new URL('reset-password', this.config.appUrl.replace(/\/?$/, '/'));
-    link.searchParams.set('token', token);
     const minutes = Math.round(this.auth.passwordResetTtlMs / 60_000);
-    await this.mail.send({
-      to: email,
-      subject: 'Reset your password',
-      text:
-        `Someone (hopefully you) asked to reset the password of your account.\n\n` +
-        `Open this link within ${minutes} minutes to choose a new one:\n${link.href}\n\n` +
-        `If it was not you, ignore this mail: your password stays as it is.`,
-      html:
-        `<p>Someone (hopefully you) asked to reset the password of your account.</p>` +
-        `<p><a href="${escapeHtml(link.href)}">Choose a new password</a> (the link works for ${minutes} minutes).</p>` +
-        `<p>If it was not you, ignore this mail: your password stays as it is.</p>`,
-    });
+    await this.mail.send(
+      passwordResetMail(email, appLink(this.config.appUrl, 'reset-password', token), minutes),
+    );
+  }
+
+  /** Drops the user's live reset link (it went to an address that is no longer theirs). */
+  async discard(userId: string): Promise<void> {
+    await this.resets.deleteOne({ user: new Types.ObjectId(userId) }).exec();
   }
 
   /** Spends a token: its user's id if it was live, else null. Atomic, so a token works once even when raced. */
   async consume(token: string): Promise<string | null> {
     const spent = await this.resets
-      .findOneAndDelete({ tokenHash: hashOf(token), expiresAt: { $gt: new Date() } })
+      .findOneAndDelete({ tokenHash: hashSecret(token), expiresAt: { $gt: new Date() } })
       .lean()
       .exec();
     return spent ? spent.user.toString() : null;

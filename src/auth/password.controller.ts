@@ -9,8 +9,8 @@ import {
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { SkipThrottle } from '@nestjs/throttler';
 import { AuthThrottlerGuard } from '../identity/auth-throttler.guard';
+import { ThrottledAs } from '../identity/throttled-as.decorator';
 import { AuthService } from './auth.service';
 import { CurrentUser } from '../identity/current-user.decorator';
 import { ChangePasswordDto, ForgotPasswordDto, ResetPasswordDto } from './dto/password.dto';
@@ -32,7 +32,7 @@ export class PasswordController {
   @Put()
   // The current password is a guess like a login's: it shares the login limit.
   @UseGuards(JwtAuthGuard, AuthThrottlerGuard)
-  @SkipThrottle({ signup: true, 'password-reset': true })
+  @ThrottledAs('login')
   @ApiCookieAuth()
   @ApiOkResponse({ type: MessageResponse, description: 'Password changed; every other session ended' })
   @ApiBadRequestResponse()
@@ -49,7 +49,7 @@ export class PasswordController {
   @Post('forgot')
   @HttpCode(HttpStatus.ACCEPTED)
   @UseGuards(AuthThrottlerGuard)
-  @SkipThrottle({ login: true, signup: true })
+  @ThrottledAs('password-reset')
   @ApiAcceptedResponse({
     type: MessageResponse,
     description: 'Same answer whether or not the account exists',
@@ -64,7 +64,7 @@ export class PasswordController {
   @Post('reset')
   @HttpCode(HttpStatus.OK)
   @UseGuards(AuthThrottlerGuard)
-  @SkipThrottle({ login: true, signup: true })
+  @ThrottledAs('password-reset')
   @ApiOkResponse({ type: MessageResponse, description: 'Password set; every session ended' })
   @ApiBadRequestResponse({ description: 'Invalid, used or expired token, or a bad new password' })
   @ApiTooManyRequestsResponse()

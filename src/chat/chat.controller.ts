@@ -14,6 +14,7 @@ import type { Response } from 'express';
 import { CurrentUser } from '../identity/current-user.decorator';
 import { JwtAuthGuard } from '../identity/jwt-auth.guard';
 import { ParseObjectIdPipe } from '../common/parse-object-id.pipe';
+import { VerifiedEmailGuard } from '../users/verified-email.guard';
 import type { Principal } from '../identity/principal';
 import { ChatService } from './chat.service';
 import { ChatTokenResponse, DirectChannelResponse, RevokeTokensResponse } from './dto/chat-token.response';
@@ -29,7 +30,9 @@ export class ChatController {
 
   @Get('token')
   @Header('Cache-Control', 'no-store')
+  @UseGuards(VerifiedEmailGuard)
   @ApiOkResponse({ type: ChatTokenResponse })
+  @ApiForbiddenResponse({ description: 'My email address is not verified (REQUIRE_VERIFIED_EMAIL)' })
   token(@CurrentUser() me: Principal): Promise<ChatTokenResponse> {
     return this.chat.issueToken(me);
   }
@@ -46,7 +49,10 @@ export class ChatController {
   @ApiCreatedResponse({ type: DirectChannelResponse, description: 'Channel created' })
   @ApiOkResponse({ type: DirectChannelResponse, description: 'Channel already existed' })
   @ApiBadRequestResponse({ description: 'Malformed id, or yourself' })
-  @ApiForbiddenResponse({ description: 'Not friends' })
+  @ApiForbiddenResponse({
+    description: 'Not friends, or my email address is not verified (REQUIRE_VERIFIED_EMAIL)',
+  })
+  @UseGuards(VerifiedEmailGuard)
   @ApiNotFoundResponse()
   @ApiServiceUnavailableResponse()
   async directChannel(

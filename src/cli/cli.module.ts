@@ -3,6 +3,7 @@ import { ConfigModule } from '@nestjs/config';
 import { AccountsModule } from '../accounts/accounts.module';
 import { authSchemas } from '../auth/auth-schemas';
 import { identitySchemas } from '../identity/identity-schemas';
+import { verificationSchemas } from '../verification/verification-schemas';
 import { dataExportSchemas } from '../data-export/data-export-schemas';
 import { oidcSignInSchemas } from '../oidc-sign-in/oidc-sign-in-schemas';
 import { webhooksSchemas } from '../webhooks/webhooks-schemas';
@@ -34,6 +35,7 @@ import { SyncUsersCommand } from './sync-users.command';
     IndexesModule,
     // Not these modules themselves: their collections, so `indexes` sees every schema the API registers.
     identitySchemas(),
+    verificationSchemas(),
     authSchemas(),
     webhooksSchemas(),
     dataExportSchemas(),

@@ -3,6 +3,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { STATUS_CODES } from 'node:http';
 import type { Response } from 'express';
 import { isMongoUnavailable } from './mongo-unavailable';
+import { TooManyRequestsException } from './too-many-requests';
 
 class FieldErrorSchema {
   @ApiProperty({ example: 'email' }) field!: string;
@@ -31,7 +32,7 @@ const text = (message: unknown, fallback: string): string =>
 
 /**
  * Every error leaves as `{ statusCode, message, error }` with `message` one string. MongoDB being unreachable is a
- * 503 with Retry-After; anything else unexpected is logged with its stack and answered with a generic 500, so no
+ * 503 with Retry-After, as is every 429 that knows its wait; anything else unexpected is logged with its stack and answered with a generic 500, so no
  * stack trace, query or secret reaches a client.
  */
 @Catch()
@@ -44,6 +45,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (body.statusCode === 503 && !(exception instanceof HttpException)) {
       this.logger.warn(`MongoDB unavailable: ${(exception as Error).name}: ${(exception as Error).message}`);
       res.setHeader('Retry-After', DB_RETRY_AFTER_SECONDS);
+    } else if (exception instanceof TooManyRequestsException) {
+      res.setHeader('Retry-After', exception.retryAfterSeconds);
     } else if (body.statusCode >= 500 && !(exception instanceof HttpException)) {
       const err = exception instanceof Error ? exception : new Error(String(exception));
       this.logger.error(`unhandled ${err.name}: ${err.message}`, err.stack);

@@ -89,10 +89,24 @@ export const throttleConfig = namespace('throttle', (e) => {
     accountLoginLimit: e.THROTTLE_ACCOUNT_LOGIN_LIMIT,
     accountTtlMs: e.THROTTLE_ACCOUNT_TTL_SECONDS * 1000,
     resetEmailLimit: e.PASSWORD_RESET_EMAIL_LIMIT,
+    emailVerificationLimit: e.THROTTLE_EMAIL_VERIFICATION_LIMIT,
+    // Verification mails (codes, links, notices) per address and per account, per window.
+    verificationMailLimit: e.EMAIL_VERIFICATION_MAIL_LIMIT,
+    verificationAccountLimit: e.EMAIL_VERIFICATION_ACCOUNT_LIMIT,
+    verificationWindowMs: e.EMAIL_VERIFICATION_MAIL_WINDOW_SECONDS * 1000,
     // Shared by every instance when set; process memory (one instance only) otherwise.
     redisUrl: e.REDIS_URL,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     redisTimeoutMs: e.REDIS_TIMEOUT_MS,
+  };
+});
+
+/** Email verification: the policy (what an unverified address keeps a user from), the lifetime of a link or code. */
+export const verificationConfig = namespace('verification', (e) => {
+  return {
+    requireVerifiedEmail: e.REQUIRE_VERIFIED_EMAIL,
+    ttlMs: e.EMAIL_VERIFICATION_TTL_SECONDS * 1000,
+    codeTries: e.EMAIL_VERIFICATION_CODE_TRIES,
   };
 });
 
@@ -192,6 +206,7 @@ const NAMESPACES = [
   healthConfig,
   authConfig,
   throttleConfig,
+  verificationConfig,
   mongoConfig,
   streamConfig,
   syncConfig,
@@ -210,3 +225,4 @@ export const configNamespaces = (env: EnvironmentVariables): ConfigFactory[] =>
 export type AuthConfig = ReturnType<typeof authConfig>;
 export type ThrottleConfig = ReturnType<typeof throttleConfig>;
 export type OidcConfig = ReturnType<typeof oidcConfig>;
+export type VerificationConfig = ReturnType<typeof verificationConfig>;

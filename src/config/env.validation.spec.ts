@@ -30,6 +30,11 @@ describe('validateEnv', () => {
       BCRYPT_ROUNDS: 10,
       PASSWORD_RESET_TTL_SECONDS: 1800,
     });
+    expect(env).toMatchObject({
+      REQUIRE_VERIFIED_EMAIL: 'off',
+      EMAIL_VERIFICATION_TTL_SECONDS: 86400,
+      EMAIL_VERIFICATION_CODE_TRIES: 5,
+    });
     // Unset: chat tokens live as long as their session.
     expect(env.STREAM_TOKEN_TTL_SECONDS).toBeUndefined();
   });
@@ -70,6 +75,8 @@ describe('validateEnv', () => {
     ['APP_URL', 'not a url'],
     ['STREAM_TOKEN_TTL_SECONDS', '10'],
     ['LOG_LEVEL', 'verbose'],
+    ['REQUIRE_VERIFIED_EMAIL', 'always'],
+    ['EMAIL_VERIFICATION_CODE_TRIES', '0'],
     ['REDIS_URL', 'localhost:6379'],
     ['METRICS_TOKEN', 'short'],
     ['SHUTDOWN_GRACE_MS', '-1'],

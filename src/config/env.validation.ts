@@ -22,6 +22,10 @@ export enum NodeEnv {
   Test = 'test',
 }
 
+/** REQUIRE_VERIFIED_EMAIL: what an unverified email address keeps a user from (docs/api.md, "Email verification"). */
+export const EMAIL_POLICIES = ['off', 'social', 'login'] as const;
+export type EmailPolicy = (typeof EMAIL_POLICIES)[number];
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -157,6 +161,29 @@ export class EnvironmentVariables {
   @IntRange(60, 24 * 3600)
   PASSWORD_RESET_TTL_SECONDS = 1800;
 
+  // Email verification: what an unverified address keeps a user from, how long a mailed link or code works and how
+  // many guesses a code allows; verification mails per address and per account per window, and per client.
+  @IsIn(EMAIL_POLICIES)
+  REQUIRE_VERIFIED_EMAIL: EmailPolicy = 'off';
+
+  @IntRange(300, 30 * 24 * 3600)
+  EMAIL_VERIFICATION_TTL_SECONDS = 86400;
+
+  @IntRange(1, 20)
+  EMAIL_VERIFICATION_CODE_TRIES = 5;
+
+  @IntRange(1)
+  EMAIL_VERIFICATION_MAIL_LIMIT = 3;
+
+  @IntRange(1)
+  EMAIL_VERIFICATION_ACCOUNT_LIMIT = 5;
+
+  @IntRange(60, 7 * 24 * 3600)
+  EMAIL_VERIFICATION_MAIL_WINDOW_SECONDS = 3600;
+
+  @IntRange(1)
+  THROTTLE_EMAIL_VERIFICATION_LIMIT = 10;
+
   // Mail (password reset links). Outside production an unset SMTP_URL starts the embedded SMTP sink.
   @Transform(emptyToUndefined)
   @IsOptional()
@@ -170,7 +197,7 @@ export class EnvironmentVariables {
   @IntRange(1000, 120000)
   MAIL_TIMEOUT_MS = 10000;
 
-  // Where the frontend runs: reset links point at APP_URL/reset-password.
+  // Where the frontend runs: links point at APP_URL/reset-password and APP_URL/verify-email.
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
   APP_URL = 'http://localhost:5173';
 

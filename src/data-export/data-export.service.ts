@@ -13,6 +13,7 @@ import { isDuplicateKey } from '../common/mongo-errors';
 import { FriendsService } from '../users/friends.service';
 import { UserSyncStateService } from '../users/user-sync-state.service';
 import { UsersService } from '../users/users.service';
+import { EmailVerificationsService } from '../verification/email-verifications.service';
 import { DataExportResponse, FriendRequestsExport, StreamExport } from './dto/data-export.response';
 import { DataExportSlot } from './schemas/data-export-slot.schema';
 
@@ -36,6 +37,7 @@ export class DataExportService {
     private readonly blocks: BlocksService,
     private readonly sessions: SessionsService,
     private readonly identities: ExternalIdentitiesService,
+    private readonly verifications: EmailVerificationsService,
     private readonly stream: StreamService,
   ) {}
 
@@ -43,15 +45,17 @@ export class DataExportService {
   async exportMyData(me: string, currentSession: string): Promise<DataExportResponse> {
     await this.takeSlot(me);
     // The app's sections, each read by the collection's owner: a new collection about users is one line here.
-    const [profile, friends, friendRequests, blocks, sessions, identities, syncState] = await Promise.all([
-      this.users.findOrFail(me),
-      this.friends.findAllFriends(me),
-      this.friendRequests(me),
-      this.blocks.listMine(me),
-      this.sessions.list(me, currentSession),
-      this.identities.exportMine(me),
-      this.syncState.findSyncState(me),
-    ]);
+    const [profile, friends, friendRequests, blocks, sessions, syncState, emailVerifications, identities] =
+      await Promise.all([
+        this.users.findOrFail(me),
+        this.friends.findAllFriends(me),
+        this.friendRequests(me),
+        this.blocks.listMine(me),
+        this.sessions.list(me, currentSession),
+        this.syncState.findSyncState(me),
+        this.verifications.listMine(me),
+        this.identities.exportMine(me),
+      ]);
     const stream = await this.streamSection(me);
     this.logger.log(`user ${me} exported their data (Stream: ${stream.status})`);
     return {
@@ -61,6 +65,7 @@ export class DataExportService {
       friendRequests,
       blocks,
       sessions,
+      emailVerifications,
       identities,
       syncState,
       stream,

@@ -1,9 +1,18 @@
 import { HttpException } from '@nestjs/common';
 import { ThrottlerStorageService } from '@nestjs/throttler';
+import { TooManyRequestsException } from '../common/too-many-requests';
 import { AttemptLimiter } from './attempt-limiter';
 
 describe('AttemptLimiter', () => {
-  const config = { accountTtlMs: 60_000, accountLoginLimit: 3, ttlMs: 60_000, resetEmailLimit: 2 };
+  const config = {
+    accountTtlMs: 60_000,
+    accountLoginLimit: 3,
+    ttlMs: 60_000,
+    resetEmailLimit: 2,
+    verificationMailLimit: 2,
+    verificationAccountLimit: 3,
+    verificationWindowMs: 3_600_000,
+  };
   let storage: ThrottlerStorageService;
   let limiter: AttemptLimiter;
 
@@ -17,6 +26,11 @@ describe('AttemptLimiter', () => {
     promise.then(
       () => 'allowed',
       (e: HttpException) => e.getStatus(),
+    );
+  const refusal = (promise: Promise<void>) =>
+    promise.then(
+      () => null,
+      (e: TooManyRequestsException) => ({ wait: e.retryAfterSeconds, message: e.message }),
     );
 
   it('locks an account after the limit of failed passwords, whatever the next password', async () => {
@@ -42,5 +56,40 @@ describe('AttemptLimiter', () => {
     expect(await status(limiter.assertResetMailAllowed('ana@example.com'))).toBe('allowed');
     expect(await status(limiter.assertResetMailAllowed('ana@example.com'))).toBe(429);
     expect(await status(limiter.assertResetMailAllowed('bo@example.com'))).toBe('allowed');
+  });
+
+  it('says how long a locked account waits', async () => {
+    for (let i = 0; i < 3; i++) await limiter.recordLoginFailure('ana@example.com');
+    expect(await refusal(limiter.assertLoginAllowed('ana@example.com'))).toEqual({
+      wait: 60,
+      message: 'Too many failed sign-in attempts for this account: try again in 60 seconds',
+    });
+  });
+
+  it('limits verification mails per address and per account, with the longer wait', async () => {
+    await limiter.assertVerificationMailAllowed('ana@example.com', 'u1');
+    await limiter.assertVerificationMailAllowed('ana@example.com', 'u1');
+    expect(await refusal(limiter.assertVerificationMailAllowed('ana@example.com', 'u1'))).toEqual({
+      wait: 3600,
+      message: 'Too many verification mails for this address or account: try again in 60 minutes',
+    });
+    // The account's third mail was counted above: a fourth, to a fresh address, is past its limit of 3.
+    expect(await status(limiter.assertVerificationMailAllowed('new@example.com', 'u1'))).toBe(429);
+    expect(await status(limiter.assertVerificationMailAllowed('new@example.com', 'u2'))).toBe('allowed');
+  });
+
+  it('skips a quiet verification mail past the address limit', async () => {
+    expect(await limiter.takeVerificationMail('bo@example.com')).toBe(true);
+    expect(await limiter.takeVerificationMail('bo@example.com')).toBe(true);
+    expect(await limiter.takeVerificationMail('bo@example.com')).toBe(false);
+    expect(await status(limiter.assertVerificationMailAllowed('bo@example.com'))).toBe(429);
+  });
+
+  it('allows a code exactly its tries, each code on its own count', async () => {
+    const tries = await Promise.all(
+      Array.from({ length: 8 }, () => limiter.takeCodeTry('link-a', 5, 60_000)),
+    );
+    expect(tries.filter(Boolean)).toHaveLength(5);
+    expect(await limiter.takeCodeTry('link-b', 5, 60_000)).toBe(true);
   });
 });

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { ThrottlerStorage } from '@nestjs/throttler';
+import { TooManyRequestsException } from '../common/too-many-requests';
 import { throttleConfig } from '../config/configuration';
 
 /** Keys carry a hash, not the email: a shared store (Redis) then holds no personal data. */
@@ -10,16 +11,16 @@ const keyOf = (kind: string, subject: string): string =>
 
 const PROBE_HIT_TTL_MS = 1000;
 
-const tooMany = (message: string): HttpException =>
-  new HttpException(
-    { statusCode: HttpStatus.TOO_MANY_REQUESTS, message, error: 'Too Many Requests' },
-    HttpStatus.TOO_MANY_REQUESTS,
-  );
+/** One count against a limit: whether it was past the limit, and until when (seconds). */
+interface Hit {
+  blocked: boolean;
+  retryAfterSeconds: number;
+}
 
 /**
- * Limits keyed by account rather than by client address, on the throttler's own storage (what the per-client
- * limits use, so a shared store makes them cluster-wide). A limit ends with its window: nobody, attacker
- * included, can lock an account for longer than that.
+ * Limits keyed by account, address or code rather than by client address, on the throttler's own storage (what
+ * the per-client limits use, so a shared store makes them cluster-wide). A limit ends with its window: nobody,
+ * attacker included, can lock an account for longer than that. Every 429 carries its wait (Retry-After).
  */
 @Injectable()
 export class AttemptLimiter {
@@ -33,17 +34,19 @@ export class AttemptLimiter {
    * guess during the lock learns nothing. The probe's own limit can never be reached: it only reports a lock.
    */
   async assertLoginAllowed(email: string): Promise<void> {
-    const windowMs = this.config.accountTtlMs;
     // The probe's own hits expire at once (1 s), so an account's record stays small however often it is tried.
-    const probe = await this.storage.increment(
+    const probe = await this.hit(
       keyOf('login-lock', email),
-      PROBE_HIT_TTL_MS,
       Number.MAX_SAFE_INTEGER,
-      windowMs,
+      this.config.accountTtlMs,
       'login-account',
+      PROBE_HIT_TTL_MS,
     );
-    if (probe.isBlocked) {
-      throw tooMany('Too many failed sign-in attempts for this account, please try again later');
+    if (probe.blocked) {
+      throw new TooManyRequestsException(
+        'Too many failed sign-in attempts for this account',
+        probe.retryAfterSeconds,
+      );
     }
   }
 
@@ -64,14 +67,75 @@ export class AttemptLimiter {
 
   /** Password-reset mails per address, whoever asks: a 429 here says nothing about whether the account exists. */
   async assertResetMailAllowed(email: string): Promise<void> {
-    const windowMs = this.config.ttlMs;
-    const hits = await this.storage.increment(
+    const hit = await this.hit(
       keyOf('reset-mail', email),
-      windowMs,
       this.config.resetEmailLimit,
-      windowMs,
+      this.config.ttlMs,
       'reset-email',
     );
-    if (hits.isBlocked) throw tooMany('Too many reset requests for this email, please try again later');
+    if (hit.blocked) {
+      throw new TooManyRequestsException('Too many reset requests for this email', hit.retryAfterSeconds);
+    }
+  }
+
+  /**
+   * Counts a verification mail (code, link or notice) to this address, and for this account when one asks:
+   * EMAIL_VERIFICATION_MAIL_LIMIT per address and EMAIL_VERIFICATION_ACCOUNT_LIMIT per account per window. A 429
+   * for an address says nothing about whether it has an account: every address is counted alike.
+   */
+  async assertVerificationMailAllowed(address: string, userId?: string): Promise<void> {
+    const hits = [await this.countVerificationMail(address)];
+    if (userId) {
+      hits.push(
+        await this.hit(
+          keyOf('verification-account', userId),
+          this.config.verificationAccountLimit,
+          this.config.verificationWindowMs,
+          'verification-mail',
+        ),
+      );
+    }
+    const blocked = hits.filter((h) => h.blocked);
+    if (blocked.length > 0) {
+      throw new TooManyRequestsException(
+        'Too many verification mails for this address or account',
+        Math.max(...blocked.map((h) => h.retryAfterSeconds)),
+      );
+    }
+  }
+
+  /** The same count, for a mail nobody waits for (signup's): false past the limit, and the mail is skipped. */
+  async takeVerificationMail(address: string): Promise<boolean> {
+    return !(await this.countVerificationMail(address)).blocked;
+  }
+
+  /**
+   * Takes one of a code's `tries` (keyed by its link's hash, so a new code starts afresh): false once they are
+   * spent. Counted before the code is compared, atomically, so parallel guesses cannot exceed them.
+   */
+  async takeCodeTry(linkHash: string, tries: number, lifetimeMs: number): Promise<boolean> {
+    const ttl = Math.max(1000, lifetimeMs);
+    return !(await this.hit(keyOf('code-tries', linkHash), tries, ttl, 'verification-code')).blocked;
+  }
+
+  private countVerificationMail(address: string): Promise<Hit> {
+    return this.hit(
+      keyOf('verification-mail', address),
+      this.config.verificationMailLimit,
+      this.config.verificationWindowMs,
+      'verification-mail',
+    );
+  }
+
+  /** One hit on `key`: past `limit` within `windowMs`, blocked until the window of the oldest hit ends. */
+  private async hit(
+    key: string,
+    limit: number,
+    windowMs: number,
+    name: string,
+    hitTtlMs = windowMs,
+  ): Promise<Hit> {
+    const record = await this.storage.increment(key, hitTtlMs, limit, windowMs, name);
+    return { blocked: record.isBlocked, retryAfterSeconds: record.timeToBlockExpire };
   }
 }

@@ -26,7 +26,7 @@ export const METRIC_PROVIDERS = [
   }),
   makeCounterProvider({
     name: LOGINS,
-    help: 'Login attempts that reached a password check, by outcome (success, invalid_credentials)',
+    help: 'Login attempts that reached a password check, by outcome (success, invalid_credentials, unverified_email)',
     labelNames: ['outcome'],
   }),
   makeHistogramProvider({

@@ -47,6 +47,12 @@ describe('user views', () => {
     }
   });
 
+  it('reads an account without a verification date (created before verification, or legacy) as unverified', () => {
+    expect(toUserView(stored, 100).emailVerified).toBe(false);
+    expect(toUserView({ ...stored, emailVerifiedAt: new Date() }, 100).emailVerified).toBe(true);
+    expect(toUserView({ ...stored, emailVerifiedAt: new Date() }, 100)).not.toHaveProperty('emailVerifiedAt');
+  });
+
   it('gives others only the public profile', () => {
     expect(Object.keys(toPublicProfile(stored)).sort()).toEqual(
       ['_id', 'bio', 'fullName', 'learningLanguage', 'location', 'nativeLanguage', 'profilePic'].sort(),

@@ -6,6 +6,10 @@ import { User } from './schemas/user.schema';
 export class UserView {
   @ApiProperty() _id!: string;
   @ApiProperty() email!: string;
+  @ApiProperty({
+    description: 'Whether the user proved they receive mail at `email` (a mailed link or code)',
+  })
+  emailVerified!: boolean;
   @ApiProperty() fullName!: string;
   @ApiProperty() bio!: string;
   @ApiProperty() profilePic!: string;
@@ -40,6 +44,7 @@ export type UserRecord = Pick<User, '_id'> & Partial<Omit<User, '_id'>>;
 export const toUserView = (u: UserRecord, friendsMax: number): UserView => ({
   _id: u._id.toString(),
   email: u.email ?? '',
+  emailVerified: u.emailVerifiedAt instanceof Date,
   fullName: u.fullName ?? '',
   bio: u.bio ?? '',
   profilePic: u.profilePic ?? '',

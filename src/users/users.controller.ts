@@ -41,6 +41,7 @@ import { PublicProfile } from './user.view';
 import type { Principal } from '../identity/principal';
 import { FriendsService } from './friends.service';
 import { RecommendationsService } from './recommendations.service';
+import { VerifiedEmailGuard } from './verified-email.guard';
 
 const NEXT_PAGE = 'The next page, if any, is in the `Link: <...>; rel="next"` header.';
 
@@ -140,6 +141,8 @@ export class UsersController {
   @ApiBadRequestResponse({ description: 'Malformed id, or yourself' })
   @ApiNotFoundResponse({ description: 'No such user' })
   @ApiConflictResponse({ description: 'Already friends, or a pending request exists in either direction' })
+  @ApiForbiddenResponse({ description: 'My email address is not verified (REQUIRE_VERIFIED_EMAIL)' })
+  @UseGuards(VerifiedEmailGuard)
   send(
     @CurrentUser() user: Principal,
     @Param('id', ParseObjectIdPipe) id: string,

@@ -10,6 +10,14 @@ import { User } from './schemas/user.schema';
 import { UserCollection } from './user-collection';
 import { toUserView, UserView } from './user.view';
 
+/** The 409 of an action that asks for the current password, on an account a provider made (it has none yet). */
+export const NO_PASSWORD_YET =
+  'This account has no password yet (it signs in with a provider): set one with the password reset flow ' +
+  '(POST /api/auth/password/forgot)';
+
+/** The seed's message for an address another account holds. */
+export const EMAIL_TAKEN = 'Email already exists, please use a different one';
+
 export interface NewAccount {
   email: string;
   password: string;
@@ -42,15 +50,28 @@ export interface OnboardingProfile {
   profilePic?: string;
 }
 
+/** What the token hot path and the verified-email gate read of a user, cached together (one small read). */
+interface AccessState {
+  /** Seconds: chat tokens issued before were revoked. */
+  cutOff: number;
+  emailVerified: boolean;
+}
+
+/** Who holds an address, and whether they proved it (the resend path, which answers the same either way). */
+export interface EmailHolder {
+  id: string;
+  emailVerified: boolean;
+}
+
 /**
- * Accounts and profiles: creation, credentials, onboarding, deletion of the document, and the chat-token cut-off
- * the token route reads. (Friends, recommendations, the Stream sync state and legacy adoption have their own
+ * Accounts and profiles: creation, credentials, the email address and its verification, onboarding, deletion of
+ * the document, and what the token route and the verified-email gate read (cached). (Friends, recommendations, the Stream sync state and legacy adoption have their own
  * services over the same collection.)
  */
 @Injectable()
 export class UsersService {
-  /** user id → their chat-token cut-off in seconds (null: no such user). */
-  private readonly cutOffs: ExpiringCache<number | null>;
+  /** user id → their chat-token cut-off and verified state (null: no such user). */
+  private readonly access: ExpiringCache<AccessState | null>;
 
   constructor(
     private readonly collection: UserCollection,
@@ -58,7 +79,7 @@ export class UsersService {
     @Inject(syncConfig.KEY) private readonly sync: ConfigType<typeof syncConfig>,
     @Inject(usersConfig.KEY) private readonly config: ConfigType<typeof usersConfig>,
   ) {
-    this.cutOffs = new ExpiringCache(config.existsCacheMs);
+    this.access = new ExpiringCache(config.existsCacheMs);
   }
 
   private get users() {
@@ -92,12 +113,6 @@ export class UsersService {
     });
   }
 
-  /** Whether the user proved they receive mail at their address. */
-  async isEmailVerified(id: string): Promise<boolean> {
-    const user = await this.users.findById(id, { emailVerifiedAt: 1 }).lean().exec();
-    return user?.emailVerifiedAt instanceof Date;
-  }
-
   private defaultAvatar(): string {
     return this.config.avatarUrlTemplate.replace('{n}', String(randomInt(1, 101)));
   }
@@ -108,8 +123,7 @@ export class UsersService {
       return toUserView(created.toObject(), this.config.pageLimitMax);
     } catch (error) {
       // The unique index decides, so concurrent signups with one email give exactly one account.
-      if (isDuplicateKey(error))
-        throw new ConflictException('Email already exists, please use a different one');
+      if (isDuplicateKey(error)) throw new ConflictException(EMAIL_TAKEN);
       throw error;
     }
   }
@@ -171,17 +185,31 @@ export class UsersService {
   /**
    * The token hot path: since when (seconds) this user's chat tokens are valid, or null when there is no such
    * user. A tiny projection, cached for USER_EXISTS_CACHE_MS (dropped at once on this instance by every write
-   * of the cut-off and by deletion).
+   * of the cut-off, of the verified state and by deletion).
    */
   async findChatTokenCutOff(id: string): Promise<number | null> {
+    return (await this.accessState(id))?.cutOff ?? null;
+  }
+
+  /** Whether the user proved their address (the verified-email gate): the same cached read as the cut-off. */
+  async isEmailVerified(id: string): Promise<boolean> {
+    return (await this.accessState(id))?.emailVerified ?? false;
+  }
+
+  private async accessState(id: string): Promise<AccessState | null> {
     const now = Date.now();
-    const cached = this.cutOffs.get(id, now);
+    const cached = this.access.get(id, now);
     if (cached !== undefined) return cached;
     if (!OBJECT_ID_PATTERN.test(id)) return null;
-    const doc = await this.users.findById(id, { _id: 1, chatTokensValidFrom: 1 }).lean().exec();
-    const cutOff = doc ? (doc.chatTokensValidFrom ?? 0) : null;
-    this.cutOffs.set(id, cutOff, now);
-    return cutOff;
+    const doc = await this.users
+      .findById(id, { _id: 1, chatTokensValidFrom: 1, emailVerifiedAt: 1 })
+      .lean()
+      .exec();
+    const state = doc
+      ? { cutOff: doc.chatTokensValidFrom ?? 0, emailVerified: doc.emailVerifiedAt instanceof Date }
+      : null;
+    this.access.set(id, state, now);
+    return state;
   }
 
   /**
@@ -198,18 +226,62 @@ export class UsersService {
         },
       )
       .exec();
-    this.cutOffs.delete(id);
+    this.access.delete(id);
   }
 
   async setChatTokensValidFrom(id: string, seconds: number): Promise<void> {
     await this.users.updateOne({ _id: id }, { $set: { chatTokensValidFrom: seconds } }).exec();
-    this.cutOffs.delete(id);
+    this.access.delete(id);
   }
 
   /** The account with this email, if any: its id only. */
   async findIdByEmail(email: string): Promise<string | null> {
     const user = await this.users.findOne({ email }, { _id: 1 }).lean().exec();
     return user ? user._id.toString() : null;
+  }
+
+  /** Who holds this address, if anyone. */
+  async findEmailHolder(email: string): Promise<EmailHolder | null> {
+    const user = await this.users.findOne({ email }, { _id: 1, emailVerifiedAt: 1 }).lean().exec();
+    return user ? { id: user._id.toString(), emailVerified: user.emailVerifiedAt instanceof Date } : null;
+  }
+
+  /**
+   * Records that the user proved they receive mail at `address`: only while it is still their address (a link
+   * for an address they have left proves nothing). False when it is not.
+   */
+  async markEmailVerified(id: string, address: string): Promise<boolean> {
+    const { matchedCount } = await this.users
+      .updateOne({ _id: id, email: address }, { $set: { emailVerifiedAt: new Date() } })
+      .exec();
+    this.access.delete(id);
+    return matchedCount > 0;
+  }
+
+  /**
+   * Moves the account to a confirmed address (verified by that confirmation) and queues a Stream sync, like any
+   * profile change. The old address, or null when there is no such user; 409 when the address is taken (the
+   * unique index decides, so two accounts racing for one address cannot both get it).
+   */
+  async changeEmail(id: string, email: string): Promise<string | null> {
+    try {
+      const before = await this.users
+        .findByIdAndUpdate(
+          id,
+          {
+            $set: { email, emailVerifiedAt: new Date(), syncPending: true, syncNextAt: this.deferredSync() },
+            $inc: { profileVersion: 1 },
+          },
+          { returnDocument: 'before', projection: { email: 1 } },
+        )
+        .lean()
+        .exec();
+      this.access.delete(id);
+      return before ? before.email : null;
+    } catch (error) {
+      if (isDuplicateKey(error)) throw new ConflictException(EMAIL_TAKEN);
+      throw error;
+    }
   }
 
   async setPassword(id: string, password: string): Promise<void> {
@@ -229,7 +301,7 @@ export class UsersService {
   /** Account deletion's last step. */
   async deleteUserDocument(id: string): Promise<boolean> {
     const result = await this.users.deleteOne({ _id: id }).exec();
-    this.cutOffs.delete(id);
+    this.access.delete(id);
     return result.deletedCount > 0;
   }
 }

@@ -20,6 +20,18 @@ export class SyncStateExport {
   @ApiProperty({ type: Date, nullable: true }) chatTokensValidFrom!: Date | null;
 }
 
+/** A code and link waiting to be used: what it confirms and where it went, never the token, code or a hash. */
+export class PendingVerificationExport {
+  @ApiProperty({
+    enum: ['verify', 'change'],
+    description: 'verify: my address; change: a new address to move to',
+  })
+  purpose!: 'verify' | 'change';
+  @ApiProperty() address!: string;
+  @ApiProperty() createdAt!: Date;
+  @ApiProperty() expiresAt!: Date;
+}
+
 export class StreamExport {
   @ApiProperty({
     enum: ['completed', 'pending', 'unavailable'],
@@ -33,7 +45,7 @@ export class StreamExport {
   @ApiPropertyOptional() reason?: string;
 }
 
-/** Everything the app holds about me, and Stream's side. Never a password hash. */
+/** Everything the app holds about me, and Stream's side. Never a password hash, token or code. */
 export class DataExportResponse {
   @ApiProperty() exportedAt!: Date;
   @ApiProperty({ type: UserView }) profile!: UserView;
@@ -43,6 +55,12 @@ export class DataExportResponse {
   blocks!: BlockedUser[];
   @ApiProperty({ type: [SessionView], description: 'My live sessions (signed-in devices)' })
   sessions!: SessionView[];
+  @ApiProperty({
+    type: [PendingVerificationExport],
+    description:
+      'Codes and links waiting to be used (whether my address is verified: `profile.emailVerified`)',
+  })
+  emailVerifications!: PendingVerificationExport[];
   @ApiProperty({
     type: [ExternalIdentityExport],
     description: 'The provider accounts I sign in with (never a token)',
