@@ -105,6 +105,8 @@ describe('node dist/main.js with a sign-in provider', () => {
       OIDC_LOCAL_ISSUER: op.issuer,
       OIDC_LOCAL_CLIENT_ID: op.clientId,
       OIDC_LOCAL_CLIENT_SECRET: op.clientSecret,
+      REQUIRE_VERIFIED_EMAIL: 'login',
+      USER_EXISTS_CACHE_MS: '0',
     });
     const origin = new URL(api.base).origin;
     await eventually(async () => {
@@ -125,5 +127,15 @@ describe('node dist/main.js with a sign-in provider', () => {
     const refused = await new TestBrowser(origin).signIn('/api/auth/oidc/local');
     expect(refused.location.href).toBe('http://localhost:5173/?error=sign_in_refused&provider=local');
     expect(api.output()).toContain('provider local: discovered');
+
+    // REQUIRE_VERIFIED_EMAIL=login holds for provider sign-ins too: an account that lost its verified state (as
+    // one from before verification existed) gets no session until it verifies.
+    const built = await backends.db.collection('users').findOne({ email: 'built@lingo.test' });
+    await backends.db.collection('users').updateOne({ _id: built!._id }, { $unset: { emailVerifiedAt: '' } });
+    const sessions = await backends.db.collection('sessions').countDocuments();
+    op.setNextSignIn({ email: 'built@lingo.test' });
+    const unverified = await new TestBrowser(origin).signIn('/api/auth/oidc/local');
+    expect(unverified.location.href).toBe('http://localhost:5173/?error=verify_email_first&provider=local');
+    expect(await backends.db.collection('sessions').countDocuments()).toBe(sessions);
   });
 });

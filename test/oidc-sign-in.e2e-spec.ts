@@ -8,6 +8,7 @@ import {
   type OidcTestUserInput,
 } from 'offline-emulators';
 import { newAccount, signUp, TestApp } from './harness';
+import { Mailbox } from './mailbox';
 import { createOidcTestApp, TestBrowser } from './oidc-testing';
 
 const APP_URL = 'http://app.test/app';
@@ -16,12 +17,14 @@ describe('Sign-in with an OpenID Connect provider (against a real OIDC server)',
   let op: OidcProviderEmulator;
   let t: TestApp;
   let base: string;
+  let mailbox: Mailbox;
   /** Every code and state the provider issued in these tests: none may reach a log line or a response. */
   const issued = new Set<string>();
 
   beforeAll(async () => {
     op = await startOidcProvider();
     ({ t, base } = await createOidcTestApp(op, { APP_URL }));
+    mailbox = new Mailbox(t.mail, APP_URL);
   });
   afterAll(async () => {
     await t.close();
@@ -44,6 +47,16 @@ describe('Sign-in with an OpenID Connect provider (against a real OIDC server)',
       if (name === 'code' || name === 'state') issued.add(value);
     });
     return { browser, ...hops };
+  }
+
+  /** A password account whose owner verified the address with the mailed link. */
+  async function verifiedAccount(email: string) {
+    const owner = await signUp(t, { email });
+    const { token } = await mailbox.confirmation(email);
+    await t.http().post('/api/auth/email/verify').send({ token }).expect(200);
+    const me = await t.http().get('/api/auth/me').set('Cookie', owner.cookie).expect(200);
+    expect(me.body.user.emailVerified).toBe(true);
+    return owner;
   }
 
   const count = (collection: string, filter: Record<string, unknown> = {}) =>
@@ -83,7 +96,12 @@ describe('Sign-in with an OpenID Connect provider (against a real OIDC server)',
       expect(jwtCookie).toMatch(/; Path=\/; .*HttpOnly; SameSite=Strict/);
 
       const me = await t.http().get('/api/auth/me').set('Cookie', browser.sessionCookie()).expect(200);
-      expect(me.body.user).toMatchObject({ email: ana.email, fullName: ana.name, profilePic: ana.picture });
+      expect(me.body.user).toMatchObject({
+        email: ana.email,
+        emailVerified: true,
+        fullName: ana.name,
+        profilePic: ana.picture,
+      });
       const chat = await t.http().get('/api/chats/token').set('Cookie', browser.sessionCookie()).expect(200);
       expect(chat.body.userId).toBe(me.body.user._id);
       expect(t.stream.state.users.get(me.body.user._id)).toMatchObject({
@@ -222,10 +240,7 @@ describe('Sign-in with an OpenID Connect provider (against a real OIDC server)',
     });
 
     it('a provider email the provider has not verified, even when the account has verified it', async () => {
-      const owner = await signUp(t, { email: 'verified-here@lingo.test' });
-      await t.db
-        .collection('users')
-        .updateOne({ _id: new Types.ObjectId(owner.id) }, { $set: { emailVerifiedAt: new Date() } });
+      const owner = await verifiedAccount('verified-here@lingo.test');
       const { location } = await signIn(person({ email: owner.email, email_verified: false }));
       expect(location.href).toBe(failure('account_exists'));
       expect(await count('users', { email: owner.email })).toBe(1);
@@ -246,10 +261,7 @@ describe('Sign-in with an OpenID Connect provider (against a real OIDC server)',
   });
 
   it('links to the existing account when the provider AND the account verified the email', async () => {
-    const owner = await signUp(t, { email: 'both-verified@lingo.test' });
-    await t.db
-      .collection('users')
-      .updateOne({ _id: new Types.ObjectId(owner.id) }, { $set: { emailVerifiedAt: new Date() } });
+    const owner = await verifiedAccount('both-verified@lingo.test');
     const { browser, location } = await signIn(person({ email: owner.email, email_verified: true }));
     expect(location.href).toBe(APP_URL);
     const me = await t.http().get('/api/auth/me').set('Cookie', browser.sessionCookie()).expect(200);

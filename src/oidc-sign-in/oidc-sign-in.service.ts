@@ -9,7 +9,7 @@ import {
 } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { AccountsService } from '../accounts/accounts.service';
-import { oidcConfig } from '../config/configuration';
+import { oidcConfig, verificationConfig } from '../config/configuration';
 import { ExternalIdentitiesService } from '../external-identities/external-identities.service';
 import type { Principal } from '../identity/principal';
 import { SessionTokens } from '../identity/session-tokens.service';
@@ -32,7 +32,8 @@ export type SignInErrorCode =
   | 'email_required'
   | 'email_unverified'
   | 'account_exists'
-  | 'identity_in_use';
+  | 'identity_in_use'
+  | 'verify_email_first';
 
 const FAILURE_CODES: Record<OidcFailure, SignInErrorCode> = {
   'unknown-provider': 'provider_unavailable',
@@ -89,6 +90,7 @@ export class OidcSignInService {
     private readonly sessions: SessionsService,
     private readonly tokens: SessionTokens,
     @Inject(oidcConfig.KEY) private readonly config: ConfigType<typeof oidcConfig>,
+    @Inject(verificationConfig.KEY) private readonly verification: ConfigType<typeof verificationConfig>,
   ) {}
 
   /**
@@ -159,6 +161,11 @@ export class OidcSignInService {
   ): Promise<SignInFinish> {
     const userId =
       (await this.identities.signIn(profile.issuer, profile.subject)) ?? (await this.enrol(flow, profile));
+    // As a password login: under REQUIRE_VERIFIED_EMAIL=login nobody gets a session before verifying (an account
+    // a provider made is verified; one linked before the policy was switched on may not be).
+    if (this.verification.requireVerifiedEmail === 'login' && !(await this.users.isEmailVerified(userId))) {
+      throw new SignInRefused('verify_email_first', `user ${userId} has not verified their address`);
+    }
     this.logger.log(`user ${userId} signed in with ${flow.provider}`);
     return { redirectTo: flow.returnTo, sessionToken: await this.tokens.startSession(userId, userAgent) };
   }
