@@ -356,6 +356,13 @@ describe('Sign-in with an OpenID Connect provider (against a real OIDC server)',
         .send({ password: 'whatever' })
         .expect(409);
       expect(deletion.body.message).toMatch(/no password yet.*then delete the account/);
+      const emailChange = await t
+        .http()
+        .put('/api/auth/email')
+        .set('Cookie', browser.sessionCookie())
+        .send({ email: 'lee-new@lingo.test', password: 'whatever' })
+        .expect(409);
+      expect(emailChange.body.message).toMatch(/no password yet.*then change the address/);
       await t.http().get('/api/auth/me').set('Cookie', browser.sessionCookie()).expect(200);
 
       await t.http().post('/api/auth/password/forgot').send({ email: lee.email }).expect(202);

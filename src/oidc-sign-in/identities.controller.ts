@@ -34,7 +34,7 @@ import { JwtAuthGuard } from '../identity/jwt-auth.guard';
 import type { Principal } from '../identity/principal';
 import { AuthorizationUrlResponse, IdentityListResponse } from './dto/identities.response';
 import { ReturnToDto } from './dto/return-to.dto';
-import { browserKeyFor, callbackUri, setFlowCookie } from './flow-cookie';
+import { browserKeyFor, callbackUri, setFlowCookie } from './flow-http';
 import { MyIdentitiesService } from './my-identities.service';
 import { OidcSignInService } from './oidc-sign-in.service';
 

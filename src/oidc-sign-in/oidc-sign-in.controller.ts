@@ -16,7 +16,7 @@ import { authConfig, oidcConfig } from '../config/configuration';
 import { setAuthCookie } from '../identity/auth-cookie';
 import { AuthThrottlerGuard } from '../identity/auth-throttler.guard';
 import { ReturnToDto } from './dto/return-to.dto';
-import { browserKeyFor, browserKeyOf, callbackUri, redirect, setFlowCookie } from './flow-cookie';
+import { browserKeyFor, browserKeyOf, callbackUri, redirect, setFlowCookie } from './flow-http';
 import { OidcSignInService } from './oidc-sign-in.service';
 
 /** Sign-in with an OpenID Connect provider: plain browser navigations, each answered with a redirect. */

@@ -1,3 +1,4 @@
+// The HTTP side of a flow: the cookie that binds it to a browser, the callback URI, the redirect.
 import { randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { OidcConfig } from '../config/configuration';
