@@ -14,6 +14,7 @@ import { frontendModule } from './frontend/frontend.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { ModerationModule } from './moderation/moderation.module';
+import { OidcSignInModule } from './oidc-sign-in/oidc-sign-in.module';
 import { StreamModule } from './stream/stream.module';
 import { UsersModule } from './users/users.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
@@ -28,6 +29,7 @@ const MODULES = [
   UsersModule,
   AccountsModule,
   AuthModule,
+  OidcSignInModule,
   ChatModule,
   HealthModule,
   WebhooksModule,

@@ -75,6 +75,7 @@ describe('deployment files', () => {
     'LOG_LEVEL',
     'METRICS_TOKEN',
     'REDIS_URL',
+    'API_PUBLIC_URL',
   );
   const composeOnly = [...new Set(interpolated(prodText).concat(interpolated(read('docker-compose.yml'))))];
 

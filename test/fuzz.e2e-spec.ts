@@ -1,10 +1,11 @@
 import fc from 'fast-check';
 import { createHash } from 'node:crypto';
+import { startOidcProvider, type OidcProviderEmulator } from 'offline-emulators';
 import { fuzzRequest, leaks, routesOf, send, type FuzzContext, type Route } from './fuzz';
 import { ModerationFlagsService } from '../src/flags/moderation-flags.service';
 import { ModerationFlagKind } from '../src/flags/schemas/moderation-flag.schema';
 import { RolesService } from '../src/moderation/roles.service';
-import { createTestApp, signUp, signUpOnboarded, TEST_JWT_SECRET, TestApp } from './harness';
+import { createTestApp, eventually, signUp, signUpOnboarded, TEST_JWT_SECRET, TestApp } from './harness';
 
 /**
  * Property-based fuzzing of every route in the OpenAPI document: hostile bodies, ids, cursors, cookies and headers
@@ -19,8 +20,22 @@ describe('Fuzzing every endpoint', () => {
   let routes: Route[];
   let fieldNames: string[];
 
+  let op: OidcProviderEmulator;
+
   beforeAll(async () => {
-    t = await createTestApp({ THROTTLE_LOGIN_LIMIT: '1000000', THROTTLE_SIGNUP_LIMIT: '1000000' });
+    // A sign-in provider too, so the OIDC routes answer for a configured provider as well as unknown ones.
+    op = await startOidcProvider();
+    t = await createTestApp({
+      THROTTLE_LOGIN_LIMIT: '1000000',
+      THROTTLE_SIGNUP_LIMIT: '1000000',
+      OIDC_PROVIDERS: 'local',
+      OIDC_LOCAL_ISSUER: op.issuer,
+      OIDC_LOCAL_CLIENT_ID: op.clientId,
+      OIDC_LOCAL_CLIENT_SECRET: op.clientSecret,
+    });
+    await eventually(
+      async () => (await t.http().get('/api/health/ready')).body.info?.oidc?.undiscovered?.length === 0,
+    );
     const me = await signUpOnboarded(t);
     const other = await signUpOnboarded(t, { nativeLanguage: 'english', learningLanguage: 'portuguese' });
     const stranger = await signUp(t);
@@ -38,10 +53,14 @@ describe('Fuzzing every endpoint', () => {
       knownIds: [me.id, other.id, stranger.id, sent.body._id as string, flag._id.toString()],
       validCookie: me.cookie,
       jwtSecret: TEST_JWT_SECRET,
+      knownValues: { provider: ['local'] },
     };
     ({ routes, fieldNames } = routesOf((await t.http().get('/api/docs-json').expect(200)).body));
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    await op.close();
+  });
 
   /**
    * Every stored document, hashed: a rejected request must leave it unchanged. The Stream-sync bookkeeping is left
@@ -59,7 +78,7 @@ describe('Fuzzing every endpoint', () => {
 
   it(`answers ${RUNS} generated requests with no 5xx, one error shape, no leaks and no change when rejected`, async () => {
     console.warn(`fuzz seed ${SEED} (replay: FUZZ_SEED=${SEED})`);
-    const secrets = [TEST_JWT_SECRET, t.stream.apiSecret];
+    const secrets = [TEST_JWT_SECRET, t.stream.apiSecret, op.clientSecret];
     const hit = new Set<string>();
     let before = await snapshot();
     const request = fc

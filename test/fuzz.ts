@@ -23,6 +23,8 @@ export interface FuzzContext {
   validCookie: string;
   /** The app's JWT secret, to forge tokens that verify but name nobody, or expired ones. */
   jwtSecret: string;
+  /** Values a path parameter that is no id takes when it is valid (`provider`: the configured providers). */
+  knownValues?: Record<string, string[]>;
 }
 
 export type FuzzBody =
@@ -248,10 +250,16 @@ export const fuzzRequest = (
   fieldNames: readonly string[],
 ): Arbitrary<FuzzRequest> => {
   const params = route.path.match(/\{[^}]+\}/g) ?? [];
+  const param = (placeholder: string): Arbitrary<string> => {
+    const known = ctx.knownValues?.[placeholder.slice(1, -1)] ?? [];
+    return known.length > 0
+      ? fc.oneof({ weight: 2, arbitrary: fc.constantFrom(...known) }, { weight: 1, arbitrary: idParam(ctx) })
+      : idParam(ctx);
+  };
   const hasBody = route.method !== 'get';
   return fc
     .record({
-      values: fc.tuple(...params.map(() => idParam(ctx))),
+      values: fc.tuple(...params.map(param)),
       query: fc.option(queryString, { nil: undefined, freq: 2 }),
       headers: credentials(ctx),
       body: hasBody

@@ -25,6 +25,7 @@ const LAYERS = [
       { path: 'metrics', owns: 'Prometheus metrics and GET /metrics' },
       { path: 'mail', owns: 'outgoing mail (SMTP)' },
       { path: 'indexes', owns: "checking and building every schema's indexes" },
+      { path: 'oidc', owns: 'OpenID Connect providers: discovery, the code flow (the only importer of openid-client)' },
     ],
   },
   // Records: append-only or review stores any feature may write, knowing none; one folder and one owner each.
@@ -58,6 +59,7 @@ const LAYERS = [
     name: 'identity stores',
     folders: [
       { path: 'verification', owns: '`email_verifications`: mailed links and codes that prove an address' },
+      { path: 'external-identities', owns: '`identities`: accounts at OpenID Connect providers linked to users' },
     ],
   },
   {
@@ -87,6 +89,10 @@ const LAYERS = [
       {
         path: 'auth',
         owns: 'signup, login, logout, onboarding, passwords (`password_resets`), the sessions API',
+      },
+      {
+        path: 'oidc-sign-in',
+        owns: 'sign-in with OpenID Connect providers, linking them (`oidc_flows`)',
       },
       { path: 'chat', owns: 'Stream chat tokens and direct channels' },
       { path: 'webhooks', owns: "Stream's webhook calls (`webhookcalls`): deletions, flags recorded" },

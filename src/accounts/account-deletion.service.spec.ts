@@ -1,6 +1,7 @@
 import { StreamError } from '../stream/stream.errors';
 import type { StreamDeleteMode, StreamService } from '../stream/stream.service';
 import type { BlocksService } from '../users/blocks.service';
+import type { ExternalIdentitiesService } from '../external-identities/external-identities.service';
 import type { SessionsService } from '../identity/sessions.service';
 import type { FriendRequestsService } from '../users/friend-requests.service';
 import type { FriendsService } from '../users/friends.service';
@@ -24,7 +25,7 @@ function setup(appIds: string[], streamIds: string[]) {
     if (failure) throw failure;
   };
   const users = {
-    passwordMatches: () => Promise.resolve(true),
+    checkPassword: () => Promise.resolve('matches'),
     findExistingIds: (ids: string[]) => Promise.resolve(new Set(ids.filter((i) => app.has(i)))),
     removeFromAllFriendLists: (userId: string) => {
       steps.push(`friends ${userId}`);
@@ -63,6 +64,7 @@ function setup(appIds: string[], streamIds: string[]) {
     { deleteAllInvolving: () => Promise.resolve(0) } as unknown as BlocksService,
     streamService as unknown as StreamService,
     { endAll: () => Promise.resolve(0) } as unknown as SessionsService,
+    { deleteAllOf: () => Promise.resolve(0) } as unknown as ExternalIdentitiesService,
     { discardAll: () => Promise.resolve(0) } as unknown as EmailVerificationsService,
   );
   const deleteUsers = (

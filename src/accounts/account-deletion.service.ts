@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { chunk } from '../common/chunk';
 import { OBJECT_ID_PATTERN, toObjectId } from '../common/object-id';
 import { retry } from '../common/retry';
+import { ExternalIdentitiesService } from '../external-identities/external-identities.service';
 import { SessionsService } from '../identity/sessions.service';
 import { StreamError } from '../stream/stream.errors';
 import {
@@ -63,13 +64,14 @@ export interface DeletionReport {
 }
 
 /** How DELETE /api/users/me ended; the controller turns it into HTTP. */
-export type MyAccountDeletion = 'deleted' | 'wrong-password' | 'stream-unavailable' | 'incomplete';
+export type MyAccountDeletion =
+  'deleted' | 'wrong-password' | 'no-password' | 'stream-unavailable' | 'incomplete';
 
 /**
  * Deletes accounts everywhere: my account (the API), these users (the admin CLI), and Stream users the app does
  * not have (pruning). Per user, in this order:
  *   1. Stream (hard by default), waiting for Stream's asynchronous task; a user absent from Stream counts as done.
- *   2. the id out of every other user's `friends`;
+ *   2. its sessions and identities at providers, then the id out of every other user's `friends`;
  *   3. every friend request the user sent or received, and every block they made or received;
  *   4. the user document, last: while any earlier step is unfinished the user still exists, so a re-run finds it
  *      and finishes the job. A re-run after success finds nothing anywhere and reports "not-found".
@@ -86,6 +88,7 @@ export class AccountDeletionService {
     private readonly blocks: BlocksService,
     private readonly stream: StreamService,
     private readonly sessions: SessionsService,
+    private readonly identities: ExternalIdentitiesService,
     private readonly verifications: EmailVerificationsService,
   ) {}
 
@@ -94,7 +97,9 @@ export class AccountDeletionService {
    * reports why not, never a half-deleted account reported as done. Every step is safe to repeat.
    */
   async deleteMyAccount(id: string, password: string): Promise<MyAccountDeletion> {
-    if (!(await this.users.passwordMatches(id, password))) return 'wrong-password';
+    const check = await this.users.checkPassword(id, password);
+    if (check === 'none-set') return 'no-password';
+    if (check === 'wrong') return 'wrong-password';
     const [result] = (await this.deleteUsers(this.prepareDeletion([id]))).results;
     if (result.status === 'failed' && result.failedStep === 'stream') return 'stream-unavailable';
     if (result.status === 'failed' || result.status === 'invalid') return 'incomplete';
@@ -242,8 +247,10 @@ export class AccountDeletionService {
   /** Steps 2 to 4. Each is idempotent, so they also run for an id found nowhere, sweeping any leftovers. */
   private async deleteAppData(id: string, inApp: boolean, inStream: boolean): Promise<DeletionResult> {
     try {
-      // First: the account's sessions end, so nothing acts for it while the rest goes.
+      // First: the account's sessions end and its sign-ins at providers go, so nothing acts for it or signs in to
+      // it while the rest goes.
       await this.sessions.endAll(id);
+      await this.identities.deleteAllOf(id);
       const friendLinksRemoved = await this.friends.removeFromAllFriendLists(id);
       const requestsRemoved = await this.friendRequests.deleteAllInvolving(id);
       const blocksRemoved = await this.blocks.deleteAllInvolving(id);

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ExternalIdentitiesModule } from '../external-identities/external-identities.module';
 import { IdentityModule } from '../identity/identity.module';
 import { UsersModule } from '../users/users.module';
 import { VerificationModule } from '../verification/verification.module';
@@ -10,6 +11,7 @@ import { BlocksController } from './blocks.controller';
 import { FriendshipsController } from './friendships.controller';
 import { FriendshipsService } from './friendships.service';
 import { MyAccountController } from './my-account.controller';
+import { SessionStartService } from './session-start.service';
 import { SocialNotifier } from './social-notifier.service';
 import { StreamSyncService } from './stream-sync.service';
 
@@ -20,8 +22,8 @@ import { StreamSyncService } from './stream-sync.service';
  */
 @Module({
   // Identity: the guard, the login limit DELETE /api/users/me shares, and the sessions deletion ends;
-  // verification: the pending links and codes deletion drops.
-  imports: [UsersModule, IdentityModule, VerificationModule],
+  // verification: the pending links and codes deletion drops; the identities at providers it removes.
+  imports: [UsersModule, IdentityModule, VerificationModule, ExternalIdentitiesModule],
   controllers: [MyAccountController, BlocksController, FriendshipsController],
   providers: [
     AccountsService,
@@ -31,7 +33,14 @@ import { StreamSyncService } from './stream-sync.service';
     BlockingService,
     FriendshipsService,
     SocialNotifier,
+    SessionStartService,
   ],
-  exports: [AccountsService, StreamSyncService, AccountDeletionService, AccountStandingService],
+  exports: [
+    AccountsService,
+    StreamSyncService,
+    AccountDeletionService,
+    AccountStandingService,
+    SessionStartService,
+  ],
 })
 export class AccountsModule {}

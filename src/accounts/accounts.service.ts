@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { revocationCutOff } from '../stream/stream.service';
 import { UserView } from '../users/user.view';
-import { NewAccount, OnboardingProfile, UsersService } from '../users/users.service';
+import { NewAccount, NewExternalAccount, OnboardingProfile, UsersService } from '../users/users.service';
 import { StreamSyncService } from './stream-sync.service';
 
 /**
@@ -19,6 +19,13 @@ export class AccountsService {
 
   async createAccount(account: NewAccount): Promise<UserView> {
     const user = await this.users.createAccount(account);
+    await this.sync.pushNow(user._id);
+    return user;
+  }
+
+  /** An account created by signing in with a provider: no password, the provider's name and picture. */
+  async createExternalAccount(account: NewExternalAccount): Promise<UserView> {
+    const user = await this.users.createExternalAccount(account);
     await this.sync.pushNow(user._id);
     return user;
   }

@@ -1,5 +1,6 @@
 import {
   Body,
+  ConflictException,
   Controller,
   Delete,
   HttpCode,
@@ -14,6 +15,7 @@ import {
 import { ConfigType } from '@nestjs/config';
 import {
   ApiBadRequestResponse,
+  ApiConflictResponse,
   ApiCookieAuth,
   ApiNoContentResponse,
   ApiServiceUnavailableResponse,
@@ -31,6 +33,7 @@ import { authConfig } from '../config/configuration';
 import type { Principal } from '../identity/principal';
 import { AccountDeletionService } from './account-deletion.service';
 import { DeleteAccountDto } from './dto/delete-account.dto';
+import { NO_PASSWORD_YET } from '../users/users.service';
 
 /** The signed-in user's own account, everywhere it exists (the profile itself is under /api/auth). */
 @ApiTags('users')
@@ -54,6 +57,7 @@ export class MyAccountController {
   })
   @ApiBadRequestResponse({ description: 'Password missing' })
   @ApiUnauthorizedResponse({ description: 'Not signed in, or wrong password' })
+  @ApiConflictResponse({ description: 'The account has no password yet (it signs in with a provider)' })
   @ApiTooManyRequestsResponse()
   @ApiServiceUnavailableResponse({ description: 'Stream unavailable: nothing was deleted, try again later' })
   async deleteMyAccount(
@@ -63,6 +67,8 @@ export class MyAccountController {
   ): Promise<void> {
     const outcome = await this.deletion.deleteMyAccount(me.id, dto.password);
     if (outcome === 'wrong-password') throw new UnauthorizedException('Invalid password');
+    if (outcome === 'no-password')
+      throw new ConflictException(`${NO_PASSWORD_YET}, then delete the account with it`);
     if (outcome === 'stream-unavailable')
       throw new ServiceUnavailableException(
         'Account deletion is unavailable right now; please try again later',

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
+import { ExternalIdentitiesModule } from '../external-identities/external-identities.module';
 import { IdentityModule } from '../identity/identity.module';
 import { MailModule } from '../mail/mail.module';
 import { UsersModule } from '../users/users.module';
@@ -19,7 +20,15 @@ import { SessionsController } from './sessions.controller';
  * They start and end sessions through the identity core and write accounts through accounts/ (so Stream sees it).
  */
 @Module({
-  imports: [UsersModule, AccountsModule, IdentityModule, VerificationModule, MailModule, authSchemas()],
+  imports: [
+    UsersModule,
+    AccountsModule,
+    IdentityModule,
+    VerificationModule,
+    ExternalIdentitiesModule,
+    MailModule,
+    authSchemas(),
+  ],
   controllers: [AuthController, SessionsController, PasswordController, EmailAddressController],
   providers: [AuthService, PasswordResetService, EmailAddressService],
 })

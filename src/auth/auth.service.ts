@@ -11,18 +11,19 @@ import { ConfigType } from '@nestjs/config';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { Counter } from 'prom-client';
 import { AccountsService } from '../accounts/accounts.service';
+import { SessionStartService } from '../accounts/session-start.service';
 import { authConfig, verificationConfig } from '../config/configuration';
+import { ExternalIdentitiesService } from '../external-identities/external-identities.service';
+import { providerLabel } from '../oidc/provider-label';
 import { LOGINS } from '../metrics/metrics';
 import { UserView } from '../users/user.view';
-import { UserStandingService } from '../users/user-standing.service';
-import { UsersService } from '../users/users.service';
+import { NO_PASSWORD_YET, UsersService } from '../users/users.service';
 import { AttemptLimiter } from '../identity/attempt-limiter';
 import { LoginDto } from './dto/login.dto';
 import { OnboardingDto } from './dto/onboarding.dto';
 import { ChangePasswordDto, ResetPasswordDto } from './dto/password.dto';
 import { SignupDto } from './dto/signup.dto';
 import type { Principal } from '../identity/principal';
-import { SessionTokens } from '../identity/session-tokens.service';
 import { PasswordResetService } from './password-reset.service';
 import { SessionsService } from '../identity/sessions.service';
 import { EmailAddressService } from './email-address.service';
@@ -50,12 +51,12 @@ export class AuthService {
   constructor(
     private readonly accounts: AccountsService,
     private readonly users: UsersService,
-    private readonly standing: UserStandingService,
     private readonly sessions: SessionsService,
     private readonly resets: PasswordResetService,
     private readonly limiter: AttemptLimiter,
-    private readonly tokens: SessionTokens,
+    private readonly sessionStart: SessionStartService,
     private readonly emails: EmailAddressService,
+    private readonly identities: ExternalIdentitiesService,
     @Inject(authConfig.KEY) config: ConfigType<typeof authConfig>,
     @Inject(verificationConfig.KEY) private readonly verification: ConfigType<typeof verificationConfig>,
     @InjectMetric(LOGINS) private readonly logins: Counter,
@@ -95,12 +96,18 @@ export class AuthService {
 
   async login(dto: LoginDto, userAgent: string | undefined): Promise<SignedIn> {
     await this.limiter.assertLoginAllowed(dto.email);
-    const user = await this.users.findByCredentials(dto.email, dto.password);
-    if (!user) {
+    const check = await this.users.checkCredentials(dto.email, dto.password);
+    if (check.outcome !== 'signed-in') {
       this.logins.inc({ outcome: 'invalid_credentials' });
+      // An account made by a provider is told how to get a password, except where the answers must not tell
+      // registered addresses apart (REQUIRE_VERIFIED_EMAIL=login): there it is one more wrong password.
+      if (check.outcome === 'no-password' && this.verification.requireVerifiedEmail !== 'login') {
+        throw new UnauthorizedException(await this.noPassword(check.userId));
+      }
       await this.limiter.recordLoginFailure(dto.email);
       throw new UnauthorizedException('Invalid email or password');
     }
+    const { user } = check;
     // Only to whoever knows the password: an unknown address and a wrong password stay one 401.
     if (this.verification.requireVerifiedEmail === 'login' && !user.emailVerified) {
       this.logins.inc({ outcome: 'unverified_email' });
@@ -111,23 +118,24 @@ export class AuthService {
     return signedIn;
   }
 
-  /**
-   * The last step of every sign-in, once whatever proves who the user is has passed (a password and the
-   * verified-email policy today; another sign-in method or a second factor adds its own step before this one).
-   * A banned account gets no session: the ban is asked once the session exists, so a ban stored before this read
-   * refuses it here, and one stored after it ends every session of the user, this one included.
-   */
+  /** The last step of a password sign-in (see SessionStartService): a banned account gets a 403. */
   private async startSession(user: UserView, userAgent: string | undefined): Promise<SignedIn> {
-    const token = await this.tokens.startSession(user._id, userAgent);
-    const ban = (await this.standing.findStanding(user._id))?.ban;
-    if (ban) {
-      await this.sessions.endAll(user._id);
+    const start = await this.sessionStart.startSession(user._id, userAgent);
+    if (start.outcome === 'suspended') {
       this.logins.inc({ outcome: 'suspended' });
-      throw new ForbiddenException(
-        `Account suspended ${ban.until ? `until ${ban.until.toISOString()}` : 'permanently'}`,
-      );
+      throw new ForbiddenException(start.message);
     }
-    return { user, token };
+    return { user, token: start.token };
+  }
+
+  /**
+   * Why an account without a password cannot log in with one, and how to get one. (It tells whoever tries that
+   * the account exists, as the signup's 409 does under the default policy.)
+   */
+  private async noPassword(userId: string): Promise<string> {
+    const providers = (await this.identities.providersOf(userId)).map(providerLabel);
+    const via = providers.length > 0 ? providers.join(' or ') : 'a sign-in provider';
+    return `This account signs in with ${via}; to use a password, set one with the password reset flow`;
   }
 
   onboard(userId: string, dto: OnboardingDto): Promise<UserView> {
@@ -147,9 +155,9 @@ export class AuthService {
 
   /** Keeps this session; every other one ends, with every chat token issued so far. */
   async changePassword(me: Principal, dto: ChangePasswordDto): Promise<void> {
-    if (!(await this.users.passwordMatches(me.id, dto.currentPassword))) {
-      throw new UnauthorizedException('Invalid password');
-    }
+    const check = await this.users.checkPassword(me.id, dto.currentPassword);
+    if (check === 'none-set') throw new ConflictException(NO_PASSWORD_YET);
+    if (check === 'wrong') throw new UnauthorizedException('Invalid password');
     await this.users.setPassword(me.id, dto.newPassword);
     await this.sessions.endAll(me.id, me.sessionId);
     await this.accounts.revokeChatTokens(me.id);

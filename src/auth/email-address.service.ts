@@ -15,7 +15,7 @@ import type { Principal } from '../identity/principal';
 import { SessionsService } from '../identity/sessions.service';
 import { MailService, OutgoingMail } from '../mail/mail.service';
 import { UserView } from '../users/user.view';
-import { EMAIL_TAKEN, UsersService } from '../users/users.service';
+import { EMAIL_TAKEN, NO_PASSWORD_YET, UsersService } from '../users/users.service';
 import {
   CodeOwner,
   EmailVerificationsService,
@@ -139,9 +139,10 @@ export class EmailAddressService {
    * reply must not tell registered addresses apart: its holder gets a notice instead.
    */
   async requestChange(me: Principal, dto: ChangeEmailDto): Promise<void> {
-    if (!(await this.users.passwordMatches(me.id, dto.password))) {
-      throw new UnauthorizedException('Invalid password');
-    }
+    const check = await this.users.checkPassword(me.id, dto.password);
+    if (check === 'none-set')
+      throw new ConflictException(`${NO_PASSWORD_YET}, then change the address with it`);
+    if (check === 'wrong') throw new UnauthorizedException('Invalid password');
     const user = await this.users.findOrFail(me.id);
     if (dto.email === user.email) throw new BadRequestException('This is already your email address');
     const taken = (await this.users.findEmailHolder(dto.email)) !== null;

@@ -2,6 +2,7 @@ import { Body, Controller, HttpCode, HttpStatus, Post, Put, UseGuards } from '@n
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
+  ApiConflictResponse,
   ApiCookieAuth,
   ApiOkResponse,
   ApiTags,
@@ -36,6 +37,9 @@ export class PasswordController {
   @ApiOkResponse({ type: MessageResponse, description: 'Password changed; every other session ended' })
   @ApiBadRequestResponse()
   @ApiUnauthorizedResponse({ description: 'Not signed in, or wrong current password' })
+  @ApiConflictResponse({
+    description: 'No password yet (the account signs in with a provider): use the reset flow',
+  })
   @ApiTooManyRequestsResponse()
   async change(@CurrentUser() me: Principal, @Body() dto: ChangePasswordDto): Promise<MessageResponse> {
     await this.auth.changePassword(me, dto);

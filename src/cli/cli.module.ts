@@ -6,6 +6,7 @@ import { authSchemas } from '../auth/auth-schemas';
 import { identitySchemas } from '../identity/identity-schemas';
 import { verificationSchemas } from '../verification/verification-schemas';
 import { dataExportSchemas } from '../data-export/data-export-schemas';
+import { oidcSignInSchemas } from '../oidc-sign-in/oidc-sign-in-schemas';
 import { webhooksSchemas } from '../webhooks/webhooks-schemas';
 import { lazyMongoConnection } from '../common/mongo-connection';
 import { configNamespaces } from '../config/configuration';
@@ -44,6 +45,7 @@ import { SyncUsersCommand } from './sync-users.command';
     authSchemas(),
     webhooksSchemas(),
     dataExportSchemas(),
+    oidcSignInSchemas(),
   ],
   providers: [
     DeleteUsersCommand,

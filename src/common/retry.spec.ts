@@ -43,4 +43,13 @@ describe('retry', () => {
     ).rejects.toThrow('transient');
     expect(calls).toEqual([1]);
   });
+
+  it('stops waiting when its signal aborts', async () => {
+    const { fn, calls } = failing(10);
+    const shutdown = new AbortController();
+    const running = retry(fn, { ...policy, baseMs: 60_000, maxMs: 60_000, signal: shutdown.signal });
+    shutdown.abort();
+    await expect(running).rejects.toMatchObject({ name: 'AbortError' });
+    expect(calls).toEqual([1]);
+  });
 });

@@ -14,6 +14,8 @@ export interface RetryPolicy extends Backoff {
   attempts: number;
   /** Epoch ms: never start a wait that would end after it. */
   deadline?: number;
+  /** Ends a wait at once (shutdown): retry then rejects with an AbortError. */
+  signal?: AbortSignal;
   /**
    * Whether a failure may be retried: false rethrows it at once; a number is the least wait it asks for (a
    * rate limit's reset), raised to the backoff.
@@ -22,8 +24,8 @@ export interface RetryPolicy extends Backoff {
 }
 
 /**
- * The one retry loop of the code base (Stream deletions, Stream task polling). The user-sync worker persists
- * its attempts instead of looping, with the same backoffDelay.
+ * The one retry loop of the code base (Stream deletions, Stream task polling, OIDC discovery). The user-sync
+ * worker persists its attempts instead of looping, with the same backoffDelay.
  */
 export async function retry<T>(fn: (attempt: number) => Promise<T>, policy: RetryPolicy): Promise<T> {
   for (let attempt = 1; ; attempt++) {
@@ -34,7 +36,7 @@ export async function retry<T>(fn: (attempt: number) => Promise<T>, policy: Retr
       if (asked === false || attempt >= policy.attempts) throw error;
       const wait = Math.max(backoffDelay(attempt, policy), asked);
       if (policy.deadline !== undefined && Date.now() + wait > policy.deadline) throw error;
-      await sleep(wait);
+      await sleep(wait, undefined, { signal: policy.signal });
     }
   }
 }

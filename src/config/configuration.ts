@@ -190,6 +190,23 @@ export const exportConfig = namespace('export', (e) => {
   return { dailyLimit: e.EXPORT_DAILY_LIMIT, streamWaitMs: e.EXPORT_STREAM_WAIT_MS };
 });
 
+/**
+ * Sign-in with OpenID Connect providers: the providers, how discovery retries, how long a sign-in may take, and
+ * where the callbacks and the app are.
+ */
+export const oidcConfig = namespace('oidc', (e) => {
+  return {
+    providers: e.oidcProviders,
+    /** Unset outside production: each request's own origin. */
+    publicApiUrl: e.API_PUBLIC_URL,
+    appUrl: e.APP_URL,
+    flowTtlMs: e.OIDC_FLOW_TTL_SECONDS * 1000,
+    timeoutSeconds: e.OIDC_TIMEOUT_SECONDS,
+    discoveryBackoff: { baseMs: e.OIDC_DISCOVERY_RETRY_BASE_MS, maxMs: e.OIDC_DISCOVERY_RETRY_MAX_MS },
+    cookieSecure: e.NODE_ENV === NodeEnv.Production,
+  };
+});
+
 const NAMESPACES = [
   appConfig,
   logConfig,
@@ -208,6 +225,7 @@ const NAMESPACES = [
   moderationConfig,
   exportConfig,
   migrationConfig,
+  oidcConfig,
 ];
 
 /** Every namespace over this environment, for ConfigModule.forRoot({ load }) in the API and the CLI. */
@@ -216,4 +234,5 @@ export const configNamespaces = (env: EnvironmentVariables): ConfigFactory[] =>
 
 export type AuthConfig = ReturnType<typeof authConfig>;
 export type ThrottleConfig = ReturnType<typeof throttleConfig>;
+export type OidcConfig = ReturnType<typeof oidcConfig>;
 export type VerificationConfig = ReturnType<typeof verificationConfig>;

@@ -14,6 +14,7 @@ import {
   validateSync,
   ValidationError,
 } from 'class-validator';
+import { OidcProviderSettings, parseOidcProviders } from './oidc-providers';
 
 export enum NodeEnv {
   Development = 'development',
@@ -290,6 +291,33 @@ export class EnvironmentVariables {
 
   @IntRange(1, 100000)
   BODY_MAX_ARRAY_LENGTH = 1000;
+
+  // Sign-in with OpenID Connect providers: their names; each is configured by OIDC_<NAME>_ISSUER, _CLIENT_ID,
+  // _CLIENT_SECRET and _SCOPES, which validateEnv parses into `oidcProviders` (oidc-providers.ts).
+  @Matches(/^[\w\s,]*$/, { message: 'OIDC_PROVIDERS must be a comma-separated list of provider names' })
+  OIDC_PROVIDERS = '';
+
+  // Where browsers reach this API (https://api.example.com): sign-in callbacks are <API_PUBLIC_URL>/api/auth/oidc/...
+  // Unset outside production: taken from each request's Host.
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  API_PUBLIC_URL?: string;
+
+  @IntRange(60, 3600)
+  OIDC_FLOW_TTL_SECONDS = 600;
+
+  @IntRange(1, 120)
+  OIDC_TIMEOUT_SECONDS = 10;
+
+  @IntRange(100)
+  OIDC_DISCOVERY_RETRY_BASE_MS = 1000;
+
+  @IntRange(1000)
+  OIDC_DISCOVERY_RETRY_MAX_MS = 300_000;
+
+  /** Not a variable: the providers validateEnv parsed from OIDC_PROVIDERS and their OIDC_<NAME>_* variables. */
+  declare oidcProviders: OidcProviderSettings[];
 }
 
 export type EnvName = keyof EnvironmentVariables;
@@ -318,6 +346,26 @@ export class EnvValidationError extends Error {
   }
 }
 
+/** Fills env.oidcProviders from the OIDC_<NAME>_* variables; returns what is wrong with them. */
+function readOidcProviders(
+  env: EnvironmentVariables,
+  raw: Record<string, unknown>,
+  known: string[],
+): string[] {
+  env.oidcProviders = [];
+  if (env.OIDC_PROVIDERS.trim() === '' || known.some((p) => p.startsWith('OIDC_PROVIDERS:'))) return [];
+  const { providers, problems } = parseOidcProviders(env.OIDC_PROVIDERS, raw, isProduction(env));
+  env.oidcProviders = providers;
+  if (isProduction(env) && !known.some((p) => p.startsWith('API_PUBLIC_URL:'))) {
+    // A callback URL taken from the Host header would be the client's to choose: production names its own.
+    if (!env.API_PUBLIC_URL)
+      problems.push('API_PUBLIC_URL: is required in production when OIDC_PROVIDERS is set');
+    else if (!/^https:/i.test(env.API_PUBLIC_URL))
+      problems.push('API_PUBLIC_URL: must be https in production');
+  }
+  return problems;
+}
+
 /**
  * Parses and checks the environment; throws one error naming every bad variable (never its value). `required`
  * defaults to the API's rule (PRODUCTION_REQUIRED in production); the CLI passes what its command uses.
@@ -332,6 +380,7 @@ export function validateEnv(
   for (const name of required ?? (isProduction(env) ? PRODUCTION_REQUIRED : [])) {
     if (!env[name] && !problems.some((p) => p.startsWith(`${name}:`))) problems.push(`${name}: is required`);
   }
+  problems.push(...readOidcProviders(env, raw, problems));
   if (problems.length > 0) throw new EnvValidationError(problems);
   return env;
 }

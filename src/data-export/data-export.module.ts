@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ExternalIdentitiesModule } from '../external-identities/external-identities.module';
 import { IdentityModule } from '../identity/identity.module';
 import { UsersModule } from '../users/users.module';
 import { VerificationModule } from '../verification/verification.module';
@@ -6,9 +7,12 @@ import { DataExportController } from './data-export.controller';
 import { DataExportService } from './data-export.service';
 import { dataExportSchemas } from './data-export-schemas';
 
-/** GET /api/users/me/export: reads from each owner (users, sessions, email verifications) and Stream; writes only its slots. */
+/**
+ * GET /api/users/me/export: reads from each owner (users, sessions, email verifications, identities at providers)
+ * and Stream; writes only its slots.
+ */
 @Module({
-  imports: [UsersModule, IdentityModule, VerificationModule, dataExportSchemas()],
+  imports: [UsersModule, IdentityModule, VerificationModule, ExternalIdentitiesModule, dataExportSchemas()],
   controllers: [DataExportController],
   providers: [DataExportService],
 })

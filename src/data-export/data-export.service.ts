@@ -3,6 +3,7 @@ import { ConfigType } from '@nestjs/config';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { exportConfig } from '../config/configuration';
+import { ExternalIdentitiesService } from '../external-identities/external-identities.service';
 import { SessionsService } from '../identity/sessions.service';
 import { StreamError } from '../stream/stream.errors';
 import { StreamService } from '../stream/stream.service';
@@ -42,6 +43,7 @@ export class DataExportService {
     private readonly requests: FriendRequestsService,
     private readonly blocks: BlocksService,
     private readonly sessions: SessionsService,
+    private readonly identities: ExternalIdentitiesService,
     private readonly verifications: EmailVerificationsService,
     private readonly stream: StreamService,
   ) {}
@@ -50,17 +52,27 @@ export class DataExportService {
   async exportMyData(me: string, currentSession: string): Promise<DataExportResponse> {
     await this.takeSlot(me);
     // The app's sections, each read by the collection's owner: a new collection about users is one line here.
-    const [profile, friends, friendRequests, blocks, sessions, syncState, emailVerifications, standing] =
-      await Promise.all([
-        this.users.findOrFail(me),
-        this.friends.findAllFriends(me),
-        this.friendRequests(me),
-        this.blocks.listMine(me),
-        this.sessions.list(me, currentSession),
-        this.syncState.findSyncState(me),
-        this.verifications.listMine(me),
-        this.standingSection(me),
-      ]);
+    const [
+      profile,
+      friends,
+      friendRequests,
+      blocks,
+      sessions,
+      syncState,
+      emailVerifications,
+      identities,
+      standing,
+    ] = await Promise.all([
+      this.users.findOrFail(me),
+      this.friends.findAllFriends(me),
+      this.friendRequests(me),
+      this.blocks.listMine(me),
+      this.sessions.list(me, currentSession),
+      this.syncState.findSyncState(me),
+      this.verifications.listMine(me),
+      this.identities.exportMine(me),
+      this.standingSection(me),
+    ]);
     const stream = await this.streamSection(me);
     this.logger.log(`user ${me} exported their data (Stream: ${stream.status})`);
     return {
@@ -71,6 +83,7 @@ export class DataExportService {
       blocks,
       sessions,
       emailVerifications,
+      identities,
       syncState,
       standing,
       stream,

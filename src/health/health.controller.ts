@@ -4,6 +4,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorFunction } from '@nestjs/terminus';
 import { IndexesHealthIndicator } from './indexes.health';
 import { MongoHealthIndicator } from './mongo.health';
+import { OidcHealthIndicator } from './oidc.health';
 import { ReadinessCheck, ReadinessIndicator } from './readiness';
 import { StreamHealthIndicator } from './stream.health';
 
@@ -18,6 +19,7 @@ export class HealthController implements OnModuleInit {
     private readonly mongo: MongoHealthIndicator,
     private readonly stream: StreamHealthIndicator,
     private readonly indexes: IndexesHealthIndicator,
+    private readonly oidc: OidcHealthIndicator,
   ) {}
 
   onModuleInit(): void {
@@ -32,13 +34,15 @@ export class HealthController implements OnModuleInit {
   @HealthCheck()
   @ApiOperation({
     summary:
-      'MongoDB, indexes and Stream state, pending Stream syncs; 503 when MongoDB is unreachable or an index is missing',
+      'MongoDB, indexes, Stream state and pending Stream syncs, sign-in providers; 503 when MongoDB is unreachable or ' +
+      'an index is missing',
   })
   check() {
     return this.health.check([
       () => this.mongo.check('mongodb'),
       () => this.indexes.check('indexes'),
       () => this.stream.check('stream'),
+      () => this.oidc.check('oidc'),
     ]);
   }
 
@@ -51,7 +55,9 @@ export class HealthController implements OnModuleInit {
   @Get('ready')
   @HealthCheck()
   @ApiOperation({
-    summary: 'Readiness: MongoDB answers, every index exists and no shutdown has started; 503 otherwise',
+    summary:
+      'Readiness: MongoDB answers, every index exists and no shutdown has started; 503 otherwise. Reports sign-in ' +
+      'providers not discovered without failing',
   })
   ready() {
     return this.health.check(this.readinessChecks);

@@ -10,6 +10,11 @@ import { User } from './schemas/user.schema';
 import { UserCollection } from './user-collection';
 import { PUBLIC_PROFILE_FIELDS, PublicProfile, toPublicProfile, toUserView, UserView } from './user.view';
 
+/** The 409 of an action that asks for the current password, on an account a provider made (it has none yet). */
+export const NO_PASSWORD_YET =
+  'This account has no password yet (it signs in with a provider): set one with the password reset flow ' +
+  '(POST /api/auth/password/forgot)';
+
 /** The seed's message for an address another account holds. */
 export const EMAIL_TAKEN = 'Email already exists, please use a different one';
 
@@ -18,6 +23,23 @@ export interface NewAccount {
   password: string;
   fullName: string;
 }
+
+/** An account created by signing in with an OpenID Connect provider: no password, the provider's profile. */
+export interface NewExternalAccount {
+  email: string;
+  fullName: string;
+  /** The provider's picture; the default avatar when absent. */
+  profilePic?: string;
+}
+
+/** A password login: the account, or why not (an account without a password is told how to get one). */
+export type CredentialsCheck =
+  | { outcome: 'signed-in'; user: UserView }
+  | { outcome: 'invalid' }
+  | { outcome: 'no-password'; userId: string };
+
+/** A password asked again (a change of password, account deletion). */
+export type PasswordCheck = 'matches' | 'wrong' | 'none-set';
 
 export interface OnboardingProfile {
   fullName: string;
@@ -75,16 +97,34 @@ export class UsersService {
   }
 
   async createAccount(account: NewAccount): Promise<UserView> {
-    const password = await this.passwords.hash(account.password);
-    const avatar = this.config.avatarUrlTemplate.replace('{n}', String(randomInt(1, 101)));
+    return this.insertAccount({
+      email: account.email,
+      password: await this.passwords.hash(account.password),
+      fullName: account.fullName,
+      profilePic: this.defaultAvatar(),
+    });
+  }
+
+  /**
+   * An account without a password: its owner signs in with a provider (and may set one by the reset flow). Its
+   * email is verified: only an address the provider verified creates an account.
+   */
+  createExternalAccount(account: NewExternalAccount): Promise<UserView> {
+    return this.insertAccount({
+      email: account.email,
+      emailVerifiedAt: new Date(),
+      fullName: account.fullName,
+      profilePic: account.profilePic ?? this.defaultAvatar(),
+    });
+  }
+
+  private defaultAvatar(): string {
+    return this.config.avatarUrlTemplate.replace('{n}', String(randomInt(1, 101)));
+  }
+
+  private async insertAccount(fields: Partial<User>): Promise<UserView> {
     try {
-      const created = await this.users.create({
-        email: account.email,
-        password,
-        fullName: account.fullName,
-        profilePic: avatar,
-        syncNextAt: this.deferredSync(),
-      });
+      const created = await this.users.create({ ...fields, syncNextAt: this.deferredSync() });
       return toUserView(created.toObject(), this.config.pageLimitMax);
     } catch (error) {
       // The unique index decides, so concurrent signups with one email give exactly one account.
@@ -94,20 +134,26 @@ export class UsersService {
   }
 
   /**
-   * A login: the account whose email and password match, or null. The account and its hash come in one query,
-   * and an unknown email costs the same bcrypt compare as a wrong password.
+   * A login: the account whose email and password match, or why not. The account and its hash come in one query,
+   * and an unknown email, a wrong password and an account without one all cost the same bcrypt compare.
    */
-  async findByCredentials(email: string, password: string): Promise<UserView | null> {
+  async checkCredentials(email: string, password: string): Promise<CredentialsCheck> {
     const user = await this.users.findOne({ email }).select('+password').lean().exec();
-    return (await this.passwords.matches(password, user?.password)) && user
-      ? toUserView(user, this.config.pageLimitMax)
-      : null;
+    const matched = await this.passwords.matches(password, user?.password);
+    if (!user) return { outcome: 'invalid' };
+    if (matched) return { outcome: 'signed-in', user: toUserView(user, this.config.pageLimitMax) };
+    return user.password ? { outcome: 'invalid' } : { outcome: 'no-password', userId: user._id.toString() };
   }
 
-  /** Whether `password` is this user's (asked again before an action like account deletion). */
-  async passwordMatches(id: string, password: string): Promise<boolean> {
+  /** Whether `password` is this user's (asked again before an action like account deletion), or none is set. */
+  async checkPassword(id: string, password: string): Promise<PasswordCheck> {
     const user = await this.users.findById(id, { password: 1 }).lean().exec();
-    return this.passwords.matches(password, user?.password);
+    if (await this.passwords.matches(password, user?.password)) return 'matches';
+    return user && !user.password ? 'none-set' : 'wrong';
+  }
+
+  async hasPassword(id: string): Promise<boolean> {
+    return (await this.users.exists({ _id: id, password: { $exists: true } }).exec()) !== null;
   }
 
   async findOrFail(id: string): Promise<UserView> {

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ExternalIdentityExport } from '../../external-identities/external-identity.view';
 import { SessionView } from '../../identity/session.view';
 import { BlockedUser } from '../../users/block.view';
 import { FriendRequestView } from '../../users/friend-request.view';
@@ -73,6 +74,11 @@ export class DataExportResponse {
       'Codes and links waiting to be used (whether my address is verified: `profile.emailVerified`)',
   })
   emailVerifications!: PendingVerificationExport[];
+  @ApiProperty({
+    type: [ExternalIdentityExport],
+    description: 'The provider accounts I sign in with (never a token)',
+  })
+  identities!: ExternalIdentityExport[];
   @ApiProperty({ type: SyncStateExport, description: 'The state of my profile mirror in Stream' })
   syncState!: SyncStateExport;
   @ApiProperty({

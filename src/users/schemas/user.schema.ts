@@ -19,9 +19,10 @@ export class User {
   @Prop({ required: true, unique: true, lowercase: true, trim: true })
   email!: string;
 
-  // select: false, so a query must ask for the hash by name and nothing returns it by accident.
-  @Prop({ required: true, select: false })
-  password!: string;
+  // select: false, so a query must ask for the hash by name and nothing returns it by accident. Absent for an
+  // account created by signing in with a provider, until the reset flow sets one.
+  @Prop({ select: false })
+  password?: string;
 
   @Prop({ required: true, trim: true })
   fullName!: string;
