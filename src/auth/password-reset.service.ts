@@ -4,7 +4,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { authConfig, mailConfig } from '../config/configuration';
 import { MailService } from '../mail/mail.service';
-import { hashSecret, newSecretToken } from '../verification/secrets';
+import { hashSecret, newSecretToken } from '../common/secrets';
 import { appLink, passwordResetMail } from './mails';
 import { PasswordReset } from './schemas/password-reset.schema';
 

@@ -1,13 +1,12 @@
-import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { ThrottlerStorage } from '@nestjs/throttler';
+import { hashSecret } from '../common/secrets';
 import { TooManyRequestsException } from '../common/too-many-requests';
 import { throttleConfig } from '../config/configuration';
 
 /** Keys carry a hash, not the email: a shared store (Redis) then holds no personal data. */
-const keyOf = (kind: string, subject: string): string =>
-  `${kind}:${createHash('sha256').update(subject).digest('hex')}`;
+const keyOf = (kind: string, subject: string): string => `${kind}:${hashSecret(subject)}`;
 
 const PROBE_HIT_TTL_MS = 1000;
 

@@ -1,13 +1,12 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
+import { hashSecret } from '../common/secrets';
 import { oidcConfig } from '../config/configuration';
 import type { PendingAuthorization } from '../oidc/oidc-providers.service';
 import { OidcFlow, OidcFlowMode } from './schemas/oidc-flow.schema';
-
-const hashOf = (value: string): string => createHash('sha256').update(value).digest('hex');
 
 /** A flow to remember until its callback. */
 export interface NewOidcFlow {
@@ -41,8 +40,8 @@ export class OidcFlowsService {
 
   async remember(flow: NewOidcFlow): Promise<void> {
     await this.flows.create({
-      stateHash: hashOf(flow.pending.state),
-      browserKeyHash: hashOf(flow.browserKey),
+      stateHash: hashSecret(flow.pending.state),
+      browserKeyHash: hashSecret(flow.browserKey),
       provider: flow.provider,
       mode: flow.mode,
       user: flow.linkingUser && new Types.ObjectId(flow.linkingUser.id),
@@ -62,11 +61,11 @@ export class OidcFlowsService {
    */
   async takeBack(state: string, browserKey: string | undefined): Promise<OidcFlowRecord | null> {
     const flow = await this.flows
-      .findOneAndDelete({ stateHash: hashOf(state), expiresAt: { $gt: new Date() } })
+      .findOneAndDelete({ stateHash: hashSecret(state), expiresAt: { $gt: new Date() } })
       .lean()
       .exec();
     if (!flow || !browserKey) return null;
-    const presented = Buffer.from(hashOf(browserKey), 'hex');
+    const presented = Buffer.from(hashSecret(browserKey), 'hex');
     const expected = Buffer.from(flow.browserKeyHash, 'hex');
     if (presented.length !== expected.length || !timingSafeEqual(presented, expected)) return null;
     return {

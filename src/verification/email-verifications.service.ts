@@ -6,7 +6,8 @@ import { Model, Types } from 'mongoose';
 import { verificationConfig } from '../config/configuration';
 import { AttemptLimiter } from '../identity/attempt-limiter';
 import { EmailVerification, VerificationPurpose } from './schemas/email-verification.schema';
-import { hashCode, hashSecret, newCode, newSecretToken } from './secrets';
+import { hashSecret, newSecretToken } from '../common/secrets';
+import { hashCode, newCode } from './secrets';
 
 /** A code is looked for among at most this many live records (one address can be pending for a few accounts). */
 const CODE_CANDIDATES_MAX = 10;
