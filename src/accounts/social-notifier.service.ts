@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/commo
 import { ConfigType } from '@nestjs/config';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { Counter } from 'prom-client';
+import { DeadlineExceeded, withDeadline } from '../common/deadline';
 import { notifyConfig } from '../config/configuration';
 import { NOTIFICATIONS } from '../metrics/metrics';
 import { StreamService } from '../stream/stream.service';
@@ -57,16 +58,13 @@ export class SocialNotifier implements OnApplicationShutdown {
     otherUserId: string,
     fields: object,
   ): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<Outcome>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), this.config.timeoutMs);
-    });
-    const send = this.send(to, type, otherUserId, fields).catch((error: Error) => {
-      this.logger.debug(`${type} to user ${to} failed: ${error.message}`);
-      return 'failed' as const;
-    });
-    const outcome = await Promise.race([send, timeout]);
-    clearTimeout(timer);
+    const outcome = await withDeadline(this.send(to, type, otherUserId, fields), this.config.timeoutMs).catch(
+      (error: Error): Outcome => {
+        if (error instanceof DeadlineExceeded) return 'timeout';
+        this.logger.debug(`${type} to user ${to} failed: ${error.message}`);
+        return 'failed';
+      },
+    );
     this.sent.inc({ type, outcome });
   }
 

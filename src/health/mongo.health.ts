@@ -4,7 +4,7 @@ import { InjectConnection } from '@nestjs/mongoose';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { Connection } from 'mongoose';
 import { healthConfig } from '../config/configuration';
-import { withDeadline } from './deadline';
+import { withDeadline } from '../common/deadline';
 import { ReadinessCheck, ReadinessIndicator } from './readiness';
 
 /**

@@ -5,7 +5,7 @@ import { ExpiringCache } from '../common/expiring-cache';
 import { healthConfig } from '../config/configuration';
 import { StreamService } from '../stream/stream.service';
 import { UserSyncStateService } from '../users/user-sync-state.service';
-import { withDeadline } from './deadline';
+import { withDeadline } from '../common/deadline';
 
 interface Reachability {
   reachable: boolean;
