@@ -20,15 +20,8 @@ export interface NewOidcFlow {
   browserKey: string;
 }
 
-/** A flow its callback took back: what finishing it needs. */
-export interface OidcFlowRecord {
-  provider: string;
-  mode: OidcFlowMode;
-  linkingUser?: { id: string; sessionId: string };
-  pending: PendingAuthorization;
-  redirectUri: string;
-  returnTo: string;
-}
+/** A flow its callback took back: what finishing it needs (the browser was checked on the way). */
+export type OidcFlowRecord = Omit<NewOidcFlow, 'browserKey'>;
 
 /** Owns `oidc_flows`: pending sign-ins, each taken back once, by its state, from the browser that started it. */
 @Injectable()
