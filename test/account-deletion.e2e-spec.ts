@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { createTestApp, signUpOnboarded, SignedUpUser, TestApp } from './harness';
+import { createTestApp, deleteMyAccount, SignedUpUser, signUpOnboarded, TestApp } from './harness';
 
 describe('DELETE /api/users/me', () => {
   let t: TestApp;
@@ -41,8 +41,7 @@ describe('DELETE /api/users/me', () => {
   const requestsInvolving = (id: string) =>
     requests().countDocuments({ $or: [{ sender: oid(id) }, { recipient: oid(id) }] });
 
-  const deleteMe = (user: SignedUpUser, body: object) =>
-    t.http().delete('/api/users/me').set('Cookie', user.cookie).send(body);
+  const deleteMe = (user: SignedUpUser, body: object) => deleteMyAccount(t, user, body);
 
   it('deletes my account everywhere with 204, clears the cookie and ends the session', async () => {
     const me = await signUpOnboarded(t);

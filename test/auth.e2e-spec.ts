@@ -4,6 +4,7 @@ import { Types } from 'mongoose';
 import {
   authCookie,
   createTestApp,
+  deleteMyAccount,
   eventually,
   newAccount,
   onboardingBody,
@@ -341,12 +342,7 @@ describe('Accounts (/api/auth)', () => {
 
     it('refuses the token of a deleted account: deletion ends its sessions', async () => {
       const user = await signUp(t);
-      await t
-        .http()
-        .delete('/api/users/me')
-        .set('Cookie', user.cookie)
-        .send({ password: user.password })
-        .expect(204);
+      await deleteMyAccount(t, user).expect(204);
       expect(await t.db.collection('sessions').countDocuments({ user: new Types.ObjectId(user.id) })).toBe(0);
       for (const path of ['/api/auth/me', '/api/chats/token']) {
         const res = await t.http().get(path).set('Cookie', user.cookie).expect(401);

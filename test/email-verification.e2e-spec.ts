@@ -1,5 +1,13 @@
 import { Types } from 'mongoose';
-import { authCookie, createTestApp, signUp, SignedUpUser, signUpOnboarded, TestApp } from './harness';
+import {
+  authCookie,
+  createTestApp,
+  deleteMyAccount,
+  SignedUpUser,
+  signUp,
+  signUpOnboarded,
+  TestApp,
+} from './harness';
 import { Mailbox } from './mailbox';
 
 const APP_URL = 'http://app.test';
@@ -312,12 +320,7 @@ describe('Email verification (/api/auth/email), REQUIRE_VERIFIED_EMAIL=off', () 
       const user = await signUp(t);
       await inbox.confirmation(user.email);
       expect(await pendingOf(user)).toHaveLength(1);
-      await t
-        .http()
-        .delete('/api/users/me')
-        .set('Cookie', user.cookie)
-        .send({ password: user.password })
-        .expect(204);
+      await deleteMyAccount(t, user).expect(204);
       expect(await pendingOf(user)).toEqual([]);
     });
   });

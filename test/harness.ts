@@ -224,6 +224,21 @@ export async function signUp(
   return { id: res.body.user._id, cookie: authCookie(res), email: body.email, password: body.password };
 }
 
+/** DELETE /api/users/me as this user, with this body (by default their password). */
+export const deleteMyAccount = (t: TestApp, user: SignedUpUser, body: object = { password: user.password }) =>
+  t.http().delete('/api/users/me').set('Cookie', user.cookie).send(body);
+
+/** What a public profile of this user looks like in a response (the fields, not their values). */
+export const publicProfileOf = (user: { id: string }) => ({
+  _id: user.id,
+  fullName: expect.any(String),
+  profilePic: expect.any(String),
+  bio: expect.any(String),
+  nativeLanguage: expect.any(String),
+  learningLanguage: expect.any(String),
+  location: expect.any(String),
+});
+
 export const onboardingBody = (overrides: Record<string, string> = {}) => ({
   fullName: 'Ana Souza',
   bio: 'I like languages',

@@ -8,9 +8,10 @@ import {
   createTestApp,
   eventually,
   onboardingBody,
+  publicProfileOf,
+  SignedUpUser,
   signUp,
   signUpOnboarded,
-  SignedUpUser,
   TestApp,
 } from './harness';
 
@@ -125,15 +126,7 @@ describe('Moderation (/api/moderation): flags, roles and the audit log', () => {
       kind: 'user.flagged',
       status: 'open',
       targetUserId: ana.id,
-      user: {
-        _id: ana.id,
-        fullName: expect.any(String),
-        profilePic: expect.any(String),
-        bio: expect.any(String),
-        nativeLanguage: expect.any(String),
-        learningLanguage: expect.any(String),
-        location: expect.any(String),
-      },
+      user: publicProfileOf(ana),
       flaggedBy: reporter.id,
       reason: 'third',
       messageId: null,

@@ -1,5 +1,12 @@
 import { StreamChat, type Event } from 'stream-chat';
-import { createTestApp, eventually, signUpOnboarded, SignedUpUser, TestApp } from './harness';
+import {
+  createTestApp,
+  eventually,
+  publicProfileOf,
+  SignedUpUser,
+  signUpOnboarded,
+  TestApp,
+} from './harness';
 
 /** The custom events one connected client received, in order. */
 interface Listener {
@@ -61,16 +68,6 @@ describe('Live notifications through Stream (custom user events)', () => {
       .find((l) => l.startsWith(`notifications_total{type="${type}",outcome="${outcome}"}`));
     return line ? Number(line.split(' ')[1]) : 0;
   };
-
-  const publicProfileOf = (user: SignedUpUser) => ({
-    _id: user.id,
-    fullName: expect.any(String),
-    profilePic: expect.any(String),
-    bio: expect.any(String),
-    nativeLanguage: expect.any(String),
-    learningLanguage: expect.any(String),
-    location: expect.any(String),
-  });
 
   it("delivers A's request to B within 1 s with the request id and A's public profile; C sees nothing", async () => {
     const [a, b, c] = [await signUpOnboarded(t), await signUpOnboarded(t), await signUpOnboarded(t)];
