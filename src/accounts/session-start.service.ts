@@ -1,16 +1,28 @@
 import { Injectable } from '@nestjs/common';
+import type { AssuranceLevel } from '../identity/schemas/session.schema';
 import { SessionsService } from '../identity/sessions.service';
 import { SessionTokens } from '../identity/session-tokens.service';
+import { PendingSignInsService } from '../second-factors/pending-sign-ins.service';
+import type { FactorKind } from '../second-factors/second-factor.view';
 import { UserStandingService } from '../users/user-standing.service';
-
-/** How the last step of a sign-in ended: a session's JWT, or refused because the account is banned. */
-export type SessionStart = { outcome: 'started'; token: string } | { outcome: 'suspended'; message: string };
+import { SignInFactorsService } from './sign-in-factors.service';
 
 /**
- * The last step of every sign-in (password, OpenID Connect; a second factor adds its own step before it), once
- * whatever proves who the user is has passed. A banned account gets no session: the ban is read once the session
- * exists, so a ban stored before this read refuses it here, and one stored after it ends every session of the
- * user, this one included.
+ * How the last step of a sign-in ended: a session's JWT; refused because the account is banned; or, for a user
+ * with a second factor, a pending sign-in (its token for the `mfa_pending` cookie) that only the challenge
+ * finishes.
+ */
+export type SessionStarted =
+  { outcome: 'started'; token: string } | { outcome: 'suspended'; message: string };
+export type SessionStart =
+  SessionStarted | { outcome: 'second-factor'; pendingToken: string; factors: FactorKind[] };
+
+/**
+ * The last step of every sign-in (password, OpenID Connect, a second factor), once whatever proves who the user
+ * is has passed. A user with a second factor gets no session from a first factor alone: a pending sign-in
+ * instead, which POST /api/auth/mfa/challenge turns into an aal2 session (startVerifiedSession). A banned account
+ * gets no session: the ban is read once the session exists, so a ban stored before this read refuses it here, and
+ * one stored after it ends every session of the user, this one included.
  */
 @Injectable()
 export class SessionStartService {
@@ -18,10 +30,28 @@ export class SessionStartService {
     private readonly tokens: SessionTokens,
     private readonly sessions: SessionsService,
     private readonly standing: UserStandingService,
+    private readonly factors: SignInFactorsService,
+    private readonly pending: PendingSignInsService,
   ) {}
 
+  /** One factor passed (a password, a provider): a session, or the second step when the user has a factor. */
   async startSession(userId: string, userAgent: string | undefined): Promise<SessionStart> {
-    const token = await this.tokens.startSession(userId, userAgent);
+    const factors = await this.factors.factorsOf(userId);
+    if (factors.length === 0) return this.start(userId, userAgent, 'aal1');
+    return { outcome: 'second-factor', pendingToken: await this.pending.begin(userId), factors };
+  }
+
+  /** A second factor passed (or a passkey, which is two on its own): an aal2 session. */
+  startVerifiedSession(userId: string, userAgent: string | undefined): Promise<SessionStarted> {
+    return this.start(userId, userAgent, 'aal2');
+  }
+
+  private async start(
+    userId: string,
+    userAgent: string | undefined,
+    aal: AssuranceLevel,
+  ): Promise<SessionStarted> {
+    const token = await this.tokens.startSession(userId, userAgent, aal);
     const ban = (await this.standing.findStanding(userId))?.ban;
     if (!ban) return { outcome: 'started', token };
     await this.sessions.endAll(userId);

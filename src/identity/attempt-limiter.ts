@@ -33,35 +33,46 @@ export class AttemptLimiter {
    * guess during the lock learns nothing. The probe's own limit can never be reached: it only reports a lock.
    */
   async assertLoginAllowed(email: string): Promise<void> {
-    // The probe's own hits expire at once (1 s), so an account's record stays small however often it is tried.
-    const probe = await this.hit(
-      keyOf('login-lock', email),
-      Number.MAX_SAFE_INTEGER,
+    await this.assertNotLocked(
+      'login',
+      email,
       this.config.accountTtlMs,
       'login-account',
-      PROBE_HIT_TTL_MS,
+      'Too many failed sign-in attempts for this account',
     );
-    if (probe.blocked) {
-      throw new TooManyRequestsException(
-        'Too many failed sign-in attempts for this account',
-        probe.retryAfterSeconds,
-      );
-    }
   }
 
   /** Counts a wrong password; past THROTTLE_ACCOUNT_LOGIN_LIMIT within THROTTLE_ACCOUNT_TTL_SECONDS the account locks for one window. */
   async recordLoginFailure(email: string): Promise<void> {
-    const windowMs = this.config.accountTtlMs;
-    const failures = await this.storage.increment(
-      keyOf('login-failures', email),
-      windowMs,
+    await this.recordFailure(
+      'login',
+      email,
       this.config.accountLoginLimit,
-      windowMs,
+      this.config.accountTtlMs,
       'login-account',
     );
-    if (failures.totalHits < this.config.accountLoginLimit) return;
-    // A limit of 0 blocks at once, for one window.
-    await this.storage.increment(keyOf('login-lock', email), windowMs, 0, windowMs, 'login-account');
+  }
+
+  /** As assertLoginAllowed, for second-factor codes (TOTP or recovery) of this account, on every route that checks one. */
+  async assertSecondFactorAllowed(userId: string): Promise<void> {
+    await this.assertNotLocked(
+      'mfa',
+      userId,
+      this.config.mfaCodeWindowMs,
+      'mfa-account',
+      'Too many wrong codes for this account',
+    );
+  }
+
+  /** Counts a wrong code; past MFA_CODE_LIMIT within MFA_CODE_WINDOW_SECONDS the account's codes lock for one window. */
+  async recordSecondFactorFailure(userId: string): Promise<void> {
+    await this.recordFailure(
+      'mfa',
+      userId,
+      this.config.mfaCodeLimit,
+      this.config.mfaCodeWindowMs,
+      'mfa-account',
+    );
   }
 
   /** Password-reset mails per address, whoever asks: a 429 here says nothing about whether the account exists. */
@@ -124,6 +135,36 @@ export class AttemptLimiter {
       this.config.verificationWindowMs,
       'verification-mail',
     );
+  }
+
+  /**
+   * Refuses (429) while `subject` is locked by failures, before anything is checked, so a right guess during the
+   * lock learns nothing. The probe's own limit can never be reached, and its hits expire at once (1 s), so the
+   * record stays small however often it is tried: it only reports a lock.
+   */
+  private async assertNotLocked(kind: string, subject: string, windowMs: number, name: string, what: string) {
+    const probe = await this.hit(
+      keyOf(`${kind}-lock`, subject),
+      Number.MAX_SAFE_INTEGER,
+      windowMs,
+      name,
+      PROBE_HIT_TTL_MS,
+    );
+    if (probe.blocked) throw new TooManyRequestsException(what, probe.retryAfterSeconds);
+  }
+
+  /** Counts a failure of `subject`; at `limit` within the window, it locks for one window. */
+  private async recordFailure(kind: string, subject: string, limit: number, windowMs: number, name: string) {
+    const failures = await this.storage.increment(
+      keyOf(`${kind}-failures`, subject),
+      windowMs,
+      limit,
+      windowMs,
+      name,
+    );
+    if (failures.totalHits < limit) return;
+    // A limit of 0 blocks at once, for one window.
+    await this.storage.increment(keyOf(`${kind}-lock`, subject), windowMs, 0, windowMs, name);
   }
 
   /** One hit on `key`: past `limit` within `windowMs`, blocked until the window of the oldest hit ends. */
