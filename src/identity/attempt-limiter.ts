@@ -10,6 +10,9 @@ const keyOf = (kind: string, subject: string): string => `${kind}:${hashSecret(s
 
 const PROBE_HIT_TTL_MS = 1000;
 
+/** The per-account locks: failed passwords, wrong second-factor codes. */
+type AccountLock = 'login' | 'mfa';
+
 /** One count against a limit: whether it was past the limit, and until when (seconds). */
 interface Hit {
   blocked: boolean;
@@ -28,51 +31,24 @@ export class AttemptLimiter {
     @Inject(throttleConfig.KEY) private readonly config: ConfigType<typeof throttleConfig>,
   ) {}
 
-  /**
-   * Refuses (429) while the account is locked by failed passwords, before any password is checked, so a correct
-   * guess during the lock learns nothing. The probe's own limit can never be reached: it only reports a lock.
-   */
-  async assertLoginAllowed(email: string): Promise<void> {
-    await this.assertNotLocked(
-      'login',
-      email,
-      this.config.accountTtlMs,
-      'login-account',
-      'Too many failed sign-in attempts for this account',
-    );
+  /** Refuses (429) while the account is locked by failed passwords, before any password is checked. */
+  assertLoginAllowed(email: string): Promise<void> {
+    return this.assertUnlocked('login', email);
   }
 
   /** Counts a wrong password; past THROTTLE_ACCOUNT_LOGIN_LIMIT within THROTTLE_ACCOUNT_TTL_SECONDS the account locks for one window. */
-  async recordLoginFailure(email: string): Promise<void> {
-    await this.recordFailure(
-      'login',
-      email,
-      this.config.accountLoginLimit,
-      this.config.accountTtlMs,
-      'login-account',
-    );
+  recordLoginFailure(email: string): Promise<void> {
+    return this.recordFailure('login', email);
   }
 
-  /** As assertLoginAllowed, for second-factor codes (TOTP or recovery) of this account, on every route that checks one. */
-  async assertSecondFactorAllowed(userId: string): Promise<void> {
-    await this.assertNotLocked(
-      'mfa',
-      userId,
-      this.config.mfaCodeWindowMs,
-      'mfa-account',
-      'Too many wrong codes for this account',
-    );
+  /** The same for second-factor codes (TOTP or recovery) of this account, on every route that checks one. */
+  assertSecondFactorAllowed(userId: string): Promise<void> {
+    return this.assertUnlocked('mfa', userId);
   }
 
   /** Counts a wrong code; past MFA_CODE_LIMIT within MFA_CODE_WINDOW_SECONDS the account's codes lock for one window. */
-  async recordSecondFactorFailure(userId: string): Promise<void> {
-    await this.recordFailure(
-      'mfa',
-      userId,
-      this.config.mfaCodeLimit,
-      this.config.mfaCodeWindowMs,
-      'mfa-account',
-    );
+  recordSecondFactorFailure(userId: string): Promise<void> {
+    return this.recordFailure('mfa', userId);
   }
 
   /** Password-reset mails per address, whoever asks: a 429 here says nothing about whether the account exists. */
@@ -137,12 +113,30 @@ export class AttemptLimiter {
     );
   }
 
+  private lock(kind: AccountLock) {
+    const c = this.config;
+    return kind === 'login'
+      ? {
+          limit: c.accountLoginLimit,
+          windowMs: c.accountTtlMs,
+          name: 'login-account',
+          what: 'Too many failed sign-in attempts for this account',
+        }
+      : {
+          limit: c.mfaCodeLimit,
+          windowMs: c.mfaCodeWindowMs,
+          name: 'mfa-account',
+          what: 'Too many wrong codes for this account',
+        };
+  }
+
   /**
    * Refuses (429) while `subject` is locked by failures, before anything is checked, so a right guess during the
    * lock learns nothing. The probe's own limit can never be reached, and its hits expire at once (1 s), so the
    * record stays small however often it is tried: it only reports a lock.
    */
-  private async assertNotLocked(kind: string, subject: string, windowMs: number, name: string, what: string) {
+  private async assertUnlocked(kind: AccountLock, subject: string): Promise<void> {
+    const { windowMs, name, what } = this.lock(kind);
     const probe = await this.hit(
       keyOf(`${kind}-lock`, subject),
       Number.MAX_SAFE_INTEGER,
@@ -153,8 +147,9 @@ export class AttemptLimiter {
     if (probe.blocked) throw new TooManyRequestsException(what, probe.retryAfterSeconds);
   }
 
-  /** Counts a failure of `subject`; at `limit` within the window, it locks for one window. */
-  private async recordFailure(kind: string, subject: string, limit: number, windowMs: number, name: string) {
+  /** Counts a failure of `subject`; at the limit within the window, it locks for one window. */
+  private async recordFailure(kind: AccountLock, subject: string): Promise<void> {
+    const { limit, windowMs, name } = this.lock(kind);
     const failures = await this.storage.increment(
       keyOf(`${kind}-failures`, subject),
       windowMs,
