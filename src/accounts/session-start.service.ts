@@ -13,7 +13,7 @@ import { SignInFactorsService } from './sign-in-factors.service';
  * finishes.
  */
 export type SessionStarted =
-  { outcome: 'started'; token: string } | { outcome: 'suspended'; message: string };
+  { outcome: 'started'; token: string; sessionId: string } | { outcome: 'suspended'; message: string };
 export type SessionStart =
   SessionStarted | { outcome: 'second-factor'; pendingToken: string; factors: FactorKind[] };
 
@@ -34,11 +34,20 @@ export class SessionStartService {
     private readonly pending: PendingSignInsService,
   ) {}
 
-  /** One factor passed (a password, a provider): a session, or the second step when the user has a factor. */
+  /**
+   * One factor passed (a password, a provider): a session, or the second step when the user has a factor. The
+   * factors are read again once the session exists (as the ban is): a factor activated meanwhile ends every other
+   * session after its write, so either that ends this one, or this read sees the factor and ends it here.
+   */
   async startSession(userId: string, userAgent: string | undefined): Promise<SessionStart> {
     const factors = await this.factors.factorsOf(userId);
-    if (factors.length === 0) return this.start(userId, userAgent, 'aal1');
-    return { outcome: 'second-factor', pendingToken: await this.pending.begin(userId), factors };
+    if (factors.length > 0) return this.pendingStep(userId, factors);
+    const started = await this.start(userId, userAgent, 'aal1');
+    if (started.outcome !== 'started') return started;
+    const activatedMeanwhile = await this.factors.factorsOf(userId);
+    if (activatedMeanwhile.length === 0) return started;
+    await this.sessions.end(userId, started.sessionId);
+    return this.pendingStep(userId, activatedMeanwhile);
   }
 
   /** A second factor passed (or a passkey, which is two on its own): an aal2 session. */
@@ -46,14 +55,18 @@ export class SessionStartService {
     return this.start(userId, userAgent, 'aal2');
   }
 
+  private async pendingStep(userId: string, factors: FactorKind[]): Promise<SessionStart> {
+    return { outcome: 'second-factor', pendingToken: await this.pending.begin(userId), factors };
+  }
+
   private async start(
     userId: string,
     userAgent: string | undefined,
     aal: AssuranceLevel,
   ): Promise<SessionStarted> {
-    const token = await this.tokens.startSession(userId, userAgent, aal);
+    const { token, sessionId } = await this.tokens.startSession(userId, userAgent, aal);
     const ban = (await this.standing.findStanding(userId))?.ban;
-    if (!ban) return { outcome: 'started', token };
+    if (!ban) return { outcome: 'started', token, sessionId };
     await this.sessions.endAll(userId);
     const until = ban.until ? `until ${ban.until.toISOString()}` : 'permanently';
     return { outcome: 'suspended', message: `Account suspended ${until}` };
