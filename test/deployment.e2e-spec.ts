@@ -76,6 +76,7 @@ describe('deployment files', () => {
     'METRICS_TOKEN',
     'REDIS_URL',
     'API_PUBLIC_URL',
+    'MFA_ENCRYPTION_KEYS',
   );
   const composeOnly = [...new Set(interpolated(prodText).concat(interpolated(read('docker-compose.yml'))))];
 
@@ -221,6 +222,7 @@ describe('deployment files', () => {
         STREAM_API_KEY: 'key',
         STREAM_API_SECRET: 's'.repeat(32),
         SMTP_URL: 'smtp://relay.example.com:587',
+        MFA_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
         MONGO_APP_PASSWORD: 'a'.repeat(48),
       };
       const containerEnv = (dotEnv: Record<string, string>) => ({
@@ -233,7 +235,7 @@ describe('deployment files', () => {
         ),
       });
       expect(() => validateEnv(containerEnv(example))).toThrow(
-        'Invalid environment: JWT_SECRET_KEY: is required | STREAM_API_KEY: is required | STREAM_API_SECRET: is required | SMTP_URL: is required',
+        'Invalid environment: JWT_SECRET_KEY: is required | STREAM_API_KEY: is required | STREAM_API_SECRET: is required | SMTP_URL: is required | MFA_ENCRYPTION_KEYS: is required',
       );
       const env = validateEnv(containerEnv({ ...example, ...secrets }));
       expect(env).toMatchObject({

@@ -6,6 +6,7 @@ import { ModerationFlagsService } from '../src/flags/moderation-flags.service';
 import { ModerationFlagKind } from '../src/flags/schemas/moderation-flag.schema';
 import { RolesService } from '../src/moderation/roles.service';
 import { createTestApp, eventually, signUp, signUpOnboarded, TEST_JWT_SECRET, TestApp } from './harness';
+import { activateTotp, pendingCookie } from './totp';
 
 /**
  * Property-based fuzzing of every route in the OpenAPI document: hostile bodies, ids, cursors, cookies and headers
@@ -49,9 +50,16 @@ describe('Fuzzing every endpoint', () => {
     const flags = t.app.get(ModerationFlagsService);
     await flags.record({ kind: ModerationFlagKind.UserFlagged, targetUserId: other.id, webhookId: 'fuzz-1' });
     const [flag] = (await flags.page({}, 1)).items;
+    // A sign-in waiting for its second factor, so the challenge is fuzzed past its cookie check too.
+    const guarded = await signUp(t);
+    await activateTotp(t, guarded.cookie);
+    const login = await t
+      .http()
+      .post('/api/auth/login')
+      .send({ email: guarded.email, password: guarded.password });
     ctx = {
       knownIds: [me.id, other.id, stranger.id, sent.body._id as string, flag._id.toString()],
-      validCookie: me.cookie,
+      validCookie: `${me.cookie}; ${pendingCookie(login)}`,
       jwtSecret: TEST_JWT_SECRET,
       knownValues: { provider: ['local'] },
     };

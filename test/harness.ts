@@ -25,6 +25,8 @@ import { LOG_DESTINATION } from '../src/common/logging.module';
 const EXTERNAL_MONGODB_URI = process.env.MONGODB_URI;
 
 export const TEST_JWT_SECRET = 'test-jwt-secret-that-is-at-least-32-characters';
+/** The key ring TOTP secrets are sealed under in tests (production requires one). */
+export const TEST_MFA_KEYS = `test1:${Buffer.alloc(32, 'test-mfa-key').toString('base64')}`;
 
 /**
  * Stands in for the app's log destination (stdout in production): collects every JSON line the app writes,
@@ -87,6 +89,7 @@ async function startBackends(overrides: Record<string, string>) {
     STREAM_BASE_URL: stream.baseUrl,
     SMTP_URL: mail.smtpUrl,
     JWT_SECRET_KEY: TEST_JWT_SECRET,
+    MFA_ENCRYPTION_KEYS: TEST_MFA_KEYS,
     STREAM_TIMEOUT_MS: '1000',
     ...overrides,
   };

@@ -11,6 +11,7 @@ import { AccountStandingService } from '../src/accounts/account-standing.service
 import { newAccount, signUp, TestApp } from './harness';
 import { Mailbox } from './mailbox';
 import { createOidcTestApp, TestBrowser } from './oidc-testing';
+import { activateTotp } from './totp';
 
 const APP_URL = 'http://app.test/app';
 
@@ -295,6 +296,25 @@ describe('Sign-in with an OpenID Connect provider (against a real OIDC server)',
     expect(await count('identities', { user: new Types.ObjectId(owner.id) })).toBe(1);
     // The password still works too.
     await t.http().post('/api/auth/login').send({ email: owner.email, password: owner.password }).expect(200);
+  });
+
+  it('stops a user with a second factor at the pending step (?mfa=required), which the challenge finishes', async () => {
+    const owner = await verifiedAccount('second-factor@lingo.test');
+    const { app } = await activateTotp(t, owner.cookie);
+    const { browser, location } = await signIn(person({ email: owner.email, email_verified: true }));
+    expect(location.href).toBe(`${APP_URL}?mfa=required`);
+    expect(browser.jar.has('jwt')).toBe(false);
+    expect(browser.jar.has('mfa_pending')).toBe(true);
+
+    const done = await browser.fetch('/api/auth/mfa/challenge', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code: await app.code() }),
+    });
+    expect(done.status).toBe(200);
+    expect(browser.jar.has('mfa_pending')).toBe(false);
+    const me = await t.http().get('/api/auth/me').set('Cookie', browser.sessionCookie()).expect(200);
+    expect(me.body.user._id).toBe(owner.id);
   });
 
   describe('returnTo (no open redirect)', () => {

@@ -74,9 +74,9 @@ describe('Sessions (/api/auth)', () => {
     expect(listed.body.sessions).toHaveLength(2);
     const current = listed.body.sessions.find((s: { current: boolean }) => s.current);
     const other = listed.body.sessions.find((s: { current: boolean }) => !s.current);
-    expect(current).toMatchObject({ device: 'Chrome on macOS', id: expect.any(String) });
+    expect(current).toMatchObject({ device: 'Chrome on macOS', id: expect.any(String), aal: 'aal1' });
     expect(Object.keys(current).sort()).toEqual(
-      ['createdAt', 'current', 'device', 'expiresAt', 'id', 'lastUsedAt'].sort(),
+      ['aal', 'createdAt', 'current', 'device', 'expiresAt', 'id', 'lastUsedAt'].sort(),
     );
 
     await t.http().delete(`/api/auth/sessions/${other.id}`).set('Cookie', laptop).expect(204);

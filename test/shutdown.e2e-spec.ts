@@ -7,7 +7,7 @@ import {
   StreamEmulator,
 } from 'offline-emulators';
 import { runBuiltCli } from './cli-process';
-import { ApiProcess, newAccount, spawnApi, TEST_JWT_SECRET } from './harness';
+import { ApiProcess, newAccount, spawnApi, TEST_JWT_SECRET, TEST_MFA_KEYS } from './harness';
 
 // Runs the built entry point (npm test builds first) the way an operator does, and stops it the way an orchestrator does.
 describe('node dist/main.js', () => {
@@ -37,6 +37,7 @@ describe('node dist/main.js', () => {
       STREAM_API_SECRET: stream.apiSecret,
       STREAM_BASE_URL: stream.baseUrl,
       JWT_SECRET_KEY: TEST_JWT_SECRET,
+      MFA_ENCRYPTION_KEYS: TEST_MFA_KEYS,
       SMTP_URL: mail.smtpUrl,
       SHUTDOWN_DRAIN_MS: '1500',
     });

@@ -60,6 +60,10 @@ const LAYERS = [
     folders: [
       { path: 'verification', owns: '`email_verifications`: mailed links and codes that prove an address' },
       { path: 'external-identities', owns: '`identities`: accounts at OpenID Connect providers linked to users' },
+      {
+        path: 'second-factors',
+        owns: '`second_factors` (TOTP, recovery codes) and `mfa_pending_sign_ins`: sign-ins waiting for one',
+      },
     ],
   },
   {

@@ -8,6 +8,8 @@ import type { FriendsService } from '../users/friends.service';
 import type { UsersService } from '../users/users.service';
 import { AccountDeletionService, DeletionOptions } from './account-deletion.service';
 import type { EmailVerificationsService } from '../verification/email-verifications.service';
+import type { PendingSignInsService } from '../second-factors/pending-sign-ins.service';
+import type { SecondFactorsService } from '../second-factors/second-factors.service';
 
 const id = (n: number) => n.toString(16).padStart(24, '0');
 
@@ -66,6 +68,8 @@ function setup(appIds: string[], streamIds: string[]) {
     { endAll: () => Promise.resolve(0) } as unknown as SessionsService,
     { deleteAllOf: () => Promise.resolve(0) } as unknown as ExternalIdentitiesService,
     { discardAll: () => Promise.resolve(0) } as unknown as EmailVerificationsService,
+    { deleteAllOf: () => Promise.resolve(0) } as unknown as SecondFactorsService,
+    { deleteAllOf: () => Promise.resolve() } as unknown as PendingSignInsService,
   );
   const deleteUsers = (
     ids: string[],

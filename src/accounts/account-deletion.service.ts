@@ -3,6 +3,8 @@ import { chunk } from '../common/chunk';
 import { OBJECT_ID_PATTERN, toObjectId } from '../common/object-id';
 import { retry } from '../common/retry';
 import { ExternalIdentitiesService } from '../external-identities/external-identities.service';
+import { PendingSignInsService } from '../second-factors/pending-sign-ins.service';
+import { SecondFactorsService } from '../second-factors/second-factors.service';
 import { SessionsService } from '../identity/sessions.service';
 import { StreamError } from '../stream/stream.errors';
 import {
@@ -71,7 +73,7 @@ export type MyAccountDeletion =
  * Deletes accounts everywhere: my account (the API), these users (the admin CLI), and Stream users the app does
  * not have (pruning). Per user, in this order:
  *   1. Stream (hard by default), waiting for Stream's asynchronous task; a user absent from Stream counts as done.
- *   2. its sessions and identities at providers, then the id out of every other user's `friends`;
+ *   2. its sessions, identities at providers and second factors, then the id out of every other user's `friends`;
  *   3. every friend request the user sent or received, and every block they made or received;
  *   4. the user document, last: while any earlier step is unfinished the user still exists, so a re-run finds it
  *      and finishes the job. A re-run after success finds nothing anywhere and reports "not-found".
@@ -90,6 +92,8 @@ export class AccountDeletionService {
     private readonly sessions: SessionsService,
     private readonly identities: ExternalIdentitiesService,
     private readonly verifications: EmailVerificationsService,
+    private readonly secondFactors: SecondFactorsService,
+    private readonly pendingSignIns: PendingSignInsService,
   ) {}
 
   /**
@@ -251,6 +255,8 @@ export class AccountDeletionService {
       // it while the rest goes.
       await this.sessions.endAll(id);
       await this.identities.deleteAllOf(id);
+      await this.pendingSignIns.deleteAllOf(id);
+      await this.secondFactors.deleteAllOf(id);
       const friendLinksRemoved = await this.friends.removeFromAllFriendLists(id);
       const requestsRemoved = await this.friendRequests.deleteAllInvolving(id);
       const blocksRemoved = await this.blocks.deleteAllInvolving(id);

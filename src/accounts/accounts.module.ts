@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ExternalIdentitiesModule } from '../external-identities/external-identities.module';
 import { IdentityModule } from '../identity/identity.module';
+import { SecondFactorsModule } from '../second-factors/second-factors.module';
 import { UsersModule } from '../users/users.module';
 import { VerificationModule } from '../verification/verification.module';
 import { AccountDeletionService } from './account-deletion.service';
@@ -12,6 +13,7 @@ import { FriendshipsController } from './friendships.controller';
 import { FriendshipsService } from './friendships.service';
 import { MyAccountController } from './my-account.controller';
 import { SessionStartService } from './session-start.service';
+import { SignInFactorsService } from './sign-in-factors.service';
 import { SocialNotifier } from './social-notifier.service';
 import { StreamSyncService } from './stream-sync.service';
 
@@ -22,8 +24,9 @@ import { StreamSyncService } from './stream-sync.service';
  */
 @Module({
   // Identity: the guard, the login limit DELETE /api/users/me shares, and the sessions deletion ends;
-  // verification: the pending links and codes deletion drops; the identities at providers it removes.
-  imports: [UsersModule, IdentityModule, VerificationModule, ExternalIdentitiesModule],
+  // verification: the pending links and codes deletion drops; the identities at providers it removes; second
+  // factors: what a sign-in asks for before its session, and what deletion removes.
+  imports: [UsersModule, IdentityModule, VerificationModule, ExternalIdentitiesModule, SecondFactorsModule],
   controllers: [MyAccountController, BlocksController, FriendshipsController],
   providers: [
     AccountsService,
@@ -34,6 +37,7 @@ import { StreamSyncService } from './stream-sync.service';
     FriendshipsService,
     SocialNotifier,
     SessionStartService,
+    SignInFactorsService,
   ],
   exports: [
     AccountsService,
@@ -41,6 +45,7 @@ import { StreamSyncService } from './stream-sync.service';
     AccountDeletionService,
     AccountStandingService,
     SessionStartService,
+    SignInFactorsService,
   ],
 })
 export class AccountsModule {}

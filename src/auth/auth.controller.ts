@@ -23,14 +23,17 @@ import {
   ApiTags,
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
+  ApiExtraModels,
+  getSchemaPath,
 } from '@nestjs/swagger';
-import { clearAuthCookie, setAuthCookie } from '../identity/auth-cookie';
+import { clearAuthCookie, setAuthCookie, setPendingSignInCookie } from '../identity/auth-cookie';
 import { AuthThrottlerGuard } from '../identity/auth-throttler.guard';
 import { ThrottledAs } from '../identity/throttled-as.decorator';
 import type { Response } from 'express';
-import { authConfig } from '../config/configuration';
+import { authConfig, mfaConfig } from '../config/configuration';
 import { UsersService } from '../users/users.service';
-import { AuthService } from './auth.service';
+import { AuthService, SignInOutcome } from './auth.service';
+import { SecondFactorRequiredResponse } from './dto/second-factor.response';
 import { CurrentUser } from '../identity/current-user.decorator';
 import { LoginDto } from './dto/login.dto';
 import { OnboardingDto } from './dto/onboarding.dto';
@@ -49,6 +52,7 @@ export class AuthController {
     private readonly auth: AuthService,
     private readonly users: UsersService,
     @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
+    @Inject(mfaConfig.KEY) private readonly mfa: ConfigType<typeof mfaConfig>,
   ) {}
 
   @Post('signup')
@@ -74,15 +78,23 @@ export class AuthController {
       res.status(HttpStatus.ACCEPTED);
       return { success: true, message: VERIFY_FIRST };
     }
-    setAuthCookie(res, outcome.token, this.config);
-    return { success: true, user: outcome.user };
+    // A new account has no second factor yet.
+    return this.signedIn(outcome, res) as UserResponse;
   }
 
   @Post('login')
   @HttpCode(HttpStatus.OK)
   @UseGuards(AuthThrottlerGuard)
   @ThrottledAs('login')
-  @ApiOkResponse({ type: UserResponse, description: 'Signed in (a new session); sets the jwt cookie' })
+  @ApiOkResponse({
+    description:
+      'Signed in (a new session; sets the jwt cookie): `{ success, user }`. Or, for a user with a second factor, ' +
+      '`{ mfaRequired: true, factors }` and the mfa_pending cookie: finish with POST /api/auth/mfa/challenge',
+    schema: {
+      oneOf: [{ $ref: getSchemaPath(UserResponse) }, { $ref: getSchemaPath(SecondFactorRequiredResponse) }],
+    },
+  })
+  @ApiExtraModels(UserResponse, SecondFactorRequiredResponse)
   @ApiUnauthorizedResponse({ description: 'Invalid email or password' })
   @ApiForbiddenResponse({
     description:
@@ -94,10 +106,18 @@ export class AuthController {
     @Body() dto: LoginDto,
     @Headers('user-agent') userAgent: string | undefined,
     @Res({ passthrough: true }) res: Response,
-  ): Promise<UserResponse> {
-    const { user, token } = await this.auth.login(dto, userAgent);
-    setAuthCookie(res, token, this.config);
-    return { success: true, user };
+  ): Promise<UserResponse | SecondFactorRequiredResponse> {
+    return this.signedIn(await this.auth.login(dto, userAgent), res);
+  }
+
+  /** The session's cookie and the seed's `{ success, user }`; or the second step's cookie and what it accepts. */
+  private signedIn(outcome: SignInOutcome, res: Response): UserResponse | SecondFactorRequiredResponse {
+    if (outcome.kind === 'second-factor') {
+      setPendingSignInCookie(res, outcome.pendingToken, this.mfa);
+      return { mfaRequired: true, factors: outcome.factors };
+    }
+    setAuthCookie(res, outcome.token, this.config);
+    return { success: true, user: outcome.user };
   }
 
   @Post('logout')

@@ -11,7 +11,8 @@ import { ConfigType } from '@nestjs/config';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { Counter } from 'prom-client';
 import { AccountsService } from '../accounts/accounts.service';
-import { SessionStartService } from '../accounts/session-start.service';
+import { SessionStarted, SessionStartService } from '../accounts/session-start.service';
+import type { FactorKind } from '../second-factors/second-factor.view';
 import { authConfig, verificationConfig } from '../config/configuration';
 import { ExternalIdentitiesService } from '../external-identities/external-identities.service';
 import { providerLabel } from '../oidc/provider-label';
@@ -30,15 +31,25 @@ import { EmailAddressService } from './email-address.service';
 
 /** A user just signed in: their account and the new session's JWT. */
 export interface SignedIn {
+  kind: 'signed-in';
   user: UserView;
   token: string;
 }
+
+/** The first factor passed; the sign-in waits for the second (its token goes in the `mfa_pending` cookie). */
+export interface SecondFactorRequired {
+  kind: 'second-factor';
+  pendingToken: string;
+  factors: FactorKind[];
+}
+
+export type SignInOutcome = SignedIn | SecondFactorRequired;
 
 /**
  * How a signup ended: signed in, or (REQUIRE_VERIFIED_EMAIL=login) nothing to tell but "check your inbox", the
  * same for a new address and a registered one.
  */
-export type SignupOutcome = ({ kind: 'signed-in' } & SignedIn) | { kind: 'verify-first' };
+export type SignupOutcome = SignInOutcome | { kind: 'verify-first' };
 
 const VERIFY_BEFORE_SIGN_IN =
   'Please verify your email address before signing in: use the code or link we mailed you ' +
@@ -79,7 +90,7 @@ export class AuthService {
     }
     const user = await this.accounts.createAccount(dto);
     await this.emails.startVerification(user);
-    return { kind: 'signed-in', ...(await this.startSession(user, userAgent)) };
+    return this.startSession(user, userAgent);
   }
 
   /** Both ways cost a bcrypt hash, an insert and a mail counted: no Stream call is waited for. */
@@ -94,7 +105,7 @@ export class AuthService {
     await this.emails.startVerification(user);
   }
 
-  async login(dto: LoginDto, userAgent: string | undefined): Promise<SignedIn> {
+  async login(dto: LoginDto, userAgent: string | undefined): Promise<SignInOutcome> {
     await this.limiter.assertLoginAllowed(dto.email);
     const check = await this.users.checkCredentials(dto.email, dto.password);
     if (check.outcome !== 'signed-in') {
@@ -113,19 +124,23 @@ export class AuthService {
       this.logins.inc({ outcome: 'unverified_email' });
       throw new ForbiddenException(VERIFY_BEFORE_SIGN_IN);
     }
-    const signedIn = await this.startSession(user, userAgent);
-    this.logins.inc({ outcome: 'success' });
-    return signedIn;
+    const outcome = await this.startSession(user, userAgent);
+    this.logins.inc({ outcome: outcome.kind === 'signed-in' ? 'success' : 'second_factor_required' });
+    return outcome;
   }
 
-  /** The last step of a password sign-in (see SessionStartService): a banned account gets a 403. */
-  private async startSession(user: UserView, userAgent: string | undefined): Promise<SignedIn> {
+  /** The last step of a password sign-in (see SessionStartService). */
+  private async startSession(user: UserView, userAgent: string | undefined): Promise<SignInOutcome> {
     const start = await this.sessionStart.startSession(user._id, userAgent);
-    if (start.outcome === 'suspended') {
-      this.logins.inc({ outcome: 'suspended' });
-      throw new ForbiddenException(start.message);
-    }
-    return { user, token: start.token };
+    if (start.outcome === 'second-factor') return { kind: 'second-factor', ...start };
+    return { kind: 'signed-in', user, token: this.startedToken(start) };
+  }
+
+  /** The token of a session that started; a banned account gets a 403 (any sign-in, a second factor's too). */
+  startedToken(start: SessionStarted): string {
+    if (start.outcome === 'started') return start.token;
+    this.logins.inc({ outcome: 'suspended' });
+    throw new ForbiddenException(start.message);
   }
 
   /**

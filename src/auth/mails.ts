@@ -88,3 +88,11 @@ export function emailChangedMail(to: string, newAddress: string, appUrl: string)
     `If you did not do this, your account may be in someone else's hands: contact us through ${appUrl} at once.`,
   ]);
 }
+
+export function recoveryCodeUsedMail(to: string, remaining: number, appUrl: string): OutgoingMail {
+  return compose(to, 'A recovery code was used to sign in', [
+    `One of your recovery codes was just used to sign in to your account; ${remaining} unused codes remain.`,
+    `If it was not you, your password and a recovery code are in someone else's hands: sign in at ${appUrl}, ` +
+      'change your password, end your other sessions and make new recovery codes.',
+  ]);
+}

@@ -79,6 +79,33 @@ export const authConfig = namespace('auth', (e) => {
   };
 });
 
+/** A key that encrypts TOTP secrets at rest, named by its id (stored beside each ciphertext). */
+export interface MfaKey {
+  id: string;
+  key: Buffer;
+}
+
+/**
+ * Second factors: the key ring (new secrets under the newest, the last listed; older ones still decrypt), the
+ * pending sign-in's lifetime, the issuer authenticator apps show (wrong codes are limited in throttleConfig).
+ */
+export const mfaConfig = namespace('mfa', (e) => {
+  // Outside production only (validation requires the keys there): secrets then become unreadable on restart.
+  const keys: MfaKey[] = e.MFA_ENCRYPTION_KEYS
+    ? e.MFA_ENCRYPTION_KEYS.split(',').map((pair) => {
+        const [id, key] = pair.trim().split(':');
+        return { id, key: Buffer.from(key, 'base64') };
+      })
+    : [{ id: 'dev', key: randomBytes(32) }];
+  return {
+    keys,
+    keysGenerated: !e.MFA_ENCRYPTION_KEYS,
+    challengeTtlMs: e.MFA_CHALLENGE_TTL_SECONDS * 1000,
+    totpIssuer: e.MFA_TOTP_ISSUER,
+    cookieSecure: e.NODE_ENV === NodeEnv.Production,
+  };
+});
+
 /** Per-client limits on the endpoints that cost a bcrypt hash or send mail; per-account and per-email limits. */
 export const throttleConfig = namespace('throttle', (e) => {
   return {
@@ -94,6 +121,9 @@ export const throttleConfig = namespace('throttle', (e) => {
     verificationMailLimit: e.EMAIL_VERIFICATION_MAIL_LIMIT,
     verificationAccountLimit: e.EMAIL_VERIFICATION_ACCOUNT_LIMIT,
     verificationWindowMs: e.EMAIL_VERIFICATION_MAIL_WINDOW_SECONDS * 1000,
+    // Wrong second-factor codes per account, whichever route checked them.
+    mfaCodeLimit: e.MFA_CODE_LIMIT,
+    mfaCodeWindowMs: e.MFA_CODE_WINDOW_SECONDS * 1000,
     // Shared by every instance when set; process memory (one instance only) otherwise.
     redisUrl: e.REDIS_URL,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
@@ -226,6 +256,7 @@ const NAMESPACES = [
   exportConfig,
   migrationConfig,
   oidcConfig,
+  mfaConfig,
 ];
 
 /** Every namespace over this environment, for ConfigModule.forRoot({ load }) in the API and the CLI. */
@@ -236,3 +267,4 @@ export type AuthConfig = ReturnType<typeof authConfig>;
 export type ThrottleConfig = ReturnType<typeof throttleConfig>;
 export type OidcConfig = ReturnType<typeof oidcConfig>;
 export type VerificationConfig = ReturnType<typeof verificationConfig>;
+export type MfaConfig = ReturnType<typeof mfaConfig>;

@@ -7,6 +7,7 @@ const strongProd = {
   STREAM_API_KEY: 'key',
   STREAM_API_SECRET: 's'.repeat(40),
   SMTP_URL: 'smtp://mail.internal:587',
+  MFA_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`,
 };
 
 const problemsOf = (env: Record<string, string>): string[] => {
@@ -53,7 +54,14 @@ describe('validateEnv', () => {
   it('names every missing variable in production at once', () => {
     const problems = problemsOf({ NODE_ENV: 'production' });
     expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(
-      ['JWT_SECRET_KEY', 'MONGODB_URI', 'SMTP_URL', 'STREAM_API_KEY', 'STREAM_API_SECRET'].sort(),
+      [
+        'JWT_SECRET_KEY',
+        'MFA_ENCRYPTION_KEYS',
+        'MONGODB_URI',
+        'SMTP_URL',
+        'STREAM_API_KEY',
+        'STREAM_API_SECRET',
+      ].sort(),
     );
   });
 
@@ -80,6 +88,8 @@ describe('validateEnv', () => {
     ['REDIS_URL', 'localhost:6379'],
     ['METRICS_TOKEN', 'short'],
     ['SHUTDOWN_GRACE_MS', '-1'],
+    ['MFA_ENCRYPTION_KEYS', 'k1:dG9vLXNob3J0'],
+    ['MFA_CODE_LIMIT', '0'],
   ])('refuses an invalid %s', (name, value) => {
     expect(problemsOf({ [name]: value }).map((p) => p.split(':')[0])).toEqual([name]);
   });

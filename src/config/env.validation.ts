@@ -161,6 +161,29 @@ export class EnvironmentVariables {
   @IntRange(60, 24 * 3600)
   PASSWORD_RESET_TTL_SECONDS = 1800;
 
+  // Second factors: the keys that encrypt TOTP secrets (`kid:base64-32-bytes`, comma-separated, newest last), how
+  // long a sign-in waits for its second factor, and wrong codes per account per window.
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^\s*[\w-]{1,32}:[A-Za-z0-9+/]{43}=\s*(,\s*[\w-]{1,32}:[A-Za-z0-9+/]{43}=\s*)*$/, {
+    message: 'MFA_ENCRYPTION_KEYS must be kid:base64key pairs (32-byte keys), comma-separated',
+  })
+  MFA_ENCRYPTION_KEYS?: string;
+
+  @IntRange(30, 3600)
+  MFA_CHALLENGE_TTL_SECONDS = 300;
+
+  // The name authenticator apps show beside the account.
+  @IsString()
+  @MinLength(1)
+  MFA_TOTP_ISSUER = 'Lingo';
+
+  @IntRange(1, 1000)
+  MFA_CODE_LIMIT = 10;
+
+  @IntRange(60, 24 * 3600)
+  MFA_CODE_WINDOW_SECONDS = 900;
+
   // Email verification: what an unverified address keeps a user from, how long a mailed link or code works and how
   // many guesses a code allows; verification mails per address and per account per window, and per client.
   @IsIn(EMAIL_POLICIES)
@@ -329,6 +352,7 @@ export const PRODUCTION_REQUIRED: readonly EnvName[] = [
   'STREAM_API_KEY',
   'STREAM_API_SECRET',
   'SMTP_URL',
+  'MFA_ENCRYPTION_KEYS',
 ];
 
 function describe(errors: ValidationError[]): string[] {

@@ -22,6 +22,7 @@ const production = {
   STREAM_API_KEY: 'key',
   STREAM_API_SECRET: 's'.repeat(40),
   SMTP_URL: 'smtp://mail.internal:587',
+  MFA_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`,
 };
 
 describe('OIDC provider variables (validateEnv)', () => {

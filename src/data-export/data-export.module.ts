@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ExternalIdentitiesModule } from '../external-identities/external-identities.module';
 import { IdentityModule } from '../identity/identity.module';
+import { SecondFactorsModule } from '../second-factors/second-factors.module';
 import { UsersModule } from '../users/users.module';
 import { VerificationModule } from '../verification/verification.module';
 import { DataExportController } from './data-export.controller';
@@ -12,7 +13,14 @@ import { dataExportSchemas } from './data-export-schemas';
  * and Stream; writes only its slots.
  */
 @Module({
-  imports: [UsersModule, IdentityModule, VerificationModule, ExternalIdentitiesModule, dataExportSchemas()],
+  imports: [
+    UsersModule,
+    IdentityModule,
+    VerificationModule,
+    ExternalIdentitiesModule,
+    SecondFactorsModule,
+    dataExportSchemas(),
+  ],
   controllers: [DataExportController],
   providers: [DataExportService],
 })

@@ -4,6 +4,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { exportConfig } from '../config/configuration';
 import { ExternalIdentitiesService } from '../external-identities/external-identities.service';
+import { SecondFactorsService } from '../second-factors/second-factors.service';
 import { SessionsService } from '../identity/sessions.service';
 import { StreamError } from '../stream/stream.errors';
 import { StreamService } from '../stream/stream.service';
@@ -44,6 +45,7 @@ export class DataExportService {
     private readonly blocks: BlocksService,
     private readonly sessions: SessionsService,
     private readonly identities: ExternalIdentitiesService,
+    private readonly secondFactors: SecondFactorsService,
     private readonly verifications: EmailVerificationsService,
     private readonly stream: StreamService,
   ) {}
@@ -61,6 +63,7 @@ export class DataExportService {
       syncState,
       emailVerifications,
       identities,
+      secondFactors,
       standing,
     ] = await Promise.all([
       this.users.findOrFail(me),
@@ -71,6 +74,7 @@ export class DataExportService {
       this.syncState.findSyncState(me),
       this.verifications.listMine(me),
       this.identities.exportMine(me),
+      this.secondFactors.listMine(me),
       this.standingSection(me),
     ]);
     const stream = await this.streamSection(me);
@@ -84,6 +88,7 @@ export class DataExportService {
       sessions,
       emailVerifications,
       identities,
+      secondFactors,
       syncState,
       standing,
       stream,

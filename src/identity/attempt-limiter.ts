@@ -10,6 +10,9 @@ const keyOf = (kind: string, subject: string): string => `${kind}:${hashSecret(s
 
 const PROBE_HIT_TTL_MS = 1000;
 
+/** The per-account locks: failed passwords, wrong second-factor codes. */
+type AccountLock = 'login' | 'mfa';
+
 /** One count against a limit: whether it was past the limit, and until when (seconds). */
 interface Hit {
   blocked: boolean;
@@ -28,40 +31,24 @@ export class AttemptLimiter {
     @Inject(throttleConfig.KEY) private readonly config: ConfigType<typeof throttleConfig>,
   ) {}
 
-  /**
-   * Refuses (429) while the account is locked by failed passwords, before any password is checked, so a correct
-   * guess during the lock learns nothing. The probe's own limit can never be reached: it only reports a lock.
-   */
-  async assertLoginAllowed(email: string): Promise<void> {
-    // The probe's own hits expire at once (1 s), so an account's record stays small however often it is tried.
-    const probe = await this.hit(
-      keyOf('login-lock', email),
-      Number.MAX_SAFE_INTEGER,
-      this.config.accountTtlMs,
-      'login-account',
-      PROBE_HIT_TTL_MS,
-    );
-    if (probe.blocked) {
-      throw new TooManyRequestsException(
-        'Too many failed sign-in attempts for this account',
-        probe.retryAfterSeconds,
-      );
-    }
+  /** Refuses (429) while the account is locked by failed passwords, before any password is checked. */
+  assertLoginAllowed(email: string): Promise<void> {
+    return this.assertUnlocked('login', email);
   }
 
   /** Counts a wrong password; past THROTTLE_ACCOUNT_LOGIN_LIMIT within THROTTLE_ACCOUNT_TTL_SECONDS the account locks for one window. */
-  async recordLoginFailure(email: string): Promise<void> {
-    const windowMs = this.config.accountTtlMs;
-    const failures = await this.storage.increment(
-      keyOf('login-failures', email),
-      windowMs,
-      this.config.accountLoginLimit,
-      windowMs,
-      'login-account',
-    );
-    if (failures.totalHits < this.config.accountLoginLimit) return;
-    // A limit of 0 blocks at once, for one window.
-    await this.storage.increment(keyOf('login-lock', email), windowMs, 0, windowMs, 'login-account');
+  recordLoginFailure(email: string): Promise<void> {
+    return this.recordFailure('login', email);
+  }
+
+  /** The same for second-factor codes (TOTP or recovery) of this account, on every route that checks one. */
+  assertSecondFactorAllowed(userId: string): Promise<void> {
+    return this.assertUnlocked('mfa', userId);
+  }
+
+  /** Counts a wrong code; past MFA_CODE_LIMIT within MFA_CODE_WINDOW_SECONDS the account's codes lock for one window. */
+  recordSecondFactorFailure(userId: string): Promise<void> {
+    return this.recordFailure('mfa', userId);
   }
 
   /** Password-reset mails per address, whoever asks: a 429 here says nothing about whether the account exists. */
@@ -124,6 +111,55 @@ export class AttemptLimiter {
       this.config.verificationWindowMs,
       'verification-mail',
     );
+  }
+
+  private lock(kind: AccountLock) {
+    const c = this.config;
+    return kind === 'login'
+      ? {
+          limit: c.accountLoginLimit,
+          windowMs: c.accountTtlMs,
+          name: 'login-account',
+          what: 'Too many failed sign-in attempts for this account',
+        }
+      : {
+          limit: c.mfaCodeLimit,
+          windowMs: c.mfaCodeWindowMs,
+          name: 'mfa-account',
+          what: 'Too many wrong codes for this account',
+        };
+  }
+
+  /**
+   * Refuses (429) while `subject` is locked by failures, before anything is checked, so a right guess during the
+   * lock learns nothing. The probe's own limit can never be reached, and its hits expire at once (1 s), so the
+   * record stays small however often it is tried: it only reports a lock.
+   */
+  private async assertUnlocked(kind: AccountLock, subject: string): Promise<void> {
+    const { windowMs, name, what } = this.lock(kind);
+    const probe = await this.hit(
+      keyOf(`${kind}-lock`, subject),
+      Number.MAX_SAFE_INTEGER,
+      windowMs,
+      name,
+      PROBE_HIT_TTL_MS,
+    );
+    if (probe.blocked) throw new TooManyRequestsException(what, probe.retryAfterSeconds);
+  }
+
+  /** Counts a failure of `subject`; at the limit within the window, it locks for one window. */
+  private async recordFailure(kind: AccountLock, subject: string): Promise<void> {
+    const { limit, windowMs, name } = this.lock(kind);
+    const failures = await this.storage.increment(
+      keyOf(`${kind}-failures`, subject),
+      windowMs,
+      limit,
+      windowMs,
+      name,
+    );
+    if (failures.totalHits < limit) return;
+    // A limit of 0 blocks at once, for one window.
+    await this.storage.increment(keyOf(`${kind}-lock`, subject), windowMs, 0, windowMs, name);
   }
 
   /** One hit on `key`: past `limit` within `windowMs`, blocked until the window of the oldest hit ends. */

@@ -1,5 +1,5 @@
-import type { CookieOptions, Response } from 'express';
-import type { AuthConfig } from '../config/configuration';
+import type { CookieOptions, Request, Response } from 'express';
+import type { AuthConfig, MfaConfig } from '../config/configuration';
 
 /** The session cookie's name, as the seed's clients know it. */
 export const AUTH_COOKIE = 'jwt';
@@ -19,4 +19,30 @@ export function setAuthCookie(res: Response, token: string, config: AuthConfig):
 
 export function clearAuthCookie(res: Response, config: AuthConfig): void {
   res.clearCookie(AUTH_COOKIE, baseOptions(config));
+}
+
+/**
+ * A sign-in waiting for its second factor (docs/api.md, "Second factors"): its token, sent only to the routes
+ * under /api/auth/mfa (the challenge), never accepted as a session.
+ */
+export const PENDING_SIGN_IN_COOKIE = 'mfa_pending';
+
+const pendingOptions = (config: MfaConfig): CookieOptions => ({
+  httpOnly: true,
+  sameSite: 'strict',
+  secure: config.cookieSecure,
+  path: '/api/auth/mfa',
+});
+
+export function setPendingSignInCookie(res: Response, token: string, config: MfaConfig): void {
+  res.cookie(PENDING_SIGN_IN_COOKIE, token, { ...pendingOptions(config), maxAge: config.challengeTtlMs });
+}
+
+export function clearPendingSignInCookie(res: Response, config: MfaConfig): void {
+  res.clearCookie(PENDING_SIGN_IN_COOKIE, pendingOptions(config));
+}
+
+export function pendingSignInTokenOf(req: Request): string | undefined {
+  const token = (req.cookies as Record<string, unknown> | undefined)?.[PENDING_SIGN_IN_COOKIE];
+  return typeof token === 'string' && token.length > 0 ? token : undefined;
 }

@@ -9,4 +9,9 @@ export class SessionView {
   @ApiProperty({ description: 'Last use, to within SESSION_TOUCH_INTERVAL_SECONDS' }) lastUsedAt!: string;
   @ApiProperty() expiresAt!: string;
   @ApiProperty({ description: 'The session making this request' }) current!: boolean;
+  @ApiProperty({
+    enum: ['aal1', 'aal2'],
+    description: 'aal2: signed in with a second factor (or a passkey); aal1: one factor',
+  })
+  aal!: 'aal1' | 'aal2';
 }

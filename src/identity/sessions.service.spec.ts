@@ -48,7 +48,7 @@ describe('SessionsService', () => {
   it('answers from its cache on the hot path: one read per USER_EXISTS_CACHE_MS', async () => {
     const db = fakeCollection();
     const instance = new SessionsService(db.model as never, auth as never, users as never);
-    const { id } = await instance.start(userId, 'curl/8');
+    const { id } = await instance.start(userId, 'curl/8', 'aal1');
     for (let i = 0; i < 50; i++) expect(await instance.isActive(id, userId)).toBe(true);
     expect(db.reads()).toBe(1);
     expect(await instance.isActive(id, new Types.ObjectId().toString())).toBe(false);
@@ -58,7 +58,7 @@ describe('SessionsService', () => {
     const db = fakeCollection();
     const here = new SessionsService(db.model as never, auth as never, users as never);
     const there = new SessionsService(db.model as never, auth as never, users as never);
-    const { id } = await here.start(userId, undefined);
+    const { id } = await here.start(userId, undefined, 'aal1');
     expect(await there.isActive(id, userId)).toBe(true);
 
     expect(await here.end(userId, id)).toBe(true);
@@ -71,7 +71,7 @@ describe('SessionsService', () => {
   it("does not end someone else's session", async () => {
     const db = fakeCollection();
     const service = new SessionsService(db.model as never, auth as never, users as never);
-    const { id } = await service.start(userId, undefined);
+    const { id } = await service.start(userId, undefined, 'aal1');
     expect(await service.end(new Types.ObjectId().toString(), id)).toBe(false);
     expect(await service.isActive(id, userId)).toBe(true);
   });

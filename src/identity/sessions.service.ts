@@ -6,7 +6,7 @@ import { ExpiringCache } from '../common/expiring-cache';
 import { OBJECT_ID_PATTERN } from '../common/object-id';
 import { authConfig, usersConfig } from '../config/configuration';
 import { deviceLabel } from './device-label';
-import { Session } from './schemas/session.schema';
+import { AssuranceLevel, Session } from './schemas/session.schema';
 import { SessionView } from './session.view';
 
 export interface StartedSession {
@@ -30,7 +30,7 @@ export class SessionsService {
     this.cache = new ExpiringCache(users.existsCacheMs);
   }
 
-  async start(userId: string, userAgent: string | undefined): Promise<StartedSession> {
+  async start(userId: string, userAgent: string | undefined, aal: AssuranceLevel): Promise<StartedSession> {
     const now = new Date();
     // Whole seconds, as the JWT's iat and exp: the token and its session end at the same instant.
     const expiresAt = new Date((Math.floor(now.getTime() / 1000) + this.config.jwtExpiresInSeconds) * 1000);
@@ -40,6 +40,7 @@ export class SessionsService {
       lastUsedAt: now,
       expiresAt,
       device: deviceLabel(userAgent),
+      aal,
     });
     return { id: session._id.toString(), createdAt: now, expiresAt };
   }
@@ -79,7 +80,15 @@ export class SessionsService {
       lastUsedAt: s.lastUsedAt.toISOString(),
       expiresAt: s.expiresAt.toISOString(),
       current: s._id.toString() === currentSid,
+      aal: s.aal ?? 'aal1',
     }));
+  }
+
+  /** A second factor passed in this live session of the user (its activation): the session is now aal2. */
+  async raiseToAal2(userId: string, sid: string): Promise<void> {
+    await this.sessions
+      .updateOne({ _id: sid, user: new Types.ObjectId(userId) }, { $set: { aal: 'aal2' } })
+      .exec();
   }
 
   /** Ends one of the user's sessions; false when the user has no such session (someone else's included). */

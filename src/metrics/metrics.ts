@@ -29,7 +29,7 @@ export const METRIC_PROVIDERS = [
     name: LOGINS,
     help:
       'Login attempts that reached a password check, by outcome (success, invalid_credentials, unverified_email, ' +
-      'suspended)',
+      'suspended, second_factor_required)',
     labelNames: ['outcome'],
   }),
   makeHistogramProvider({

@@ -12,8 +12,8 @@ import {
 } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
-import { authConfig, oidcConfig } from '../config/configuration';
-import { setAuthCookie } from '../identity/auth-cookie';
+import { authConfig, mfaConfig, oidcConfig } from '../config/configuration';
+import { setAuthCookie, setPendingSignInCookie } from '../identity/auth-cookie';
 import { AuthThrottlerGuard } from '../identity/auth-throttler.guard';
 import { ReturnToDto } from './dto/return-to.dto';
 import { browserKeyFor, browserKeyOf, callbackUri, redirect, setFlowCookie } from './flow-http';
@@ -27,6 +27,7 @@ export class OidcSignInController {
     private readonly signIn: OidcSignInService,
     @Inject(oidcConfig.KEY) private readonly config: ConfigType<typeof oidcConfig>,
     @Inject(authConfig.KEY) private readonly auth: ConfigType<typeof authConfig>,
+    @Inject(mfaConfig.KEY) private readonly mfa: ConfigType<typeof mfaConfig>,
   ) {}
 
   @Get(':provider')
@@ -63,7 +64,8 @@ export class OidcSignInController {
   @ApiQuery({ name: 'error', required: false })
   @ApiFoundResponse({
     description:
-      'To returnTo (default APP_URL): signed in (jwt cookie set), or linked (`?linked=<provider>`), or ' +
+      'To returnTo (default APP_URL): signed in (jwt cookie set), or waiting for a second factor ' +
+      '(`?mfa=required`, mfa_pending cookie set), or linked (`?linked=<provider>`), or ' +
       '`?error=<code>&provider=<name>` (docs/api.md lists the codes)',
   })
   @ApiNotFoundResponse({ description: 'No such provider in OIDC_PROVIDERS' })
@@ -82,6 +84,7 @@ export class OidcSignInController {
       userAgent,
     );
     if (outcome.sessionToken) setAuthCookie(res, outcome.sessionToken, this.auth);
+    if (outcome.pendingSignInToken) setPendingSignInCookie(res, outcome.pendingSignInToken, this.mfa);
     redirect(res, outcome.redirectTo);
   }
 }

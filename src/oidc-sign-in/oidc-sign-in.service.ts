@@ -65,10 +65,14 @@ export interface SignInStart {
   linkingUser?: Principal;
 }
 
-/** Where the callback sends the browser, and the session it starts (a sign-in that succeeded). */
+/**
+ * Where the callback sends the browser, and the session it starts (a sign-in that succeeded) or, for a user with
+ * a second factor, the pending sign-in the app finishes with POST /api/auth/mfa/challenge (`?mfa=required`).
+ */
 export interface SignInFinish {
   redirectTo: string;
   sessionToken?: string;
+  pendingSignInToken?: string;
 }
 
 /**
@@ -169,6 +173,11 @@ export class OidcSignInService {
     }
     const start = await this.sessionStart.startSession(userId, userAgent);
     if (start.outcome === 'suspended') throw new SignInRefused('account_suspended', start.message);
+    if (start.outcome === 'second-factor') {
+      this.logger.log(`user ${userId} passed ${flow.provider}; the sign-in waits for a second factor`);
+      const redirectTo = withParams(flow.returnTo, { mfa: 'required' });
+      return { redirectTo, pendingSignInToken: start.pendingToken };
+    }
     this.logger.log(`user ${userId} signed in with ${flow.provider}`);
     return { redirectTo: flow.returnTo, sessionToken: start.token };
   }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ExternalIdentityExport } from '../../external-identities/external-identity.view';
 import { SessionView } from '../../identity/session.view';
+import { SecondFactorView } from '../../second-factors/second-factor.view';
 import { BlockedUser } from '../../users/block.view';
 import { FriendRequestView } from '../../users/friend-request.view';
 import { FriendCard } from '../../users/friend.view';
@@ -79,6 +80,11 @@ export class DataExportResponse {
     description: 'The provider accounts I sign in with (never a token)',
   })
   identities!: ExternalIdentityExport[];
+  @ApiProperty({
+    type: [SecondFactorView],
+    description: 'My second factors: type, name, created, last used (never a secret or a code)',
+  })
+  secondFactors!: SecondFactorView[];
   @ApiProperty({ type: SyncStateExport, description: 'The state of my profile mirror in Stream' })
   syncState!: SyncStateExport;
   @ApiProperty({

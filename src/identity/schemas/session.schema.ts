@@ -1,6 +1,9 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Types } from 'mongoose';
 
+/** What a session's sign-in proved: one factor (aal1), or two (aal2). */
+export type AssuranceLevel = 'aal1' | 'aal2';
+
 /** One signed-in device: the session JWT names it (`sid`) and is accepted only while this record exists. */
 @Schema({ collection: 'sessions', versionKey: false })
 export class Session {
@@ -21,6 +24,13 @@ export class Session {
 
   @Prop({ default: '' })
   device!: string;
+
+  /**
+   * Authenticator assurance level: aal2 once a second factor (or a passkey) passed. Sessions from before second
+   * factors have none: aal1.
+   */
+  @Prop({ type: String, enum: ['aal1', 'aal2'] })
+  aal?: AssuranceLevel;
 }
 
 export const SessionSchema = SchemaFactory.createForClass(Session);
