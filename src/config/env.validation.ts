@@ -14,7 +14,7 @@ import {
   validateSync,
   ValidationError,
 } from 'class-validator';
-import { OidcProviderSettings, parseOidcProviders } from './oidc-providers';
+import { isLoopbackHttp, OidcProviderSettings, parseOidcProviders } from './oidc-providers';
 
 export enum NodeEnv {
   Development = 'development',
@@ -378,14 +378,14 @@ function readOidcProviders(
 ): string[] {
   env.oidcProviders = [];
   if (env.OIDC_PROVIDERS.trim() === '' || known.some((p) => p.startsWith('OIDC_PROVIDERS:'))) return [];
-  const { providers, problems } = parseOidcProviders(env.OIDC_PROVIDERS, raw, isProduction(env));
+  const { providers, problems } = parseOidcProviders(env.OIDC_PROVIDERS, raw);
   env.oidcProviders = providers;
   if (isProduction(env) && !known.some((p) => p.startsWith('API_PUBLIC_URL:'))) {
     // A callback URL taken from the Host header would be the client's to choose: production names its own.
     if (!env.API_PUBLIC_URL)
       problems.push('API_PUBLIC_URL: is required in production when OIDC_PROVIDERS is set');
-    else if (!/^https:/i.test(env.API_PUBLIC_URL))
-      problems.push('API_PUBLIC_URL: must be https in production');
+    else if (!/^https:/i.test(env.API_PUBLIC_URL) && !isLoopbackHttp(new URL(env.API_PUBLIC_URL)))
+      problems.push('API_PUBLIC_URL: must be https in production (http only on a loopback host)');
   }
   return problems;
 }

@@ -69,7 +69,7 @@ describe('OIDC provider variables (validateEnv)', () => {
       OIDC_APPLE_CLIENT_ID: 'apple-client',
     });
     expect(problems).toEqual([
-      'OIDC_GOOGLE_ISSUER: must be an https URL (http only on a loopback host outside production)',
+      'OIDC_GOOGLE_ISSUER: must be an https URL (http only on a loopback host)',
       'OIDC_GOOGLE_CLIENT_ID: is required',
       'OIDC_GOOGLE_SCOPES: must be space-separated scopes, openid among them',
       'OIDC_APPLE_ISSUER: must be an https URL without credentials, query or fragment',
@@ -90,7 +90,7 @@ describe('OIDC provider variables (validateEnv)', () => {
     ]);
   });
 
-  it('allows an http issuer only on a loopback host outside production (a local provider)', () => {
+  it('allows an http issuer only on a loopback host (a local provider), in production too', () => {
     const local = (issuer: string, extra: Record<string, string> = {}) => ({
       OIDC_PROVIDERS: 'local',
       OIDC_LOCAL_ISSUER: issuer,
@@ -101,15 +101,13 @@ describe('OIDC provider variables (validateEnv)', () => {
     expect(validateEnv(local('http://127.0.0.1:4000')).oidcProviders[0].insecure).toBe(true);
     expect(validateEnv(local('http://localhost:4000')).oidcProviders[0].insecure).toBe(true);
     expect(problemsOf(local('http://idp.example.com'))).toEqual([
-      'OIDC_LOCAL_ISSUER: must be an https URL (http only on a loopback host outside production)',
+      'OIDC_LOCAL_ISSUER: must be an https URL (http only on a loopback host)',
     ]);
-    expect(
-      problemsOf({
-        ...production,
-        ...local('http://127.0.0.1:4000'),
-        API_PUBLIC_URL: 'https://api.example.com',
-      }),
-    ).toEqual(['OIDC_LOCAL_ISSUER: must be an https URL in production']);
+    const onThisHost = { ...production, ...local('http://127.0.0.1:4000'), API_PUBLIC_URL: 'http://localhost:5000' };
+    expect(validateEnv(onThisHost).oidcProviders[0].insecure).toBe(true);
+    expect(problemsOf({ ...onThisHost, OIDC_LOCAL_ISSUER: 'http://idp.example.com' })).toEqual([
+      'OIDC_LOCAL_ISSUER: must be an https URL (http only on a loopback host)',
+    ]);
   });
 
   it('requires an https API_PUBLIC_URL in production once a provider is configured', () => {
@@ -123,7 +121,7 @@ describe('OIDC provider variables (validateEnv)', () => {
         ...google,
         API_PUBLIC_URL: 'http://api.example.com',
       }),
-    ).toEqual(['API_PUBLIC_URL: must be https in production']);
+    ).toEqual(['API_PUBLIC_URL: must be https in production (http only on a loopback host)']);
     expect(
       validateEnv({
         ...production,

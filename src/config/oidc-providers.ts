@@ -6,7 +6,7 @@ export interface OidcProviderSettings {
   clientId: string;
   clientSecret: string;
   scopes: string;
-  /** An http issuer: validation allows it only on a loopback host outside production. */
+  /** An http issuer: validation allows it only on a loopback host (nothing on the network can reach it). */
   insecure: boolean;
 }
 
@@ -15,14 +15,17 @@ export const OIDC_PROVIDER_NAME = /^[a-z][a-z0-9_]{0,31}$/;
 const SCOPES = /^[\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*$/; // RFC 6749 scope-token, space-separated
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
 
+/** An http URL on this host only: traffic to it never leaves the machine, so it needs no TLS (the local stand-ins). */
+export const isLoopbackHttp = (url: URL): boolean => url.protocol === 'http:' && LOOPBACK.test(url.hostname);
+
 /** The environment variable holding one setting of a provider: `OIDC_GOOGLE_CLIENT_ID`. */
 export const oidcVariable = (name: string, setting: 'ISSUER' | 'CLIENT_ID' | 'CLIENT_SECRET' | 'SCOPES') =>
   `OIDC_${name.toUpperCase()}_${setting}`;
 
 const text = (value: unknown): string => (typeof value === 'string' ? value.trim() : '');
 
-/** Whether the issuer is a URL openid-client may discover; http only on a loopback host outside production. */
-function issuerProblem(value: string, production: boolean): string | undefined {
+/** Whether the issuer is a URL openid-client may discover; http only on a loopback host. */
+function issuerProblem(value: string): string | undefined {
   let url: URL;
   try {
     url = new URL(value);
@@ -33,10 +36,8 @@ function issuerProblem(value: string, production: boolean): string | undefined {
     return 'must be an https URL without credentials, query or fragment';
   }
   if (url.protocol === 'https:') return undefined;
-  if (url.protocol === 'http:' && !production && LOOPBACK.test(url.hostname)) return undefined;
-  return production
-    ? 'must be an https URL in production'
-    : 'must be an https URL (http only on a loopback host outside production)';
+  if (isLoopbackHttp(url)) return undefined;
+  return 'must be an https URL (http only on a loopback host)';
 }
 
 /**
@@ -47,7 +48,6 @@ function issuerProblem(value: string, production: boolean): string | undefined {
 export function parseOidcProviders(
   list: string,
   raw: Record<string, unknown>,
-  production: boolean,
 ): { providers: OidcProviderSettings[]; problems: string[] } {
   const names = list
     .split(',')
@@ -67,7 +67,7 @@ export function parseOidcProviders(
     const clientId = text(raw[oidcVariable(name, 'CLIENT_ID')]);
     const clientSecret = text(raw[oidcVariable(name, 'CLIENT_SECRET')]);
     const scopes = text(raw[oidcVariable(name, 'SCOPES')]) || OIDC_DEFAULT_SCOPES;
-    const issuerIssue = issuer === '' ? 'is required' : issuerProblem(issuer, production);
+    const issuerIssue = issuer === '' ? 'is required' : issuerProblem(issuer);
     if (issuerIssue) problems.push(`${oidcVariable(name, 'ISSUER')}: ${issuerIssue}`);
     if (clientId === '') problems.push(`${oidcVariable(name, 'CLIENT_ID')}: is required`);
     if (clientSecret === '') problems.push(`${oidcVariable(name, 'CLIENT_SECRET')}: is required`);

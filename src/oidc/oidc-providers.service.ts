@@ -141,7 +141,7 @@ export class OidcProviders implements OnApplicationBootstrap, OnApplicationShutd
     const { settings } = provider;
     const backoff = this.config.discoveryBackoff;
     const execute = [client.enableNonRepudiationChecks];
-    // Validation allows http only for a loopback issuer outside production.
+    // Validation allows http only for a loopback issuer.
     if (settings.insecure) execute.push(client.allowInsecureRequests);
     try {
       provider.config = await retry(
