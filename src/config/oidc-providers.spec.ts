@@ -103,7 +103,11 @@ describe('OIDC provider variables (validateEnv)', () => {
     expect(problemsOf(local('http://idp.example.com'))).toEqual([
       'OIDC_LOCAL_ISSUER: must be an https URL (http only on a loopback host)',
     ]);
-    const onThisHost = { ...production, ...local('http://127.0.0.1:4000'), API_PUBLIC_URL: 'http://localhost:5000' };
+    const onThisHost = {
+      ...production,
+      ...local('http://127.0.0.1:4000'),
+      API_PUBLIC_URL: 'http://localhost:5000',
+    };
     expect(validateEnv(onThisHost).oidcProviders[0].insecure).toBe(true);
     expect(problemsOf({ ...onThisHost, OIDC_LOCAL_ISSUER: 'http://idp.example.com' })).toEqual([
       'OIDC_LOCAL_ISSUER: must be an https URL (http only on a loopback host)',
