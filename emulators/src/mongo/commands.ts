@@ -1,5 +1,6 @@
 import { Long, ObjectId, UUID } from 'bson';
 import { fail, MongoServerError, notImplemented } from './errors';
+import type { FailPoints } from './fail-points';
 import { aggregate, compileFilter, project, sortDocs } from './query';
 import {
   Collection,
@@ -19,6 +20,9 @@ const MAX_BSON_OBJECT_SIZE = 16 * 1024 * 1024;
 
 export interface CommandContext {
   store: Store;
+  failPoints: FailPoints;
+  /** The client's `client.application.name` from its handshake (fail points can target it). */
+  appName?: string;
   connectionId: number;
   /** `topologyVersion.processId`: new for every emulator, as for every mongod process. */
   processId: ObjectId;
@@ -65,6 +69,13 @@ function cursorReply(
 }
 
 const HELLO_NAMES = new Set(['hello', 'isMaster', 'ismaster']);
+
+/** The application name a handshake declares (`appName` in the URI), if this command is one. */
+export function appNameOf(cmd: Doc): string | undefined {
+  if (!HELLO_NAMES.has(Object.keys(cmd)[0] ?? '') || !isPlainObject(cmd.client)) return undefined;
+  const application = cmd.client.application;
+  return isPlainObject(application) && typeof application.name === 'string' ? application.name : undefined;
+}
 
 /**
  * How long an awaitable `hello` (streaming monitoring, 4.4+) waits before answering: `maxAwaitTimeMS` while the
@@ -575,6 +586,7 @@ const HANDLERS: Record<string, Handler> = {
   listIndexes,
   dropIndexes,
   deleteIndexes: dropIndexes,
+  configureFailPoint: (c, d, x) => x.failPoints.configure(c, d),
 };
 
 /** Integral doubles stay `Double` only in what a command stores; every other argument is a plain JS number. */
