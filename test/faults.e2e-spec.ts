@@ -50,6 +50,21 @@ describe('MongoDB outages', () => {
     });
   }
 
+  it('under 16 concurrent requests a stalled MongoDB answers every one 503 within 2 s, waiting for a pooled connection included', async () => {
+    await t.mongo!.setFault('stall');
+    try {
+      // More requests than the driver opens connections at once (2): most wait in the pool's queue.
+      const started = Date.now();
+      const answers = await Promise.all(
+        Array.from({ length: 16 }, () => data().then((res) => ({ res, ms: Date.now() - started }))),
+      );
+      for (const { res } of answers) expectUnavailable(res);
+    } finally {
+      await t.mongo!.setFault('none');
+    }
+    await eventually(async () => (await data()).status === 200);
+  });
+
   it('a write during an outage is a 503 and stores nothing', async () => {
     await t.mongo!.setFault('refuse');
     try {
