@@ -589,18 +589,22 @@ const HANDLERS: Record<string, Handler> = {
   configureFailPoint: (c, d, x) => x.failPoints.configure(c, d),
 };
 
-/** Integral doubles stay `Double` only in what a command stores; every other argument is a plain JS number. */
+/**
+ * Integral doubles stay `Double` only in what a command stores (documents, updates, and the filters an upsert
+ * seeds its document from); every other argument is a plain JS number.
+ */
 function plainArguments(cmd: Doc): Doc {
   const plain = toPlain(cmd);
   if (plain === cmd) return cmd;
   const out = { ...plain };
   if (cmd.documents !== undefined) out.documents = cmd.documents;
   if (cmd.update !== undefined) out.update = cmd.update; // findAndModify
+  if (cmd.query !== undefined) out.query = cmd.query;
   if (Array.isArray(cmd.updates) && Array.isArray(out.updates)) {
     const typed = cmd.updates as unknown[];
     out.updates = (out.updates as unknown[]).map((s, i) => {
       const original = typed[i];
-      return isPlainObject(s) && isPlainObject(original) ? { ...s, u: original.u } : s;
+      return isPlainObject(s) && isPlainObject(original) ? { ...s, q: original.q, u: original.u } : s;
     });
   }
   return out;
