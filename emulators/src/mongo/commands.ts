@@ -1,6 +1,7 @@
 import { Long, ObjectId, UUID } from 'bson';
 import { fail, MongoServerError, notImplemented } from './errors';
 import type { FailPoints } from './fail-points';
+import type { TtlMonitor } from './ttl';
 import { aggregate, compileFilter, project, sortDocs } from './query';
 import {
   Collection,
@@ -21,6 +22,7 @@ const MAX_BSON_OBJECT_SIZE = 16 * 1024 * 1024;
 export interface CommandContext {
   store: Store;
   failPoints: FailPoints;
+  ttl: TtlMonitor;
   /** The client's `client.application.name` from its handshake (fail points can target it). */
   appName?: string;
   connectionId: number;
@@ -587,6 +589,8 @@ const HANDLERS: Record<string, Handler> = {
   dropIndexes,
   deleteIndexes: dropIndexes,
   configureFailPoint: (c, d, x) => x.failPoints.configure(c, d),
+  setParameter: (c, d, x) => x.ttl.setParameter(c, d),
+  getParameter: (c, d, x) => x.ttl.getParameter(c, d),
 };
 
 /**

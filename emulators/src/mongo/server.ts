@@ -4,6 +4,7 @@ import { appNameOf, helloAwaitMs, runCommand, type CommandContext } from './comm
 import { ErrorCodes } from './errors';
 import { FailPoints, type CommandFailure } from './fail-points';
 import { Store } from './store';
+import { TtlMonitor } from './ttl';
 import { completeMessageLength, encodeMsgReply, encodeOpReply, parseMessage } from './wire';
 
 /**
@@ -38,6 +39,7 @@ export async function startMongoEmulator(opts: MongoEmulatorOptions = {}): Promi
   const log = opts.logger ?? (() => undefined);
   const store = new Store();
   const failPoints = new FailPoints();
+  const ttl = new TtlMonitor(store, log);
   const processId = new ObjectId();
   const sockets = new Set<Socket>();
   let nextConnectionId = 1;
@@ -153,7 +155,7 @@ export async function startMongoEmulator(opts: MongoEmulatorOptions = {}): Promi
       socket.destroy(); // accepted between close() and the listener going away
       return;
     }
-    const ctx: CommandContext = { store, failPoints, connectionId: nextConnectionId++, processId };
+    const ctx: CommandContext = { store, failPoints, ttl, connectionId: nextConnectionId++, processId };
     let pending: Buffer = Buffer.alloc(0);
     socket.on('data', (chunk: Buffer) => {
       pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
@@ -192,6 +194,7 @@ export async function startMongoEmulator(opts: MongoEmulatorOptions = {}): Promi
   const { port } = server.address() as AddressInfo;
   const uri = `mongodb://${host.includes(':') ? `[${host}]` : host}:${port}/`;
   log(`mongo emulator listening on ${uri}`);
+  ttl.start();
 
   return {
     uri,
@@ -216,6 +219,7 @@ export async function startMongoEmulator(opts: MongoEmulatorOptions = {}): Promi
     },
     reset: () => store.reset(),
     close: async () => {
+      ttl.stop();
       held = [];
       if (fault !== 'refuse') await stopListening();
     },
