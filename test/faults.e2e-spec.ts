@@ -1,5 +1,12 @@
 import request from 'supertest';
-import { createTestApp, eventually, signUpOnboarded, SignedUpUser, TestApp } from './harness';
+import {
+  createTestApp,
+  eventually,
+  PRODUCTION_MONGO_DEADLINES,
+  signUpOnboarded,
+  SignedUpUser,
+  TestApp,
+} from './harness';
 
 /**
  * MongoDB outages as an operator meets them: a stalled server (accepts connections, never answers) and one that
@@ -15,7 +22,7 @@ describe('MongoDB outages', () => {
 
   beforeAll(async () => {
     // The production defaults: the 503s must come within 2 s with them.
-    t = await createTestApp({ MONGODB_TIMEOUT_MS: '700', MONGODB_MAX_TIME_MS: '500' });
+    t = await createTestApp(PRODUCTION_MONGO_DEADLINES);
     me = await signUpOnboarded(t);
   });
   afterAll(async () => {
