@@ -1,5 +1,12 @@
 import request from 'supertest';
-import { createTestApp, eventually, signUpOnboarded, SignedUpUser, TestApp } from './harness';
+import {
+  createTestApp,
+  eventually,
+  PRODUCTION_MONGO_DEADLINES,
+  signUpOnboarded,
+  SignedUpUser,
+  TestApp,
+} from './harness';
 
 /**
  * MongoDB outages as an operator meets them: a stalled server (accepts connections, never answers) and one that
@@ -15,7 +22,7 @@ describe('MongoDB outages', () => {
 
   beforeAll(async () => {
     // The production defaults: the 503s must come within 2 s with them.
-    t = await createTestApp({ MONGODB_TIMEOUT_MS: '700', MONGODB_MAX_TIME_MS: '500' });
+    t = await createTestApp(PRODUCTION_MONGO_DEADLINES);
     me = await signUpOnboarded(t);
   });
   afterAll(async () => {
@@ -49,6 +56,21 @@ describe('MongoDB outages', () => {
       await eventually(async () => (await health()).status === 200);
     });
   }
+
+  it('under 16 concurrent requests a stalled MongoDB answers every one 503 within 2 s, waiting for a pooled connection included', async () => {
+    await t.mongo!.setFault('stall');
+    try {
+      // More requests than the driver opens connections at once (2): most wait in the pool's queue.
+      const started = Date.now();
+      const answers = await Promise.all(
+        Array.from({ length: 16 }, () => data().then((res) => ({ res, ms: Date.now() - started }))),
+      );
+      for (const { res } of answers) expectUnavailable(res);
+    } finally {
+      await t.mongo!.setFault('none');
+    }
+    await eventually(async () => (await data()).status === 200);
+  });
 
   it('a write during an outage is a 503 and stores nothing', async () => {
     await t.mongo!.setFault('refuse');

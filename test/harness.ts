@@ -28,6 +28,9 @@ export const TEST_JWT_SECRET = 'test-jwt-secret-that-is-at-least-32-characters';
 /** The key ring TOTP secrets are sealed under in tests (production requires one). */
 export const TEST_MFA_KEYS = `test1:${Buffer.alloc(32, 'test-mfa-key').toString('base64')}`;
 
+/** The production MongoDB deadlines (the harness's own are longer), for specs that check them. */
+export const PRODUCTION_MONGO_DEADLINES = { MONGODB_TIMEOUT_MS: '700', MONGODB_MAX_TIME_MS: '500' };
+
 /**
  * Stands in for the app's log destination (stdout in production): collects every JSON line the app writes,
  * application logs and access lines alike, so specs can assert what an operator would (and would not) see.
@@ -117,7 +120,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     THROTTLE_PASSWORD_RESET_LIMIT: '1000',
     THROTTLE_EMAIL_VERIFICATION_LIMIT: '1000',
     // The app and the MongoDB emulator share this process's event loop, so a long pause of the test runner (a
-    // transform, a collection) must not read as a stalled server; faults.e2e-spec sets the production deadlines.
+    // transform, a collection) must not read as a stalled server; fault specs set PRODUCTION_MONGO_DEADLINES.
     MONGODB_TIMEOUT_MS: '5000',
     MONGODB_MAX_TIME_MS: '4000',
     ...env,
@@ -139,7 +142,9 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   await app.init();
   const db = app.get<Connection>(getConnectionToken());
   // Index builds run in the background after boot; a unique index a test relies on must exist before it starts.
-  await Promise.all(Object.values(db.models).map((model) => model.init()));
+  // With production deadlines a boot-time build can miss its pooled connection (waitQueueTimeoutMS) while the
+  // shared event loop compiles the app: build them again then.
+  await Promise.all(Object.values(db.models).map((model) => model.init().catch(() => model.createIndexes())));
   const bodies = captureBodies(app);
 
   const reset = async () => {

@@ -297,9 +297,10 @@ export class EnvironmentVariables {
   @IntRange(0, 600_000)
   SHUTDOWN_GRACE_MS = 10_000;
 
-  // Deadlines on MongoDB: server selection, connecting, waiting for a reply and Mongoose's buffering all give up
-  // after MONGODB_TIMEOUT_MS, so a stalled or lost server is a quick 503; MONGODB_MAX_TIME_MS is the server-side
-  // limit on each query (maxTimeMS), below the socket deadline so a slow query ends there first.
+  // Deadlines on MongoDB: server selection, connecting, waiting for a pooled connection, waiting for a reply and
+  // Mongoose's buffering all give up after MONGODB_TIMEOUT_MS, so a stalled or lost server is a quick 503;
+  // MONGODB_MAX_TIME_MS is the server-side limit on each query (maxTimeMS), below the socket deadline so a slow
+  // query ends there first.
   @IntRange(100, 60000)
   MONGODB_TIMEOUT_MS = 700;
 

@@ -1,5 +1,7 @@
 import { Long, ObjectId, UUID } from 'bson';
 import { fail, MongoServerError, notImplemented } from './errors';
+import type { FailPoints } from './fail-points';
+import type { TtlMonitor } from './ttl';
 import { aggregate, compileFilter, project, sortDocs } from './query';
 import {
   Collection,
@@ -19,6 +21,10 @@ const MAX_BSON_OBJECT_SIZE = 16 * 1024 * 1024;
 
 export interface CommandContext {
   store: Store;
+  failPoints: FailPoints;
+  ttl: TtlMonitor;
+  /** The client's `client.application.name` from its handshake (fail points can target it). */
+  appName?: string;
   connectionId: number;
   /** `topologyVersion.processId`: new for every emulator, as for every mongod process. */
   processId: ObjectId;
@@ -65,6 +71,13 @@ function cursorReply(
 }
 
 const HELLO_NAMES = new Set(['hello', 'isMaster', 'ismaster']);
+
+/** The application name a handshake declares (`appName` in the URI), if this command is one. */
+export function appNameOf(cmd: Doc): string | undefined {
+  if (!HELLO_NAMES.has(Object.keys(cmd)[0] ?? '') || !isPlainObject(cmd.client)) return undefined;
+  const application = cmd.client.application;
+  return isPlainObject(application) && typeof application.name === 'string' ? application.name : undefined;
+}
 
 /**
  * How long an awaitable `hello` (streaming monitoring, 4.4+) waits before answering: `maxAwaitTimeMS` while the
@@ -575,20 +588,27 @@ const HANDLERS: Record<string, Handler> = {
   listIndexes,
   dropIndexes,
   deleteIndexes: dropIndexes,
+  configureFailPoint: (c, d, x) => x.failPoints.configure(c, d),
+  setParameter: (c, d, x) => x.ttl.setParameter(c, d),
+  getParameter: (c, d, x) => x.ttl.getParameter(c, d),
 };
 
-/** Integral doubles stay `Double` only in what a command stores; every other argument is a plain JS number. */
+/**
+ * Integral doubles stay `Double` only in what a command stores (documents, updates, and the filters an upsert
+ * seeds its document from); every other argument is a plain JS number.
+ */
 function plainArguments(cmd: Doc): Doc {
   const plain = toPlain(cmd);
   if (plain === cmd) return cmd;
   const out = { ...plain };
   if (cmd.documents !== undefined) out.documents = cmd.documents;
   if (cmd.update !== undefined) out.update = cmd.update; // findAndModify
+  if (cmd.query !== undefined) out.query = cmd.query;
   if (Array.isArray(cmd.updates) && Array.isArray(out.updates)) {
     const typed = cmd.updates as unknown[];
     out.updates = (out.updates as unknown[]).map((s, i) => {
       const original = typed[i];
-      return isPlainObject(s) && isPlainObject(original) ? { ...s, u: original.u } : s;
+      return isPlainObject(s) && isPlainObject(original) ? { ...s, q: original.q, u: original.u } : s;
     });
   }
   return out;

@@ -1,8 +1,20 @@
+import { Double } from 'bson';
 import { Aggregator, Context, Query } from 'mingo';
 import type { Iterator } from 'mingo/types/lazy';
 import type { Options } from 'mingo/types/types';
 import { fail, MongoServerError, notImplemented } from './errors';
-import { clone, compareValues, isPlainObject, pathValues, toPlain, type Doc } from './values';
+import { matchesType, parseTypeSpec } from './type-query';
+import {
+  clone,
+  compareValues,
+  copiedFrom,
+  isPlainObject,
+  keyString,
+  pathValues,
+  toPlain,
+  typedOf,
+  type Doc,
+} from './values';
 
 /** Stages mongod has that the emulator does not run; they fail with NotImplemented instead of a wrong result. */
 const UNSUPPORTED_STAGES = new Set([
@@ -84,8 +96,34 @@ export function compileFilter(filter: unknown): Matcher {
   if (!isPlainObject(filter))
     fail('TypeMismatch', "BSON field 'filter' is the wrong type, expected type 'object'");
   if (Object.keys(filter).length === 0) return () => true;
-  const query = mingo(() => new Query(toPlain(filter), { useStrictMode: true }));
+  const query = mingo(
+    () =>
+      new Query(toPlain(withOwnTypeOperator(filter) as Doc), { useStrictMode: true, context: QUERY_CONTEXT }),
+  );
   return (doc) => mingo(() => query.test(plainView(doc)));
+}
+
+/**
+ * mingo's `$type` sees JS values (an integral double is an int, an ObjectId an object, no 'objectId' alias): the
+ * emulator's own operator reads the stored value's BSON type instead, under a private name as for stages.
+ */
+const QUERY_OPERATORS = {
+  $emulatorType: ((selector: string, spec: unknown) => {
+    const codes = parseTypeSpec(spec);
+    return (obj: Doc) => matchesType(typedOf(obj), selector, codes);
+  }) as never,
+};
+const QUERY_CONTEXT = Context.init({ query: QUERY_OPERATORS });
+
+/** Renames every query `$type` to the emulator's; `$expr` holds aggregation expressions, left alone. */
+function withOwnTypeOperator(filter: unknown): unknown {
+  if (Array.isArray(filter)) return filter.map(withOwnTypeOperator);
+  if (!isPlainObject(filter)) return filter;
+  return Object.fromEntries(
+    Object.entries(filter).map(([k, v]) =>
+      k === '$expr' ? [k, v] : [k === '$type' ? '$emulatorType' : k, withOwnTypeOperator(v)],
+    ),
+  );
 }
 
 /** Stored documents are never mutated, so each one's plain view is computed once. */
@@ -156,7 +194,7 @@ export function project(docs: Doc[], projection: unknown, filter?: unknown): Doc
   if (Object.keys(projection).length === 0) return docs;
   checkProjectionKind(projection);
   const positional = Object.keys(projection).some((k) => k.endsWith('.$'));
-  const condition = positional && isPlainObject(filter) ? filter : {};
+  const condition = positional && isPlainObject(filter) ? toPlain(filter) : {};
   return mingo(() => new Query(condition, { useStrictMode: true }).find<Doc>(docs, projection).all());
 }
 
@@ -195,6 +233,7 @@ const OVERRIDES = Context.init({
     $emulatorSort: sortStage as never,
     $emulatorCount: countStage as never,
   },
+  query: QUERY_OPERATORS,
 });
 
 /** Checks every stage name (recursing into sub-pipelines) and returns the pipeline mingo should run. */
@@ -209,6 +248,7 @@ export function validatePipeline(pipeline: unknown): Doc[] {
     if (!SUPPORTED_STAGES.has(name)) fail('Location40324', `Unrecognized pipeline stage name: '${name}'`);
     let spec = stage[name];
     if (name === '$project' && isPlainObject(spec)) checkProjectionKind(spec);
+    if (name === '$match') spec = withOwnTypeOperator(spec);
     if (isPlainObject(spec) && Array.isArray(spec.pipeline))
       spec = { ...spec, pipeline: validatePipeline(spec.pipeline) };
     if (name === '$facet' && isPlainObject(spec)) {
@@ -218,8 +258,11 @@ export function validatePipeline(pipeline: unknown): Doc[] {
   });
 }
 
-/** Aggregation computes on JS numbers: its output keeps no `Double` (mongod's would for `$project`ed fields). */
-const inputCopy = (doc: Doc): Doc => clone(toPlain(doc));
+/**
+ * Aggregation computes on JS numbers (restored to doubles in its output by keepDoubles); a leading `$match`
+ * still sees the stored types through typedOf.
+ */
+const inputCopy = (doc: Doc): Doc => copiedFrom(clone(toPlain(doc)), doc);
 
 /**
  * Runs a pipeline over `docs`. Inputs are cloned so no stage can modify the store; `resolve` provides the
@@ -238,5 +281,32 @@ export function aggregate(
     collectionResolver: (name: string) => resolve(name).map(inputCopy),
     variables: toPlain(variables),
   };
-  return mingo(() => new Aggregator(toPlain(stages), options).run<Doc>(docs.map(inputCopy)));
+  const out = mingo(() => new Aggregator(toPlain(stages), options).run<Doc>(docs.map(inputCopy)));
+  return keepDoubles(out, docs);
+}
+
+/**
+ * mingo's output holds JS numbers, which would go back as int32: a value an output document still has where its
+ * input document (same `_id`) held an integral double is that double again, as mongod passes it through.
+ */
+function keepDoubles(out: Doc[], inputs: Doc[]): Doc[] {
+  if (!inputs.some(holdsDouble)) return out;
+  const byId = new Map(inputs.map((d) => [keyString(d._id), d]));
+  return out.map((doc) => {
+    const source = byId.get(keyString(doc._id));
+    return source ? (retyped(doc, source) as Doc) : doc;
+  });
+}
+
+const holdsDouble = (v: unknown): boolean =>
+  v instanceof Double ||
+  (Array.isArray(v) ? v.some(holdsDouble) : isPlainObject(v) && Object.values(v).some(holdsDouble));
+
+function retyped(value: unknown, source: unknown): unknown {
+  if (typeof value === 'number') return source instanceof Double && source.value === value ? source : value;
+  if (Array.isArray(value)) return Array.isArray(source) ? value.map((v, i) => retyped(v, source[i])) : value;
+  if (isPlainObject(value) && isPlainObject(source)) {
+    for (const [k, v] of Object.entries(value)) if (k in source) value[k] = retyped(v, source[k]);
+  }
+  return value;
 }

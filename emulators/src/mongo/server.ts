@@ -1,8 +1,10 @@
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { ObjectId, type Document } from 'bson';
-import { helloAwaitMs, runCommand, type CommandContext } from './commands';
+import { appNameOf, helloAwaitMs, runCommand, type CommandContext } from './commands';
 import { ErrorCodes } from './errors';
+import { FailPoints, type CommandFailure } from './fail-points';
 import { Store } from './store';
+import { TtlMonitor } from './ttl';
 import { completeMessageLength, encodeMsgReply, encodeOpReply, parseMessage } from './wire';
 
 /**
@@ -36,6 +38,8 @@ export async function startMongoEmulator(opts: MongoEmulatorOptions = {}): Promi
   const host = opts.host ?? '127.0.0.1';
   const log = opts.logger ?? (() => undefined);
   const store = new Store();
+  const failPoints = new FailPoints();
+  const ttl = new TtlMonitor(store, log);
   const processId = new ObjectId();
   const sockets = new Set<Socket>();
   let nextConnectionId = 1;
@@ -77,6 +81,36 @@ export async function startMongoEmulator(opts: MongoEmulatorOptions = {}): Promi
     replyAfterWait(responseTo);
   };
 
+  /** Runs a command; a bug in the emulator answers InternalError (and is logged) rather than crash the server. */
+  const execute = (command: Document, ctx: CommandContext): Document => {
+    try {
+      return runCommand(command, ctx);
+    } catch (e) {
+      const message = e instanceof Error ? (e.stack ?? e.message) : String(e);
+      log(`mongo emulator: internal error in ${Object.keys(command)[0]}: ${message}`);
+      return { ok: 0, errmsg: String(e), code: ErrorCodes.InternalError, codeName: 'InternalError' };
+    }
+  };
+
+  /** A command the failCommand fail point matched: blocked, dropped, failed or given a write concern error. */
+  const failCommand = (
+    socket: Socket,
+    ctx: CommandContext,
+    command: Document,
+    reply: (doc: Document) => void,
+    failure: CommandFailure,
+  ): void => {
+    const act = (): void => {
+      if (socket.destroyed) return;
+      if (failure.closeConnection) return void socket.destroy();
+      if (failure.errorReply) return reply(failure.errorReply);
+      const result = execute(command, ctx);
+      reply(failure.writeConcernError ? { ...result, writeConcernError: failure.writeConcernError } : result);
+    };
+    if (failure.blockTimeMs > 0) setTimeout(() => whenAnswering(act), failure.blockTimeMs);
+    else act();
+  };
+
   const handle = (socket: Socket, ctx: CommandContext, msg: Buffer): void => {
     const request = parseMessage(msg);
     const { requestId } = request.header;
@@ -97,24 +131,21 @@ export async function startMongoEmulator(opts: MongoEmulatorOptions = {}): Promi
       request.kind === 'query'
         ? { ...request.command, $db: request.collection.slice(0, -'.$cmd'.length) }
         : request.command;
-    let reply: Document;
-    try {
-      reply = runCommand(command, ctx);
-      const waitMs = reply.ok === 1 && request.kind === 'msg' ? helloAwaitMs(command, ctx) : 0;
-      if (waitMs > 0 && request.kind === 'msg') {
-        streamHello(socket, ctx, command, requestId, waitMs, request.exhaustAllowed);
-        return;
-      }
-    } catch (e) {
-      const message = e instanceof Error ? (e.stack ?? e.message) : String(e);
-      log(`mongo emulator: internal error in ${Object.keys(command)[0]}: ${message}`);
-      reply = { ok: 0, errmsg: String(e), code: ErrorCodes.InternalError, codeName: 'InternalError' };
+    ctx.appName ??= appNameOf(command);
+    if (request.kind === 'query') {
+      socket.write(encodeOpReply(nextRequestId++, requestId, execute(command, ctx)));
+      return;
     }
-    if (request.kind === 'msg') {
-      if (!request.moreToCome) socket.write(encodeMsgReply(nextRequestId++, requestId, reply));
-    } else {
-      socket.write(encodeOpReply(nextRequestId++, requestId, reply));
-    }
+    const reply = (doc: Document): void => {
+      if (!request.moreToCome) socket.write(encodeMsgReply(nextRequestId++, requestId, doc));
+    };
+    const failure = failPoints.hit(Object.keys(command)[0] ?? '', ctx.appName);
+    if (failure) return failCommand(socket, ctx, command, reply, failure);
+    const result = execute(command, ctx);
+    // A hello that ran without error has valid awaitable fields.
+    const waitMs = result.ok === 1 ? helloAwaitMs(command, ctx) : 0;
+    if (waitMs > 0) streamHello(socket, ctx, command, requestId, waitMs, request.exhaustAllowed);
+    else reply(result);
   };
 
   const server = createServer((socket) => {
@@ -124,7 +155,7 @@ export async function startMongoEmulator(opts: MongoEmulatorOptions = {}): Promi
       socket.destroy(); // accepted between close() and the listener going away
       return;
     }
-    const ctx: CommandContext = { store, connectionId: nextConnectionId++, processId };
+    const ctx: CommandContext = { store, failPoints, ttl, connectionId: nextConnectionId++, processId };
     let pending: Buffer = Buffer.alloc(0);
     socket.on('data', (chunk: Buffer) => {
       pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
@@ -163,6 +194,7 @@ export async function startMongoEmulator(opts: MongoEmulatorOptions = {}): Promi
   const { port } = server.address() as AddressInfo;
   const uri = `mongodb://${host.includes(':') ? `[${host}]` : host}:${port}/`;
   log(`mongo emulator listening on ${uri}`);
+  ttl.start();
 
   return {
     uri,
@@ -187,6 +219,7 @@ export async function startMongoEmulator(opts: MongoEmulatorOptions = {}): Promi
     },
     reset: () => store.reset(),
     close: async () => {
+      ttl.stop();
       held = [];
       if (fault !== 'refuse') await stopListening();
     },

@@ -266,7 +266,7 @@ export function applyUpdate(
     next = clone(doc);
     const numeric = unwrapNumericTargets(next, ops);
     mingo(() =>
-      mingoUpdate(next, ops, opts.arrayFilters, opts.filter ?? {}, {
+      mingoUpdate(next, ops, opts.arrayFilters, toPlain(opts.filter ?? {}), {
         cloneMode: 'deep',
       }),
     );

@@ -235,6 +235,20 @@ function setOwn(doc: Doc, key: string, value: unknown): void {
   Object.defineProperty(doc, key, { value, writable: true, enumerable: true, configurable: true });
 }
 
+/** Each copy toPlain made → the stored value it copies, so a query operator can still see BSON types. */
+const originals = new WeakMap<object, object>();
+
+/** Records that `copy` stands for the stored `original` (see typedOf). */
+export function copiedFrom<T extends object>(copy: T, original: object): T {
+  originals.set(copy, original);
+  return copy;
+}
+
+/** The stored value a plain view stands for (itself when toPlain had nothing to convert). */
+export function typedOf<T extends object>(plain: T): T {
+  return (originals.get(plain) as T | undefined) ?? plain;
+}
+
 /**
  * The same value with `Double`s as JS numbers, for mingo (which sees a wrapped number as an object). Shares every
  * part that holds no `Double`, so a document without one is returned as is.
@@ -247,6 +261,7 @@ export function toPlain<T>(v: T): T {
       const p = toPlain(x);
       if (p !== x) (out ??= [...(v as unknown[])])[i] = p;
     });
+    if (out) originals.set(out, v);
     return (out ?? v) as T;
   }
   if (isPlainObject(v)) {
@@ -255,6 +270,7 @@ export function toPlain<T>(v: T): T {
       const p = toPlain(x);
       if (p !== x) setOwn((out ??= { ...v }), k, p);
     }
+    if (out) originals.set(out, v);
     return (out ?? v) as T;
   }
   return v;
