@@ -33,6 +33,9 @@ export function configureApp(app: NestExpressApplication): INestApplication {
   // (~8 % of the token endpoint's throughput, measured).
   app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
+  // Node closes a connection idle this long; whatever keeps connections open to the API must give up on them
+  // first, or it may send a request on a socket being closed.
+  app.getHttpServer().keepAliveTimeout = config.keepAliveTimeoutMs;
   // Stream's webhook signature covers the exact body bytes: that route keeps them raw (a gzipped body is
   // inflated, the signature being over the uncompressed JSON). Registered first, so the JSON parser skips it.
   app.use('/api/stream/webhook', raw({ type: () => true, limit: config.bodyLimit }));

@@ -34,9 +34,10 @@ export const appConfig = namespace('app', (e) => {
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     bodyLimit: '100kb',
     frontendDist: e.FRONTEND_DIST,
-    // SIGTERM: readiness answers 503 for drainMs (load balancers stop sending), then in-flight requests get
-    // up to graceMs to finish.
-    shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
+    // SIGTERM: readiness answers 503 and the server keeps accepting for drainMs (load balancers stop sending),
+    // then in-flight requests get up to graceMs to finish.
+    shutdownDrainMs: e.SHUTDOWN_DRAIN_MS ?? (e.NODE_ENV === NodeEnv.Production ? 5000 : 0),
+    keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     bodyShape: { maxDepth: e.BODY_MAX_DEPTH, maxArrayLength: e.BODY_MAX_ARRAY_LENGTH },
   };

@@ -268,8 +268,15 @@ export class EnvironmentVariables {
   @IntRange(0, 3_600_000)
   HEALTH_INDEXES_CACHE_MS = 60_000;
 
+  /** Unset: 5000 in production (requests already sent are accepted and answered), 0 elsewhere. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
   @IntRange(0, 60_000)
-  SHUTDOWN_DRAIN_MS = 0;
+  SHUTDOWN_DRAIN_MS?: number;
+
+  // Above the idle timeout of whatever keeps connections open to the API (nginx's upstream keepalive_timeout).
+  @IntRange(1000, 600_000)
+  HTTP_KEEP_ALIVE_TIMEOUT_MS = 5000;
 
   @IntRange(0, 600_000)
   SHUTDOWN_GRACE_MS = 10_000;
