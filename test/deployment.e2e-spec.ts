@@ -22,6 +22,7 @@ interface ComposeService {
   restart?: string;
   healthcheck?: { test: string[] };
   depends_on?: Record<string, { condition: string }>;
+  networks?: Record<string, { ipv4_address?: string }>;
 }
 interface Compose {
   services: Record<string, ComposeService>;
@@ -239,7 +240,8 @@ describe('deployment files', () => {
       expect(env).toMatchObject({
         NODE_ENV: 'production',
         PORT: 5000,
-        TRUST_PROXY: '1',
+        // nginx's fixed address: X-Forwarded-For is trusted from it alone.
+        TRUST_PROXY: prod.services.nginx.networks?.default.ipv4_address,
         REDIS_URL: 'redis://redis:6379',
       });
       expect(env.MONGODB_URI).toMatch(/@mongo:27017\//);

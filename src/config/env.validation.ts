@@ -15,6 +15,7 @@ import {
   ValidationError,
 } from 'class-validator';
 import { OidcProviderSettings, parseOidcProviders } from './oidc-providers';
+import { IsTrustProxy } from './trust-proxy';
 
 export enum NodeEnv {
   Development = 'development',
@@ -97,8 +98,8 @@ export class EnvironmentVariables {
   CORS_ORIGIN = 'http://localhost:5173';
 
   // Express's "trust proxy": behind a load balancer, per-client rate limits need the client's address from
-  // X-Forwarded-For. Empty = off; "true", a hop count, or addresses/subnets ("loopback, 10.0.0.0/8").
-  @IsString()
+  // X-Forwarded-For. Empty = off; the proxies' addresses/subnets ("loopback, 10.0.0.0/8"), or a hop count.
+  @IsTrustProxy()
   TRUST_PROXY = '';
 
   @IsString()
