@@ -251,7 +251,7 @@ describe('deployment files', () => {
   describe('deploy/nginx.conf', () => {
     it('balances over every API replica, re-resolving them as they come and go', () => {
       expect(nginx).toMatch(/resolver 127\.0\.0\.11 /);
-      expect(nginx).toMatch(new RegExp(`server api:${prod.services.api.environment?.PORT} resolve;`));
+      expect(nginx).toMatch(new RegExp(`server api:${prod.services.api.environment?.PORT} resolve[ ;]`));
       expect(nginx).toMatch(/listen 80;/);
       expect(prod.services.nginx.ports).toEqual(['80:80']);
       expect(prod.services.nginx.volumes).toEqual(['./deploy/nginx.conf:/etc/nginx/conf.d/default.conf:ro']);
