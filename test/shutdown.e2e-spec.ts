@@ -9,7 +9,7 @@ import {
 import { Agent } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runBuiltCli } from './cli-process';
-import { ApiProcess, newAccount, spawnApi, TEST_JWT_SECRET } from './harness';
+import { ApiProcess, eventually, newAccount, spawnApi, TEST_JWT_SECRET } from './harness';
 import { probe } from './http-probe';
 
 // Runs the built entry point (npm test builds first) the way an operator does, and stops it the way an orchestrator does.
@@ -93,11 +93,12 @@ describe('node dist/main.js', () => {
 
   it('reads and answers requests sent on kept-alive connections after the listener closed', async () => {
     api = await spawnProduction({ SHUTDOWN_DRAIN_MS: '300' });
-    const { base, child, exited } = api;
+    const { base, child, exited, output } = api;
     // One kept-alive connection per client, opened and idle before the signal.
     const agents = Array.from({ length: 20 }, () => new Agent({ keepAlive: true, maxSockets: 1 }));
     for (const agent of agents) expect((await probe(`${base}/health/live`, { agent })).status).toBe(200);
     child.kill('SIGTERM');
+    await eventually(() => output().includes('SIGTERM: not ready any more'));
     // Second requests on those connections, spread from the signal to well past the listener's close (300 ms).
     const replies = agents.map(async (agent, i) => {
       await sleep(i * 60);
