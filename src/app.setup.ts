@@ -1,4 +1,4 @@
-import { INestApplication } from '@nestjs/common';
+import { INestApplication, Logger as NestLogger } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -11,6 +11,7 @@ import { bodyParserErrors, verifyJsonShape } from './common/json-shape';
 import { withErrorSchema } from './common/openapi-errors';
 import { createValidationPipe } from './common/validation.pipe';
 import { appConfig } from './config/configuration';
+import { hopCountWarning } from './config/trust-proxy';
 
 /** Serving the frontend too: its pages call Stream (https and wss) and show avatars from other hosts. */
 const FRONTEND_HELMET = {
@@ -33,6 +34,11 @@ export function configureApp(app: NestExpressApplication): INestApplication {
   // (~8 % of the token endpoint's throughput, measured).
   app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
+  const hopCount = hopCountWarning(config.trustProxy);
+  if (hopCount) new NestLogger('Bootstrap').warn(hopCount);
+  // Node closes a connection idle this long; whatever keeps connections open to the API must give up on them
+  // first, or it may send a request on a socket being closed.
+  app.getHttpServer().keepAliveTimeout = config.keepAliveTimeoutMs;
   // Stream's webhook signature covers the exact body bytes: that route keeps them raw (a gzipped body is
   // inflated, the signature being over the uncompressed JSON). Registered first, so the JSON parser skips it.
   app.use('/api/stream/webhook', raw({ type: () => true, limit: config.bodyLimit }));

@@ -22,6 +22,7 @@ interface ComposeService {
   restart?: string;
   healthcheck?: { test: string[] };
   depends_on?: Record<string, { condition: string }>;
+  networks?: Record<string, { ipv4_address?: string }>;
 }
 interface Compose {
   services: Record<string, ComposeService>;
@@ -241,7 +242,8 @@ describe('deployment files', () => {
       expect(env).toMatchObject({
         NODE_ENV: 'production',
         PORT: 5000,
-        TRUST_PROXY: '1',
+        // nginx's fixed address: X-Forwarded-For is trusted from it alone.
+        TRUST_PROXY: prod.services.nginx.networks?.default.ipv4_address,
         REDIS_URL: 'redis://redis:6379',
       });
       expect(env.MONGODB_URI).toMatch(/@mongo:27017\//);
@@ -251,7 +253,7 @@ describe('deployment files', () => {
   describe('deploy/nginx.conf', () => {
     it('balances over every API replica, re-resolving them as they come and go', () => {
       expect(nginx).toMatch(/resolver 127\.0\.0\.11 /);
-      expect(nginx).toMatch(new RegExp(`server api:${prod.services.api.environment?.PORT} resolve;`));
+      expect(nginx).toMatch(new RegExp(`server api:${prod.services.api.environment?.PORT} resolve[ ;]`));
       expect(nginx).toMatch(/listen 80;/);
       expect(prod.services.nginx.ports).toEqual(['80:80']);
       expect(prod.services.nginx.volumes).toEqual(['./deploy/nginx.conf:/etc/nginx/conf.d/default.conf:ro']);

@@ -1,11 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import Redis from 'ioredis';
 import { Types } from 'mongoose';
 import { ApiProcess, eventually, newAccount, spawnApi, startTestBackends, TestBackends } from './harness';
+import { redisForRun } from './redis-run';
 
 // The API is stateless by design: two processes of the same build on one MongoDB, one Stream and one real Redis
 // (127.0.0.1:6379, which .ci/run starts) behave as one service.
-const REDIS_URL = 'redis://127.0.0.1:6379';
 const LOGIN_LIMIT = 4;
 const EXISTS_CACHE_MS = 1000;
 const objectId = (id: string) => new Types.ObjectId(id);
@@ -15,17 +13,13 @@ describe('Two API instances behind one MongoDB, Stream and Redis', () => {
   let env: Record<string, string>;
   let a: ApiProcess;
   let b: ApiProcess;
-  const redis = new Redis(REDIS_URL, { lazyConnect: true });
-  // This run's own keys, removed afterwards: other runs may share the server.
-  const prefix = `lingo-test-${randomBytes(4).toString('hex')}:`;
+  const { redis, prefix, env: redisEnv, removeKeys, close: closeRedis } = redisForRun();
 
   beforeAll(async () => {
     backends = await startTestBackends();
     env = {
       ...backends.env,
-      NODE_ENV: 'production',
-      REDIS_URL,
-      REDIS_KEY_PREFIX: prefix,
+      ...redisEnv,
       THROTTLE_LOGIN_LIMIT: String(LOGIN_LIMIT),
       THROTTLE_SIGNUP_LIMIT: '1000',
       USER_EXISTS_CACHE_MS: String(EXISTS_CACHE_MS),
@@ -39,9 +33,7 @@ describe('Two API instances behind one MongoDB, Stream and Redis', () => {
   });
   afterAll(async () => {
     for (const api of [a, b]) api?.child.kill('SIGKILL');
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length > 0) await redis.del(...keys);
-    redis.disconnect();
+    await closeRedis();
     await backends.close();
   });
 
@@ -90,8 +82,7 @@ describe('Two API instances behind one MongoDB, Stream and Redis', () => {
 
   it('refuses the N+1th login attempt across both instances with 429, counting in Redis', async () => {
     // A clean count: the account deletion above was a password guess too, on the same (shared) login limit.
-    const earlier = await redis.keys(`${prefix}*`);
-    if (earlier.length > 0) await redis.del(...earlier);
+    await removeKeys();
     const statuses: number[] = [];
     for (let i = 0; i <= LOGIN_LIMIT; i++) {
       const api = i % 2 ? b : a;

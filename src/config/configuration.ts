@@ -1,6 +1,7 @@
 import { createSecretKey, randomBytes } from 'node:crypto';
 import { ConfigFactory, getConfigToken, registerAs } from '@nestjs/config';
 import { EnvironmentVariables, NodeEnv } from './env.validation';
+import { parseTrustProxy } from './trust-proxy';
 
 // Typed namespaces, one per concern, each built from the validated environment (environment.ts) that the entry
 // passes in: no module state, so two apps in one process (tests) each get their own.
@@ -17,13 +18,6 @@ const durationSeconds = (value: string): number => {
   return Number(match[1]) * unit;
 };
 
-const parseTrustProxy = (value: string): boolean | number | string => {
-  const v = value.trim();
-  if (v === '' || v === 'false') return false;
-  if (v === 'true') return true;
-  return /^\d+$/.test(v) ? Number(v) : v;
-};
-
 /** The HTTP process: port, CORS, proxies, body size. */
 export const appConfig = namespace('app', (e) => {
   return {
@@ -31,12 +25,14 @@ export const appConfig = namespace('app', (e) => {
     isProduction: e.NODE_ENV === NodeEnv.Production,
     port: e.PORT,
     corsOrigins: e.CORS_ORIGIN.split(',').map((o) => o.trim()),
-    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    // Validated (env.validation.ts): never undefined here.
+    trustProxy: parseTrustProxy(e.TRUST_PROXY) ?? false,
     bodyLimit: '100kb',
     frontendDist: e.FRONTEND_DIST,
-    // SIGTERM: readiness answers 503 for drainMs (load balancers stop sending), then in-flight requests get
-    // up to graceMs to finish.
-    shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
+    // SIGTERM: readiness answers 503 and the server keeps accepting for drainMs (load balancers stop sending),
+    // then in-flight requests get up to graceMs to finish.
+    shutdownDrainMs: e.SHUTDOWN_DRAIN_MS ?? (e.NODE_ENV === NodeEnv.Production ? 5000 : 0),
+    keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     bodyShape: { maxDepth: e.BODY_MAX_DEPTH, maxArrayLength: e.BODY_MAX_ARRAY_LENGTH },
   };

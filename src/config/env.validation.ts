@@ -15,6 +15,7 @@ import {
   ValidationError,
 } from 'class-validator';
 import { isLoopbackHttp, OidcProviderSettings, parseOidcProviders } from './oidc-providers';
+import { IsTrustProxy } from './trust-proxy';
 
 export enum NodeEnv {
   Development = 'development',
@@ -97,8 +98,8 @@ export class EnvironmentVariables {
   CORS_ORIGIN = 'http://localhost:5173';
 
   // Express's "trust proxy": behind a load balancer, per-client rate limits need the client's address from
-  // X-Forwarded-For. Empty = off; "true", a hop count, or addresses/subnets ("loopback, 10.0.0.0/8").
-  @IsString()
+  // X-Forwarded-For. Empty = off; the proxies' addresses/subnets ("loopback, 10.0.0.0/8"), or a hop count.
+  @IsTrustProxy()
   TRUST_PROXY = '';
 
   @IsString()
@@ -291,8 +292,15 @@ export class EnvironmentVariables {
   @IntRange(0, 3_600_000)
   HEALTH_INDEXES_CACHE_MS = 60_000;
 
+  /** Unset: 5000 in production (requests already sent are accepted and answered), 0 elsewhere. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
   @IntRange(0, 60_000)
-  SHUTDOWN_DRAIN_MS = 0;
+  SHUTDOWN_DRAIN_MS?: number;
+
+  // Above the idle timeout of whatever keeps connections open to the API (nginx's upstream keepalive_timeout).
+  @IntRange(1000, 600_000)
+  HTTP_KEEP_ALIVE_TIMEOUT_MS = 5000;
 
   @IntRange(0, 600_000)
   SHUTDOWN_GRACE_MS = 10_000;

@@ -2,14 +2,17 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, INestApplication, Logger } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
+import { Server as NetServer } from 'node:net';
 import { appConfig } from '../config/configuration';
 import { ReadinessCheck, ReadinessIndicator } from './readiness';
 
 /**
- * SIGTERM (or SIGINT): readiness answers 503 at once; after SHUTDOWN_DRAIN_MS (time for load balancers to
- * notice) the server stops accepting connections, in-flight requests get SHUTDOWN_GRACE_MS to finish, then
- * the sync worker and MongoDB close and the process exits 0. Past the grace period it exits 1.
+ * SIGTERM (or SIGINT): readiness answers 503 at once and every response from then on carries `Connection: close`;
+ * the server keeps accepting for SHUTDOWN_DRAIN_MS (load balancers notice; connections the kernel already holds
+ * are taken in), then stops listening. Requests already sent on open connections are read and answered; idle
+ * connections end at their keep-alive timeout. Everything gets SHUTDOWN_GRACE_MS, then the sync worker and
+ * MongoDB close and the process exits 0. Past the grace period it exits 1.
  */
 @Injectable()
 @ReadinessCheck('shutdown')
@@ -29,6 +32,10 @@ export class GracefulShutdown implements ReadinessIndicator {
 
   /** main.ts only: the e2e harness closes its apps itself. */
   handleSignals(app: INestApplication): void {
+    // Ahead of Express: each connection ends after its next response once the shutdown has begun.
+    (app.getHttpServer() as Server).prependListener('request', (_req, res: ServerResponse) => {
+      if (this.started) res.setHeader('Connection', 'close');
+    });
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       process.once(signal, () => void this.shutDown(app, signal));
     }
@@ -38,22 +45,21 @@ export class GracefulShutdown implements ReadinessIndicator {
     if (this.started) return;
     this.started = true;
     const { shutdownDrainMs: drainMs, shutdownGraceMs: graceMs } = this.config;
-    this.logger.log(`${signal}: not ready any more; closing the server in ${drainMs} ms`);
+    this.logger.log(`${signal}: not ready any more; closing the listener in ${drainMs} ms`);
     await sleep(drainMs);
     const overdue = setTimeout(() => {
       this.logger.error(`requests still running ${graceMs} ms after ${signal} (SHUTDOWN_GRACE_MS): exiting`);
       process.exit(1);
     }, graceMs);
-    // A kept-alive connection would hold the server open until the client drops it: close each as it idles.
-    const server = app.getHttpServer() as Server;
-    const idleCloser = setInterval(() => server.closeIdleConnections(), 100);
     try {
+      // net's close, not http's: http's also drops idle kept-alive connections at once, resetting a request a
+      // client is sending on one right now. This one resolves once every connection has ended.
+      await new Promise((resolve) => NetServer.prototype.close.call(app.getHttpServer(), resolve));
       await app.close();
     } catch (error) {
       this.logger.error(`shutdown failed: ${(error as Error).message}`);
       process.exit(1);
     }
-    clearInterval(idleCloser);
     clearTimeout(overdue);
     this.logger.log('in-flight requests finished; exiting');
     process.exit(0);
