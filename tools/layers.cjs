@@ -60,6 +60,10 @@ const LAYERS = [
     folders: [
       { path: 'verification', owns: '`email_verifications`: mailed links and codes that prove an address' },
       { path: 'external-identities', owns: '`identities`: accounts at OpenID Connect providers linked to users' },
+      {
+        path: 'passkeys',
+        owns: '`passkeys`, `webauthn_challenges`: WebAuthn credentials and their ceremonies (the only importer of @simplewebauthn/server)',
+      },
     ],
   },
   {
@@ -94,6 +98,7 @@ const LAYERS = [
         path: 'oidc-sign-in',
         owns: 'sign-in with OpenID Connect providers, linking them (`oidc_flows`)',
       },
+      { path: 'passkey-sign-in', owns: 'my passkeys (add, list, rename, remove) and signing in with one' },
       { path: 'chat', owns: 'Stream chat tokens and direct channels' },
       { path: 'webhooks', owns: "Stream's webhook calls (`webhookcalls`): deletions, flags recorded" },
       { path: 'moderation', owns: 'the moderator API (flags, bans, the audit log) and role changes' },

@@ -4,6 +4,7 @@ import { OBJECT_ID_PATTERN, toObjectId } from '../common/object-id';
 import { retry } from '../common/retry';
 import { ExternalIdentitiesService } from '../external-identities/external-identities.service';
 import { SessionsService } from '../identity/sessions.service';
+import { PasskeysService } from '../passkeys/passkeys.service';
 import { StreamError } from '../stream/stream.errors';
 import {
   STREAM_BATCH_LIMIT,
@@ -71,7 +72,7 @@ export type MyAccountDeletion =
  * Deletes accounts everywhere: my account (the API), these users (the admin CLI), and Stream users the app does
  * not have (pruning). Per user, in this order:
  *   1. Stream (hard by default), waiting for Stream's asynchronous task; a user absent from Stream counts as done.
- *   2. its sessions and identities at providers, then the id out of every other user's `friends`;
+ *   2. its sessions, identities at providers and passkeys, then the id out of every other user's `friends`;
  *   3. every friend request the user sent or received, and every block they made or received;
  *   4. the user document, last: while any earlier step is unfinished the user still exists, so a re-run finds it
  *      and finishes the job. A re-run after success finds nothing anywhere and reports "not-found".
@@ -89,6 +90,7 @@ export class AccountDeletionService {
     private readonly stream: StreamService,
     private readonly sessions: SessionsService,
     private readonly identities: ExternalIdentitiesService,
+    private readonly passkeys: PasskeysService,
     private readonly verifications: EmailVerificationsService,
   ) {}
 
@@ -247,10 +249,11 @@ export class AccountDeletionService {
   /** Steps 2 to 4. Each is idempotent, so they also run for an id found nowhere, sweeping any leftovers. */
   private async deleteAppData(id: string, inApp: boolean, inStream: boolean): Promise<DeletionResult> {
     try {
-      // First: the account's sessions end and its sign-ins at providers go, so nothing acts for it or signs in to
-      // it while the rest goes.
+      // First: the account's sessions end and its sign-ins at providers and passkeys go, so nothing acts for it or
+      // signs in to it while the rest goes.
       await this.sessions.endAll(id);
       await this.identities.deleteAllOf(id);
+      await this.passkeys.deleteAllOf(id);
       const friendLinksRemoved = await this.friends.removeFromAllFriendLists(id);
       const requestsRemoved = await this.friendRequests.deleteAllInvolving(id);
       const blocksRemoved = await this.blocks.deleteAllInvolving(id);

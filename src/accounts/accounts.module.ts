@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ExternalIdentitiesModule } from '../external-identities/external-identities.module';
 import { IdentityModule } from '../identity/identity.module';
+import { PasskeysModule } from '../passkeys/passkeys.module';
 import { UsersModule } from '../users/users.module';
 import { VerificationModule } from '../verification/verification.module';
 import { AccountDeletionService } from './account-deletion.service';
@@ -22,8 +23,8 @@ import { StreamSyncService } from './stream-sync.service';
  */
 @Module({
   // Identity: the guard, the login limit DELETE /api/users/me shares, and the sessions deletion ends;
-  // verification: the pending links and codes deletion drops; the identities at providers it removes.
-  imports: [UsersModule, IdentityModule, VerificationModule, ExternalIdentitiesModule],
+  // verification: the pending links and codes deletion drops; the identities at providers and passkeys it removes.
+  imports: [UsersModule, IdentityModule, VerificationModule, ExternalIdentitiesModule, PasskeysModule],
   controllers: [MyAccountController, BlocksController, FriendshipsController],
   providers: [
     AccountsService,

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ExternalIdentitiesModule } from '../external-identities/external-identities.module';
 import { IdentityModule } from '../identity/identity.module';
+import { PasskeysModule } from '../passkeys/passkeys.module';
 import { UsersModule } from '../users/users.module';
 import { VerificationModule } from '../verification/verification.module';
 import { DataExportController } from './data-export.controller';
@@ -8,11 +9,19 @@ import { DataExportService } from './data-export.service';
 import { dataExportSchemas } from './data-export-schemas';
 
 /**
- * GET /api/users/me/export: reads from each owner (users, sessions, email verifications, identities at providers)
+ * GET /api/users/me/export: reads from each owner (users, sessions, email verifications, identities at providers,
+ * passkeys)
  * and Stream; writes only its slots.
  */
 @Module({
-  imports: [UsersModule, IdentityModule, VerificationModule, ExternalIdentitiesModule, dataExportSchemas()],
+  imports: [
+    UsersModule,
+    IdentityModule,
+    VerificationModule,
+    ExternalIdentitiesModule,
+    PasskeysModule,
+    dataExportSchemas(),
+  ],
   controllers: [DataExportController],
   providers: [DataExportService],
 })

@@ -5,6 +5,7 @@ import { Model, Types } from 'mongoose';
 import { exportConfig } from '../config/configuration';
 import { ExternalIdentitiesService } from '../external-identities/external-identities.service';
 import { SessionsService } from '../identity/sessions.service';
+import { PasskeysService } from '../passkeys/passkeys.service';
 import { StreamError } from '../stream/stream.errors';
 import { StreamService } from '../stream/stream.service';
 import { BlocksService } from '../users/blocks.service';
@@ -44,6 +45,7 @@ export class DataExportService {
     private readonly blocks: BlocksService,
     private readonly sessions: SessionsService,
     private readonly identities: ExternalIdentitiesService,
+    private readonly passkeys: PasskeysService,
     private readonly verifications: EmailVerificationsService,
     private readonly stream: StreamService,
   ) {}
@@ -61,6 +63,7 @@ export class DataExportService {
       syncState,
       emailVerifications,
       identities,
+      passkeys,
       standing,
     ] = await Promise.all([
       this.users.findOrFail(me),
@@ -71,6 +74,7 @@ export class DataExportService {
       this.syncState.findSyncState(me),
       this.verifications.listMine(me),
       this.identities.exportMine(me),
+      this.passkeys.exportMine(me),
       this.standingSection(me),
     ]);
     const stream = await this.streamSection(me);
@@ -84,6 +88,7 @@ export class DataExportService {
       sessions,
       emailVerifications,
       identities,
+      passkeys,
       syncState,
       standing,
       stream,

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ExternalIdentityExport } from '../../external-identities/external-identity.view';
+import { PasskeyExport } from '../../passkeys/passkey.view';
 import { SessionView } from '../../identity/session.view';
 import { BlockedUser } from '../../users/block.view';
 import { FriendRequestView } from '../../users/friend-request.view';
@@ -79,6 +80,8 @@ export class DataExportResponse {
     description: 'The provider accounts I sign in with (never a token)',
   })
   identities!: ExternalIdentityExport[];
+  @ApiProperty({ type: [PasskeyExport], description: 'My passkeys: name, created, last used (never a key)' })
+  passkeys!: PasskeyExport[];
   @ApiProperty({ type: SyncStateExport, description: 'The state of my profile mirror in Stream' })
   syncState!: SyncStateExport;
   @ApiProperty({
