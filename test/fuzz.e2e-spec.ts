@@ -6,6 +6,7 @@ import { ModerationFlagsService } from '../src/flags/moderation-flags.service';
 import { ModerationFlagKind } from '../src/flags/schemas/moderation-flag.schema';
 import { RolesService } from '../src/moderation/roles.service';
 import { createTestApp, eventually, signUp, signUpOnboarded, TEST_JWT_SECRET, TestApp } from './harness';
+import { registerPasskey, SoftAuthenticator } from './soft-authenticator';
 
 /**
  * Property-based fuzzing of every route in the OpenAPI document: hostile bodies, ids, cursors, cookies and headers
@@ -49,8 +50,10 @@ describe('Fuzzing every endpoint', () => {
     const flags = t.app.get(ModerationFlagsService);
     await flags.record({ kind: ModerationFlagKind.UserFlagged, targetUserId: other.id, webhookId: 'fuzz-1' });
     const [flag] = (await flags.page({}, 1)).items;
+    // A passkey of mine, so its rename and removal are fuzzed past the lookup.
+    const passkey = (await registerPasskey(t, me, new SoftAuthenticator())).body.passkey.id as string;
     ctx = {
-      knownIds: [me.id, other.id, stranger.id, sent.body._id as string, flag._id.toString()],
+      knownIds: [me.id, other.id, stranger.id, sent.body._id as string, flag._id.toString(), passkey],
       validCookie: me.cookie,
       jwtSecret: TEST_JWT_SECRET,
       knownValues: { provider: ['local'] },
