@@ -24,6 +24,7 @@ import { authConfig } from '../config/configuration';
 import { setAuthCookie } from '../identity/auth-cookie';
 import { AuthThrottlerGuard } from '../identity/auth-throttler.guard';
 import { ThrottledAs } from '../identity/throttled-as.decorator';
+import { CeremonyOptions } from './ceremony-options.decorator';
 import { PasskeySignInDto } from './dto/passkey.dto';
 import { PasskeySignInResponse } from './dto/passkeys.response';
 import { PasskeySignInService } from './passkey-sign-in.service';
@@ -38,18 +39,11 @@ export class PasskeySignInController {
   ) {}
 
   @Post('options')
-  @HttpCode(HttpStatus.OK)
-  // Each call stores a challenge: limited per client like signups.
-  @UseGuards(AuthThrottlerGuard)
-  @ThrottledAs('signup')
-  @ApiOkResponse({
-    schema: { type: 'object', additionalProperties: true },
-    description:
-      'PublicKeyCredentialRequestOptionsJSON for navigator.credentials.get() (or @simplewebauthn/browser ' +
+  @CeremonyOptions(
+    'PublicKeyCredentialRequestOptionsJSON for navigator.credentials.get() (or @simplewebauthn/browser ' +
       'startAuthentication): no user named, user verification required; its challenge works once, for ' +
       'WEBAUTHN_CHALLENGE_TTL_SECONDS',
-  })
-  @ApiTooManyRequestsResponse()
+  )
   options(): Promise<PublicKeyCredentialRequestOptionsJSON> {
     return this.signIn.options();
   }

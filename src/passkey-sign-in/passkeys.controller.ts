@@ -19,15 +19,13 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiTags,
-  ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { PublicKeyCredentialCreationOptionsJSON } from '../passkeys/webauthn.service';
-import { AuthThrottlerGuard } from '../identity/auth-throttler.guard';
 import { CurrentUser } from '../identity/current-user.decorator';
 import { JwtAuthGuard } from '../identity/jwt-auth.guard';
 import type { Principal } from '../identity/principal';
-import { ThrottledAs } from '../identity/throttled-as.decorator';
+import { CeremonyOptions } from './ceremony-options.decorator';
 import { PasskeyNameDto, RegisterPasskeyDto } from './dto/passkey.dto';
 import { PasskeyListResponse, PasskeyResponse } from './dto/passkeys.response';
 import { MyPasskeysService } from './my-passkeys.service';
@@ -42,18 +40,11 @@ export class PasskeysController {
   constructor(private readonly mine: MyPasskeysService) {}
 
   @Post('registration/options')
-  @HttpCode(HttpStatus.OK)
-  // Each call stores a challenge: limited per client like signups.
-  @UseGuards(AuthThrottlerGuard)
-  @ThrottledAs('signup')
-  @ApiOkResponse({
-    schema: { type: 'object', additionalProperties: true },
-    description:
-      'PublicKeyCredentialCreationOptionsJSON for navigator.credentials.create() (or @simplewebauthn/browser ' +
+  @CeremonyOptions(
+    'PublicKeyCredentialCreationOptionsJSON for navigator.credentials.create() (or @simplewebauthn/browser ' +
       'startRegistration): a discoverable credential, user verification required, my passkeys excluded; its ' +
       'challenge works once, for WEBAUTHN_CHALLENGE_TTL_SECONDS',
-  })
-  @ApiTooManyRequestsResponse()
+  )
   registrationOptions(@CurrentUser() me: Principal): Promise<PublicKeyCredentialCreationOptionsJSON> {
     return this.mine.registrationOptions(me.id);
   }
