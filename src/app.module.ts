@@ -15,6 +15,7 @@ import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { ModerationModule } from './moderation/moderation.module';
 import { OidcSignInModule } from './oidc-sign-in/oidc-sign-in.module';
+import { PasskeySignInModule } from './passkey-sign-in/passkey-sign-in.module';
 import { StreamModule } from './stream/stream.module';
 import { UsersModule } from './users/users.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
@@ -30,6 +31,7 @@ const MODULES = [
   AccountsModule,
   AuthModule,
   OidcSignInModule,
+  PasskeySignInModule,
   ChatModule,
   HealthModule,
   WebhooksModule,

@@ -7,6 +7,7 @@ import { ModerationFlagKind } from '../src/flags/schemas/moderation-flag.schema'
 import { RolesService } from '../src/moderation/roles.service';
 import { createTestApp, eventually, signUp, signUpOnboarded, TEST_JWT_SECRET, TestApp } from './harness';
 import { activateTotp, pendingCookie } from './totp';
+import { registerPasskey, SoftAuthenticator } from './soft-authenticator';
 
 /**
  * Property-based fuzzing of every route in the OpenAPI document: hostile bodies, ids, cursors, cookies and headers
@@ -57,8 +58,10 @@ describe('Fuzzing every endpoint', () => {
       .http()
       .post('/api/auth/login')
       .send({ email: guarded.email, password: guarded.password });
+    // A passkey of mine, so its rename and removal are fuzzed past the lookup.
+    const passkey = (await registerPasskey(t, me, new SoftAuthenticator())).body.passkey.id as string;
     ctx = {
-      knownIds: [me.id, other.id, stranger.id, sent.body._id as string, flag._id.toString()],
+      knownIds: [me.id, other.id, stranger.id, sent.body._id as string, flag._id.toString(), passkey],
       validCookie: `${me.cookie}; ${pendingCookie(login)}`,
       jwtSecret: TEST_JWT_SECRET,
       knownValues: { provider: ['local'] },

@@ -64,6 +64,10 @@ const LAYERS = [
         path: 'second-factors',
         owns: '`second_factors` (TOTP, recovery codes) and `mfa_pending_sign_ins`: sign-ins waiting for one',
       },
+      {
+        path: 'passkeys',
+        owns: '`passkeys`, `webauthn_challenges`: WebAuthn credentials and their ceremonies (the only importer of @simplewebauthn/server)',
+      },
     ],
   },
   {
@@ -98,6 +102,7 @@ const LAYERS = [
         path: 'oidc-sign-in',
         owns: 'sign-in with OpenID Connect providers, linking them (`oidc_flows`)',
       },
+      { path: 'passkey-sign-in', owns: 'my passkeys (add, list, rename, remove) and signing in with one' },
       { path: 'chat', owns: 'Stream chat tokens and direct channels' },
       { path: 'webhooks', owns: "Stream's webhook calls (`webhookcalls`): deletions, flags recorded" },
       { path: 'moderation', owns: 'the moderator API (flags, bans, the audit log) and role changes' },

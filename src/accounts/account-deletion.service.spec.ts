@@ -2,6 +2,7 @@ import { StreamError } from '../stream/stream.errors';
 import type { StreamDeleteMode, StreamService } from '../stream/stream.service';
 import type { BlocksService } from '../users/blocks.service';
 import type { ExternalIdentitiesService } from '../external-identities/external-identities.service';
+import type { PasskeysService } from '../passkeys/passkeys.service';
 import type { SessionsService } from '../identity/sessions.service';
 import type { FriendRequestsService } from '../users/friend-requests.service';
 import type { FriendsService } from '../users/friends.service';
@@ -67,6 +68,7 @@ function setup(appIds: string[], streamIds: string[]) {
     streamService as unknown as StreamService,
     { endAll: () => Promise.resolve(0) } as unknown as SessionsService,
     { deleteAllOf: () => Promise.resolve(0) } as unknown as ExternalIdentitiesService,
+    { deleteAllOf: () => Promise.resolve(0) } as unknown as PasskeysService,
     { discardAll: () => Promise.resolve(0) } as unknown as EmailVerificationsService,
     { deleteAllOf: () => Promise.resolve(0) } as unknown as SecondFactorsService,
     { deleteAllOf: () => Promise.resolve() } as unknown as PendingSignInsService,

@@ -6,6 +6,7 @@ import { ExternalIdentitiesService } from '../external-identities/external-ident
 import { PendingSignInsService } from '../second-factors/pending-sign-ins.service';
 import { SecondFactorsService } from '../second-factors/second-factors.service';
 import { SessionsService } from '../identity/sessions.service';
+import { PasskeysService } from '../passkeys/passkeys.service';
 import { StreamError } from '../stream/stream.errors';
 import {
   STREAM_BATCH_LIMIT,
@@ -73,7 +74,7 @@ export type MyAccountDeletion =
  * Deletes accounts everywhere: my account (the API), these users (the admin CLI), and Stream users the app does
  * not have (pruning). Per user, in this order:
  *   1. Stream (hard by default), waiting for Stream's asynchronous task; a user absent from Stream counts as done.
- *   2. its sessions, identities at providers and second factors, then the id out of every other user's `friends`;
+ *   2. its sessions, identities at providers, second factors and passkeys, then the id out of every other user's `friends`;
  *   3. every friend request the user sent or received, and every block they made or received;
  *   4. the user document, last: while any earlier step is unfinished the user still exists, so a re-run finds it
  *      and finishes the job. A re-run after success finds nothing anywhere and reports "not-found".
@@ -91,6 +92,7 @@ export class AccountDeletionService {
     private readonly stream: StreamService,
     private readonly sessions: SessionsService,
     private readonly identities: ExternalIdentitiesService,
+    private readonly passkeys: PasskeysService,
     private readonly verifications: EmailVerificationsService,
     private readonly secondFactors: SecondFactorsService,
     private readonly pendingSignIns: PendingSignInsService,
@@ -251,12 +253,13 @@ export class AccountDeletionService {
   /** Steps 2 to 4. Each is idempotent, so they also run for an id found nowhere, sweeping any leftovers. */
   private async deleteAppData(id: string, inApp: boolean, inStream: boolean): Promise<DeletionResult> {
     try {
-      // First: the account's sessions end and its sign-ins at providers go, so nothing acts for it or signs in to
-      // it while the rest goes.
+      // First: the account's sessions end and its sign-ins at providers and passkeys go, so nothing acts for it or
+      // signs in to it while the rest goes.
       await this.sessions.endAll(id);
       await this.identities.deleteAllOf(id);
       await this.pendingSignIns.deleteAllOf(id);
       await this.secondFactors.deleteAllOf(id);
+      await this.passkeys.deleteAllOf(id);
       const friendLinksRemoved = await this.friends.removeFromAllFriendLists(id);
       const requestsRemoved = await this.friendRequests.deleteAllInvolving(id);
       const blocksRemoved = await this.blocks.deleteAllInvolving(id);

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ExternalIdentitiesModule } from '../external-identities/external-identities.module';
 import { IdentityModule } from '../identity/identity.module';
 import { SecondFactorsModule } from '../second-factors/second-factors.module';
+import { PasskeysModule } from '../passkeys/passkeys.module';
 import { UsersModule } from '../users/users.module';
 import { VerificationModule } from '../verification/verification.module';
 import { AccountDeletionService } from './account-deletion.service';
@@ -25,8 +26,15 @@ import { StreamSyncService } from './stream-sync.service';
 @Module({
   // Identity: the guard, the login limit DELETE /api/users/me shares, and the sessions deletion ends;
   // verification: the pending links and codes deletion drops; the identities at providers it removes; second
-  // factors: what a sign-in asks for before its session, and what deletion removes.
-  imports: [UsersModule, IdentityModule, VerificationModule, ExternalIdentitiesModule, SecondFactorsModule],
+  // factors and passkeys: what a sign-in asks for before its session, and what deletion removes.
+  imports: [
+    UsersModule,
+    IdentityModule,
+    VerificationModule,
+    ExternalIdentitiesModule,
+    SecondFactorsModule,
+    PasskeysModule,
+  ],
   controllers: [MyAccountController, BlocksController, FriendshipsController],
   providers: [
     AccountsService,

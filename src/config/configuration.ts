@@ -2,6 +2,7 @@ import { createSecretKey, randomBytes } from 'node:crypto';
 import { ConfigFactory, getConfigToken, registerAs } from '@nestjs/config';
 import { EnvironmentVariables, NodeEnv } from './env.validation';
 import { parseTrustProxy } from './trust-proxy';
+import { relyingPartyId } from './webauthn-relying-party';
 
 // Typed namespaces, one per concern, each built from the validated environment (environment.ts) that the entry
 // passes in: no module state, so two apps in one process (tests) each get their own.
@@ -233,6 +234,17 @@ export const oidcConfig = namespace('oidc', (e) => {
   };
 });
 
+/** Passkeys (WebAuthn): the relying party browsers bind them to, and how long a ceremony's challenge lives. */
+export const webauthnConfig = namespace('webauthn', (e) => {
+  return {
+    rpId: relyingPartyId(e.APP_URL, e.WEBAUTHN_RP_ID),
+    rpName: e.WEBAUTHN_RP_NAME,
+    // Where the ceremonies run: the frontend's origin, which the browser writes into every signed response.
+    origin: new URL(e.APP_URL).origin,
+    challengeTtlMs: e.WEBAUTHN_CHALLENGE_TTL_SECONDS * 1000,
+  };
+});
+
 const NAMESPACES = [
   appConfig,
   logConfig,
@@ -253,6 +265,7 @@ const NAMESPACES = [
   migrationConfig,
   oidcConfig,
   mfaConfig,
+  webauthnConfig,
 ];
 
 /** Every namespace over this environment, for ConfigModule.forRoot({ load }) in the API and the CLI. */

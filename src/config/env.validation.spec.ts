@@ -1,3 +1,4 @@
+import { webauthnConfig } from './configuration';
 import { EnvValidationError, validateEnv } from './env.validation';
 
 const strongProd = {
@@ -90,7 +91,21 @@ describe('validateEnv', () => {
     ['SHUTDOWN_GRACE_MS', '-1'],
     ['MFA_ENCRYPTION_KEYS', 'k1:dG9vLXNob3J0'],
     ['MFA_CODE_LIMIT', '0'],
+    ['WEBAUTHN_RP_ID', 'https://example.com'],
+    ['WEBAUTHN_CHALLENGE_TTL_SECONDS', '5'],
   ])('refuses an invalid %s', (name, value) => {
     expect(problemsOf({ [name]: value }).map((p) => p.split(':')[0])).toEqual([name]);
+  });
+
+  it("binds passkeys to APP_URL's host or a domain it belongs to, and nothing else", () => {
+    const app = { APP_URL: 'https://app.example.com' };
+    expect(webauthnConfig(validateEnv(app)).rpId).toBe('app.example.com');
+    expect(webauthnConfig(validateEnv(app)).origin).toBe('https://app.example.com');
+    expect(webauthnConfig(validateEnv({ ...app, WEBAUTHN_RP_ID: 'example.com' })).rpId).toBe('example.com');
+    for (const rpId of ['evil.com', 'pp.example.com', 'other.app.example.com']) {
+      expect(problemsOf({ ...app, WEBAUTHN_RP_ID: rpId })).toEqual([
+        "WEBAUTHN_RP_ID: must be APP_URL's host name or a domain it belongs to",
+      ]);
+    }
   });
 });

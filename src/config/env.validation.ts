@@ -16,6 +16,7 @@ import {
 } from 'class-validator';
 import { isLoopbackHttp, OidcProviderSettings, parseOidcProviders } from './oidc-providers';
 import { IsTrustProxy } from './trust-proxy';
+import { RP_ID, relyingPartyProblems } from './webauthn-relying-party';
 
 export enum NodeEnv {
   Development = 'development',
@@ -348,6 +349,16 @@ export class EnvironmentVariables {
   @IntRange(1000)
   OIDC_DISCOVERY_RETRY_MAX_MS = 300_000;
 
+  // Passkeys (WebAuthn): the relying party (RP id unset: APP_URL's host name), how long a ceremony may take.
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(RP_ID, { message: 'WEBAUTHN_RP_ID must be a host name (example.com): no scheme, port or path' })
+  WEBAUTHN_RP_ID?: string;
+  @MinLength(1)
+  WEBAUTHN_RP_NAME = 'Lingo';
+  @IntRange(30, 3600)
+  WEBAUTHN_CHALLENGE_TTL_SECONDS = 300;
+
   /** Not a variable: the providers validateEnv parsed from OIDC_PROVIDERS and their OIDC_<NAME>_* variables. */
   declare oidcProviders: OidcProviderSettings[];
 }
@@ -414,6 +425,7 @@ export function validateEnv(
     if (!env[name] && !problems.some((p) => p.startsWith(`${name}:`))) problems.push(`${name}: is required`);
   }
   problems.push(...readOidcProviders(env, raw, problems));
+  problems.push(...relyingPartyProblems(env.APP_URL, env.WEBAUTHN_RP_ID, problems));
   if (problems.length > 0) throw new EnvValidationError(problems);
   return env;
 }

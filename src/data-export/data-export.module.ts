@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ExternalIdentitiesModule } from '../external-identities/external-identities.module';
 import { IdentityModule } from '../identity/identity.module';
 import { SecondFactorsModule } from '../second-factors/second-factors.module';
+import { PasskeysModule } from '../passkeys/passkeys.module';
 import { UsersModule } from '../users/users.module';
 import { VerificationModule } from '../verification/verification.module';
 import { DataExportController } from './data-export.controller';
@@ -9,7 +10,8 @@ import { DataExportService } from './data-export.service';
 import { dataExportSchemas } from './data-export-schemas';
 
 /**
- * GET /api/users/me/export: reads from each owner (users, sessions, email verifications, identities at providers)
+ * GET /api/users/me/export: reads from each owner (users, sessions, email verifications, identities at providers,
+ * passkeys)
  * and Stream; writes only its slots.
  */
 @Module({
@@ -19,6 +21,7 @@ import { dataExportSchemas } from './data-export-schemas';
     VerificationModule,
     ExternalIdentitiesModule,
     SecondFactorsModule,
+    PasskeysModule,
     dataExportSchemas(),
   ],
   controllers: [DataExportController],

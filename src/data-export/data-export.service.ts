@@ -6,6 +6,7 @@ import { exportConfig } from '../config/configuration';
 import { ExternalIdentitiesService } from '../external-identities/external-identities.service';
 import { SecondFactorsService } from '../second-factors/second-factors.service';
 import { SessionsService } from '../identity/sessions.service';
+import { PasskeysService } from '../passkeys/passkeys.service';
 import { StreamError } from '../stream/stream.errors';
 import { StreamService } from '../stream/stream.service';
 import { BlocksService } from '../users/blocks.service';
@@ -46,6 +47,7 @@ export class DataExportService {
     private readonly sessions: SessionsService,
     private readonly identities: ExternalIdentitiesService,
     private readonly secondFactors: SecondFactorsService,
+    private readonly passkeys: PasskeysService,
     private readonly verifications: EmailVerificationsService,
     private readonly stream: StreamService,
   ) {}
@@ -64,6 +66,7 @@ export class DataExportService {
       emailVerifications,
       identities,
       secondFactors,
+      passkeys,
       standing,
     ] = await Promise.all([
       this.users.findOrFail(me),
@@ -75,6 +78,7 @@ export class DataExportService {
       this.verifications.listMine(me),
       this.identities.exportMine(me),
       this.secondFactors.listMine(me),
+      this.passkeys.exportMine(me),
       this.standingSection(me),
     ]);
     const stream = await this.streamSection(me);
@@ -89,6 +93,7 @@ export class DataExportService {
       emailVerifications,
       identities,
       secondFactors,
+      passkeys,
       syncState,
       standing,
       stream,

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ExternalIdentityExport } from '../../external-identities/external-identity.view';
+import { PasskeyExport } from '../../passkeys/passkey.view';
 import { SessionView } from '../../identity/session.view';
 import { SecondFactorView } from '../../second-factors/second-factor.view';
 import { BlockedUser } from '../../users/block.view';
@@ -85,6 +86,8 @@ export class DataExportResponse {
     description: 'My second factors: type, name, created, last used (never a secret or a code)',
   })
   secondFactors!: SecondFactorView[];
+  @ApiProperty({ type: [PasskeyExport], description: 'My passkeys: name, created, last used (never a key)' })
+  passkeys!: PasskeyExport[];
   @ApiProperty({ type: SyncStateExport, description: 'The state of my profile mirror in Stream' })
   syncState!: SyncStateExport;
   @ApiProperty({

@@ -1,0 +1,55 @@
+import { BadRequestException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import type { PublicKeyCredentialCreationOptionsJSON } from '../passkeys/webauthn.service';
+import { PasskeyRefused } from '../passkeys/passkey-refused';
+import type { PasskeyView } from '../passkeys/passkey.view';
+import { PasskeysService } from '../passkeys/passkeys.service';
+import { WebAuthnService } from '../passkeys/webauthn.service';
+import { UsersService } from '../users/users.service';
+import type { RegisterPasskeyDto } from './dto/passkey.dto';
+
+/** The signed-in user's passkeys: add one (two steps: options, then the browser's response), list, rename, remove. */
+@Injectable()
+export class MyPasskeysService {
+  private readonly logger = new Logger(MyPasskeysService.name);
+
+  constructor(
+    private readonly webauthn: WebAuthnService,
+    private readonly passkeys: PasskeysService,
+    private readonly users: UsersService,
+  ) {}
+
+  async registrationOptions(me: string): Promise<PublicKeyCredentialCreationOptionsJSON> {
+    const user = await this.users.findOrFail(me);
+    return this.webauthn.registrationOptions({ id: me, email: user.email, fullName: user.fullName });
+  }
+
+  /** 400 for a response the ceremony refuses (the reason, never the values); 409 for a passkey registered already. */
+  async register(me: string, dto: RegisterPasskeyDto): Promise<PasskeyView> {
+    try {
+      return await this.webauthn.register(me, dto.credential, dto.name);
+    } catch (error) {
+      if (!(error instanceof PasskeyRefused)) throw error;
+      this.logger.warn(`user ${me}: passkey registration refused (${error.refusal})`);
+      throw new BadRequestException(error.message);
+    }
+  }
+
+  list(me: string): Promise<PasskeyView[]> {
+    return this.passkeys.listMine(me);
+  }
+
+  async rename(me: string, id: string, name: string): Promise<PasskeyView> {
+    const renamed = await this.passkeys.rename(me, id, name);
+    if (!renamed) throw new NotFoundException('Passkey not found');
+    return renamed;
+  }
+
+  /**
+   * 404 for no such passkey of mine. A passkey is never the last way in (it is added to an account that signs in
+   * with a password or a provider, and unlinking those does not count passkeys), so none is kept back.
+   */
+  async remove(me: string, id: string): Promise<void> {
+    if (!(await this.passkeys.remove(me, id))) throw new NotFoundException('Passkey not found');
+    this.logger.log(`user ${me} removed passkey ${id}`);
+  }
+}
