@@ -6,6 +6,7 @@ import {
   HttpCode,
   HttpStatus,
   Inject,
+  Ip,
   Post,
   Put,
   Res,
@@ -89,13 +90,18 @@ export class AuthController {
       'Account suspended until <ISO time>, or permanently (banned); or REQUIRE_VERIFIED_EMAIL=login and the ' +
       'email address is not verified yet',
   })
-  @ApiTooManyRequestsResponse({ description: 'Too many attempts from this client, or for this account' })
+  @ApiTooManyRequestsResponse({
+    description:
+      'Too many attempts from this client, or too many failed ones on this account from this client (or, past ' +
+      'the ceiling, from everywhere): the message says how long, and that a password reset lifts it',
+  })
   async login(
     @Body() dto: LoginDto,
     @Headers('user-agent') userAgent: string | undefined,
+    @Ip() client: string,
     @Res({ passthrough: true }) res: Response,
   ): Promise<UserResponse> {
-    const { user, token } = await this.auth.login(dto, userAgent);
+    const { user, token } = await this.auth.login(dto, userAgent, client);
     setAuthCookie(res, token, this.config);
     return { success: true, user };
   }

@@ -86,7 +86,9 @@ export const throttleConfig = namespace('throttle', (e) => {
     loginLimit: e.THROTTLE_LOGIN_LIMIT,
     signupLimit: e.THROTTLE_SIGNUP_LIMIT,
     passwordResetLimit: e.THROTTLE_PASSWORD_RESET_LIMIT,
+    // Failed logins on one account: from one client address, and from all of them together.
     accountLoginLimit: e.THROTTLE_ACCOUNT_LOGIN_LIMIT,
+    accountLoginCeiling: e.THROTTLE_ACCOUNT_LOGIN_CEILING,
     accountTtlMs: e.THROTTLE_ACCOUNT_TTL_SECONDS * 1000,
     resetEmailLimit: e.PASSWORD_RESET_EMAIL_LIMIT,
     emailVerificationLimit: e.THROTTLE_EMAIL_VERIFICATION_LIMIT,

@@ -144,9 +144,14 @@ export class EnvironmentVariables {
   @IntRange(1, 1000)
   SESSIONS_LIST_MAX = 100;
 
-  // Failed logins per account (whatever the client address): past the limit within the window, 429 until it ends.
+  // Failed logins on one account within the window: from one client address (past the limit, that client gets 429
+  // for that account until the window ends), and from every address together (the ceiling: the account's logins
+  // get 429, which only a distributed attack reaches). A new password starts both counts afresh.
   @IntRange(1)
   THROTTLE_ACCOUNT_LOGIN_LIMIT = 10;
+
+  @IntRange(1)
+  THROTTLE_ACCOUNT_LOGIN_CEILING = 100;
 
   @IntRange(1)
   THROTTLE_ACCOUNT_TTL_SECONDS = 900;

@@ -10,6 +10,28 @@ const keyOf = (kind: string, subject: string): string => `${kind}:${hashSecret(s
 
 const PROBE_HIT_TTL_MS = 1000;
 
+/**
+ * A sign-in attempt as the login limits see it: the account's email, the client's address, and a stamp of the
+ * account's password (UsersService.passwordStamp), so that setting a new password (a reset or a change) starts
+ * every count of the account afresh: the owner always has a way back in.
+ */
+export interface LoginAttempt {
+  email: string;
+  client: string;
+  passwordStamp: string;
+}
+
+const loginKeys = ({ email, client, passwordStamp }: LoginAttempt) => {
+  const account = `${email}\n${passwordStamp}`;
+  const fromClient = `${account}\n${client}`;
+  return {
+    clientFailures: keyOf('login-failures', fromClient),
+    clientLock: keyOf('login-lock', fromClient),
+    accountFailures: keyOf('login-failures', account),
+    accountLock: keyOf('login-lock', account),
+  };
+};
+
 /** One count against a limit: whether it was past the limit, and until when (seconds). */
 interface Hit {
   blocked: boolean;
@@ -19,7 +41,8 @@ interface Hit {
 /**
  * Limits keyed by account, address or code rather than by client address, on the throttler's own storage (what
  * the per-client limits use, so a shared store makes them cluster-wide). A limit ends with its window: nobody,
- * attacker included, can lock an account for longer than that. Every 429 carries its wait (Retry-After).
+ * attacker included, can lock an account for longer than that, and failed logins lock out the client that made
+ * them before they lock the account. Every 429 carries its wait (Retry-After).
  */
 @Injectable()
 export class AttemptLimiter {
@@ -29,39 +52,39 @@ export class AttemptLimiter {
   ) {}
 
   /**
-   * Refuses (429) while the account is locked by failed passwords, before any password is checked, so a correct
-   * guess during the lock learns nothing. The probe's own limit can never be reached: it only reports a lock.
+   * Refuses (429) while this client is locked out of the account, or the whole account is, before any password
+   * is checked, so a correct guess during a lock learns nothing. The probes' own limit can never be reached: they
+   * only report a lock.
    */
-  async assertLoginAllowed(email: string): Promise<void> {
-    // The probe's own hits expire at once (1 s), so an account's record stays small however often it is tried.
-    const probe = await this.hit(
-      keyOf('login-lock', email),
-      Number.MAX_SAFE_INTEGER,
-      this.config.accountTtlMs,
-      'login-account',
-      PROBE_HIT_TTL_MS,
-    );
-    if (probe.blocked) {
+  async assertLoginAllowed(attempt: LoginAttempt): Promise<void> {
+    const keys = loginKeys(attempt);
+    const [client, account] = await Promise.all([
+      this.probeLock(keys.clientLock),
+      this.probeLock(keys.accountLock),
+    ]);
+    const lock = client.blocked ? client : account;
+    if (lock.blocked) {
       throw new TooManyRequestsException(
-        'Too many failed sign-in attempts for this account',
-        probe.retryAfterSeconds,
+        client.blocked
+          ? 'Too many failed sign-in attempts for this account from your address'
+          : 'Too many failed sign-in attempts for this account',
+        lock.retryAfterSeconds,
+        'or reset your password to sign in now',
       );
     }
   }
 
-  /** Counts a wrong password; past THROTTLE_ACCOUNT_LOGIN_LIMIT within THROTTLE_ACCOUNT_TTL_SECONDS the account locks for one window. */
-  async recordLoginFailure(email: string): Promise<void> {
-    const windowMs = this.config.accountTtlMs;
-    const failures = await this.storage.increment(
-      keyOf('login-failures', email),
-      windowMs,
-      this.config.accountLoginLimit,
-      windowMs,
-      'login-account',
-    );
-    if (failures.totalHits < this.config.accountLoginLimit) return;
-    // A limit of 0 blocks at once, for one window.
-    await this.storage.increment(keyOf('login-lock', email), windowMs, 0, windowMs, 'login-account');
+  /**
+   * Counts a wrong password twice: for this client on this account (THROTTLE_ACCOUNT_LOGIN_LIMIT), so one client
+   * locks only itself out, and for the account from every client (THROTTLE_ACCOUNT_LOGIN_CEILING), which only a
+   * distributed attack reaches. Either lock lasts one THROTTLE_ACCOUNT_TTL_SECONDS window.
+   */
+  async recordLoginFailure(attempt: LoginAttempt): Promise<void> {
+    const keys = loginKeys(attempt);
+    await Promise.all([
+      this.countFailure(keys.clientFailures, keys.clientLock, this.config.accountLoginLimit),
+      this.countFailure(keys.accountFailures, keys.accountLock, this.config.accountLoginCeiling),
+    ]);
   }
 
   /** Password-reset mails per address, whoever asks: a 429 here says nothing about whether the account exists. */
@@ -115,6 +138,20 @@ export class AttemptLimiter {
   async takeCodeTry(linkHash: string, tries: number, lifetimeMs: number): Promise<boolean> {
     const ttl = Math.max(1000, lifetimeMs);
     return !(await this.hit(keyOf('code-tries', linkHash), tries, ttl, 'verification-code')).blocked;
+  }
+
+  /** The probe's own hits expire at once (1 s), so a lock's record stays small however often it is probed. */
+  private probeLock(lockKey: string): Promise<Hit> {
+    const windowMs = this.config.accountTtlMs;
+    return this.hit(lockKey, Number.MAX_SAFE_INTEGER, windowMs, 'login-account', PROBE_HIT_TTL_MS);
+  }
+
+  private async countFailure(failuresKey: string, lockKey: string, limit: number): Promise<void> {
+    const windowMs = this.config.accountTtlMs;
+    const failures = await this.storage.increment(failuresKey, windowMs, limit, windowMs, 'login-account');
+    if (failures.totalHits < limit) return;
+    // A limit of 0 blocks at once, for one window.
+    await this.storage.increment(lockKey, windowMs, 0, windowMs, 'login-account');
   }
 
   private countVerificationMail(address: string): Promise<Hit> {
