@@ -176,6 +176,7 @@ export const webhookConfig = namespace('webhook', (e) => {
   return {
     userDeleted: e.STREAM_WEBHOOK_USER_DELETED,
     dedupeTtlSeconds: e.STREAM_WEBHOOK_DEDUPE_TTL_SECONDS,
+    maxAgeSeconds: e.STREAM_WEBHOOK_MAX_AGE_SECONDS,
   };
 });
 

@@ -213,6 +213,12 @@ export class EnvironmentVariables {
   @IntRange(60, 30 * 24 * 3600)
   STREAM_WEBHOOK_DEDUPE_TTL_SECONDS = 86400;
 
+  // A webhook call whose event (created_at) is older is refused. Stream gives up on a call within 15 s of its
+  // first attempt; the hour covers clock skew and Stream's own queueing, and is no replay window: a call is
+  // remembered (dropped if seen again) at least until it is this old.
+  @IntRange(60, 30 * 24 * 3600)
+  STREAM_WEBHOOK_MAX_AGE_SECONDS = 3600;
+
   // Live notifications (friend requests, blocks) through Stream: how long one may take before it is given up.
   @IntRange(50, 30000)
   NOTIFY_TIMEOUT_MS = 1000;
