@@ -1,4 +1,4 @@
-import { HttpException, HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
@@ -10,6 +10,7 @@ import { StreamService } from '../stream/stream.service';
 import { BlocksService } from '../users/blocks.service';
 import { FriendRequestsService } from '../users/friend-requests.service';
 import { isDuplicateKey } from '../common/mongo-errors';
+import { TooManyRequestsException } from '../common/too-many-requests';
 import { FriendsService } from '../users/friends.service';
 import { UserStandingService } from '../users/user-standing.service';
 import { UserSyncStateService } from '../users/user-sync-state.service';
@@ -112,10 +113,16 @@ export class DataExportService {
         if (!isDuplicateKey(error)) throw error;
       }
     }
-    throw new HttpException(
-      `Data export limit reached (${this.config.dailyLimit} per day); please try again later`,
-      HttpStatus.TOO_MANY_REQUESTS,
+    throw new TooManyRequestsException(
+      `Data export limit reached (${this.config.dailyLimit} per day)`,
+      ((await this.firstSlotFreeAt(user)) - now.getTime()) / 1000,
     );
+  }
+
+  /** When the soonest of the user's slots frees up (ms since the epoch). */
+  private async firstSlotFreeAt(user: Types.ObjectId): Promise<number> {
+    const soonest = await this.slots.findOne({ user }, { expiresAt: 1 }).sort({ expiresAt: 1 }).lean().exec();
+    return soonest?.expiresAt.getTime() ?? Date.now();
   }
 
   private async friendRequests(me: string): Promise<FriendRequestsExport> {
