@@ -255,11 +255,6 @@ export class UsersService {
     this.access.delete(id);
   }
 
-  async setChatTokensValidFrom(id: string, seconds: number): Promise<void> {
-    await this.users.updateOne({ _id: id }, { $set: { chatTokensValidFrom: seconds } }).exec();
-    this.access.delete(id);
-  }
-
   /** The account with this email, if any: its id only. */
   async findIdByEmail(email: string): Promise<string | null> {
     const user = await this.users.findOne({ email }, { _id: 1 }).lean().exec();
