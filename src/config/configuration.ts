@@ -34,6 +34,8 @@ export const appConfig = namespace('app', (e) => {
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     bodyLimit: '100kb',
     frontendDist: e.FRONTEND_DIST,
+    // Where the frontend is served from; https there makes its pages upgrade insecure requests.
+    appUrl: e.APP_URL,
     // SIGTERM: readiness answers 503 for drainMs (load balancers stop sending), then in-flight requests get
     // up to graceMs to finish.
     shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
@@ -237,5 +239,6 @@ export const configNamespaces = (env: EnvironmentVariables): ConfigFactory[] =>
 
 export type AuthConfig = ReturnType<typeof authConfig>;
 export type ThrottleConfig = ReturnType<typeof throttleConfig>;
+export type StreamConfig = ReturnType<typeof streamConfig>;
 export type OidcConfig = ReturnType<typeof oidcConfig>;
 export type VerificationConfig = ReturnType<typeof verificationConfig>;
