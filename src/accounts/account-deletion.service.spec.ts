@@ -1,3 +1,4 @@
+import { DiscoveryService } from '@nestjs/core';
 import { StreamError } from '../stream/stream.errors';
 import type { StreamDeleteMode, StreamService } from '../stream/stream.service';
 import type { BlocksService } from '../users/blocks.service';
@@ -66,6 +67,7 @@ function setup(appIds: string[], streamIds: string[]) {
     { endAll: () => Promise.resolve(0) } as unknown as SessionsService,
     { deleteAllOf: () => Promise.resolve(0) } as unknown as ExternalIdentitiesService,
     { discardAll: () => Promise.resolve(0) } as unknown as EmailVerificationsService,
+    { getProviders: () => [] } as unknown as DiscoveryService,
   );
   const deleteUsers = (
     ids: string[],

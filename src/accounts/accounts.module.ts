@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { ExternalIdentitiesModule } from '../external-identities/external-identities.module';
 import { IdentityModule } from '../identity/identity.module';
 import { UsersModule } from '../users/users.module';
@@ -23,7 +24,8 @@ import { StreamSyncService } from './stream-sync.service';
 @Module({
   // Identity: the guard, the login limit DELETE /api/users/me shares, and the sessions deletion ends;
   // verification: the pending links and codes deletion drops; the identities at providers it removes.
-  imports: [UsersModule, IdentityModule, VerificationModule, ExternalIdentitiesModule],
+  // DiscoveryModule: the owners of user data above this layer (@OwnsAccountData), which deletion empties.
+  imports: [UsersModule, IdentityModule, VerificationModule, ExternalIdentitiesModule, DiscoveryModule],
   controllers: [MyAccountController, BlocksController, FriendshipsController],
   providers: [
     AccountsService,

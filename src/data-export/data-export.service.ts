@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
+import { AccountDataOwner, OwnsAccountData } from '../accounts/account-data';
 import { exportConfig } from '../config/configuration';
 import { ExternalIdentitiesService } from '../external-identities/external-identities.service';
 import { SessionsService } from '../identity/sessions.service';
@@ -31,7 +32,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * Stream (its export task). Owns `dataexportslots`, behind the per-day limit.
  */
 @Injectable()
-export class DataExportService {
+@OwnsAccountData('dataexportslots')
+export class DataExportService implements AccountDataOwner {
   private readonly logger = new Logger(DataExportService.name);
 
   constructor(
@@ -48,6 +50,11 @@ export class DataExportService {
     private readonly verifications: EmailVerificationsService,
     private readonly stream: StreamService,
   ) {}
+
+  /** Account deletion: the user's export slots go with it. */
+  async discardAllOf(userId: string): Promise<void> {
+    await this.slots.deleteMany({ user: new Types.ObjectId(userId) }).exec();
+  }
 
   /** `currentSession` is marked as such among my sessions. */
   async exportMyData(me: string, currentSession: string): Promise<DataExportResponse> {
