@@ -45,7 +45,11 @@ async function main(): Promise<void> {
 
   const calls = Array.from({ length: REQUESTS }, () => ({
     id: randomUUID(),
-    body: JSON.stringify({ type: 'user.deleted', user: { id: new Types.ObjectId().toString() } }),
+    body: JSON.stringify({
+      type: 'user.deleted',
+      user: { id: new Types.ObjectId().toString() },
+      created_at: new Date().toISOString(),
+    }),
   }));
   const rows: Record<string, { p50: number; p95: number; max: number; outcome: string }> = {};
   // The same calls twice: first new (each queues a deletion), then replays of the same ids (dropped).

@@ -10,15 +10,9 @@ import { AllExceptionsFilter, ErrorBody } from './common/all-exceptions.filter';
 import { bodyParserErrors, verifyJsonShape } from './common/json-shape';
 import { withErrorSchema } from './common/openapi-errors';
 import { createValidationPipe } from './common/validation.pipe';
-import { appConfig } from './config/configuration';
+import { appConfig, StreamConfig, streamConfig } from './config/configuration';
+import { frontendHelmet } from './frontend/frontend-helmet';
 import { hopCountWarning } from './config/trust-proxy';
-
-/** Serving the frontend too: its pages call Stream (https and wss) and show avatars from other hosts. */
-const FRONTEND_HELMET = {
-  contentSecurityPolicy: {
-    directives: { connectSrc: ["'self'", 'https:', 'wss:'], imgSrc: ["'self'", 'data:', 'https:'] },
-  },
-};
 
 /**
  * Everything about the HTTP surface that is set once: shared by main.ts and the e2e harness so tests exercise
@@ -45,7 +39,14 @@ export function configureApp(app: NestExpressApplication): INestApplication {
   // Too deep or too wide is refused on the raw bytes, before parsing and validation (see json-shape.ts).
   app.useBodyParser('json', { limit: config.bodyLimit, verify: verifyJsonShape(config.bodyShape) });
   app.use(bodyParserErrors(config.bodyLimit));
-  app.use(helmet(config.frontendDist ? FRONTEND_HELMET : undefined));
+  app.use(
+    config.frontendDist
+      ? frontendHelmet({
+          streamBaseUrl: app.get<StreamConfig>(streamConfig.KEY).baseUrl,
+          appUrl: config.appUrl,
+        })
+      : helmet(),
+  );
   app.use(cookieParser());
   app.enableCors({ origin: config.corsOrigins, credentials: true });
   app.useGlobalPipes(createValidationPipe());

@@ -1,5 +1,12 @@
 import { Types } from 'mongoose';
-import { createTestApp, deleteMyAccount, SignedUpUser, signUpOnboarded, TestApp } from './harness';
+import {
+  createTestApp,
+  deleteMyAccount,
+  eventually,
+  SignedUpUser,
+  signUpOnboarded,
+  TestApp,
+} from './harness';
 
 describe('DELETE /api/users/me', () => {
   let t: TestApp;
@@ -68,6 +75,29 @@ describe('DELETE /api/users/me', () => {
     // The old cookie no longer works, and the account cannot sign in again.
     await t.http().get('/api/auth/me').set('Cookie', me.cookie).expect(401);
     await t.http().post('/api/auth/login').send({ email: me.email, password: me.password }).expect(401);
+  });
+
+  it("removes my sessions, password-reset token and export slots, and no one else's", async () => {
+    const me = await signUpOnboarded(t);
+    const other = await signUpOnboarded(t);
+    for (const user of [me, other]) {
+      await t.http().get('/api/users/me/export').set('Cookie', user.cookie).expect(200);
+      await t.http().post('/api/auth/password/forgot').send({ email: user.email }).expect(202);
+    }
+    const mine = { user: oid(me.id) };
+    const held = async (filter: object) => ({
+      sessions: await t.db.collection('sessions').countDocuments(filter),
+      resets: await t.db.collection('password_resets').countDocuments(filter),
+      slots: await t.db.collection('dataexportslots').countDocuments(filter),
+    });
+    // The reset token is stored after the 202 (the mail goes out in the background).
+    await eventually(async () => (await held(mine)).resets === 1);
+    await eventually(async () => (await held({ user: oid(other.id) })).resets === 1);
+    expect(await held(mine)).toEqual({ sessions: 1, resets: 1, slots: 1 });
+
+    await deleteMyAccount(t, me).expect(204);
+    expect(await held(mine)).toEqual({ sessions: 0, resets: 0, slots: 0 });
+    expect(await held({ user: oid(other.id) })).toEqual({ sessions: 1, resets: 1, slots: 1 });
   });
 
   it('answers 401 for a wrong password and deletes nothing', async () => {

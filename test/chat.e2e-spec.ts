@@ -130,13 +130,39 @@ describe('Chat (/api/chats)', () => {
       expect(await connect(user.id, (await token(user)).token)).toBe('ok');
     });
 
-    it('answers 503 and changes nothing when Stream is down', async () => {
+    it('stores the revocation when Stream is down, and the mirror delivers it once Stream is back', async () => {
       const user = await signUp(t);
+      const old = await token(user);
       t.stream.faults.refuseConnections(true);
-      const res = await t.http().post('/api/chats/token/revoke').set('Cookie', user.cookie).expect(503);
-      expect(res.body).toMatchObject({ statusCode: 503, error: 'Service Unavailable' });
-      t.stream.faults.refuseConnections(false);
+      const res = await t.http().post('/api/chats/token/revoke').set('Cookie', user.cookie).expect(200);
+      const stored = await t.db
+        .collection('users')
+        .findOne(
+          { _id: new Types.ObjectId(user.id) },
+          { projection: { chatTokensValidFrom: 1, syncPending: 1 } },
+        );
+      expect(stored).toMatchObject({ syncPending: true });
+      expect(new Date((stored?.chatTokensValidFrom as number) * 1000).toISOString()).toBe(
+        res.body.revokedBefore,
+      );
       expect(t.stream.state.users.get(user.id)?.revoke_tokens_issued_before).toBeUndefined();
+
+      t.stream.faults.refuseConnections(false);
+      await eventually(
+        () => t.stream.state.users.get(user.id)?.revoke_tokens_issued_before === res.body.revokedBefore,
+      );
+      expect(await connect(user.id, old.token)).toBe(40);
+      expect(await connect(user.id, (await token(user)).token)).toBe('ok');
+    });
+
+    it('answers 503 only when the revocation cannot be stored (MongoDB down)', async () => {
+      const user = await signUp(t);
+      await token(user); // the session check is then cached: the revocation's write is what fails
+      await t.mongo!.setFault('refuse');
+      const res = await t.http().post('/api/chats/token/revoke').set('Cookie', user.cookie);
+      await t.mongo!.setFault('none');
+      expect(res.status).toBe(503);
+      expect(res.body).toMatchObject({ statusCode: 503, error: 'Service Unavailable' });
     });
   });
 

@@ -133,9 +133,11 @@ describe('Data export (GET /api/users/me/export)', () => {
     expect(statuses.filter((s) => s === 200)).toHaveLength(2);
     expect(statuses.filter((s) => s === 429)).toHaveLength(3);
     const refused = await as(gina).get('users/me/export').expect(429);
+    // The soonest slot frees up a day after the export that took it.
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(86_000);
     expect(refused.body).toEqual({
       statusCode: 429,
-      message: expect.stringContaining('limit'),
+      message: 'Data export limit reached (2 per day): try again in 24 hours',
       error: 'Too Many Requests',
     });
     expect(

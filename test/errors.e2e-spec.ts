@@ -51,14 +51,41 @@ describe('Errors and hostile input', () => {
       message: 'Missing required fields: bio, learningLanguage',
       missingFields: ['bio', 'learningLanguage'],
     });
-    expect(res.body.errors).toEqual(
-      expect.arrayContaining([{ field: 'bio', message: 'bio should not be empty' }]),
-    );
+    expect(res.body.errors).toEqual(expect.arrayContaining([{ field: 'bio', message: 'bio is required' }]));
     const extra = await onboard().send({ fullName: 'Ana', isAdmin: true });
     expect(typeof extra.body.message).toBe('string');
     expect(extra.body.errors).toEqual(
       expect.arrayContaining([{ field: 'isAdmin', message: 'property isAdmin should not exist' }]),
     );
+  });
+
+  it('summarises every problem, missing fields first, and lists each field once with its most relevant message', async () => {
+    const signup = (body: object) => t.http().post('/api/auth/signup').send(body).expect(400);
+    const empty = await signup({ email: 'nope', password: 'abc', fullName: '' });
+    expect(empty.body.message).toBe(
+      'Missing required fields: fullName; email must be a valid email address; password must be 6 to 72 bytes long',
+    );
+    expect(empty.body.missingFields).toEqual(['fullName']);
+    const errors = [
+      { field: 'email', message: 'email must be a valid email address' },
+      { field: 'password', message: 'password must be 6 to 72 bytes long' },
+      { field: 'fullName', message: 'fullName is required' },
+    ];
+    expect(empty.body.errors).toEqual(errors);
+
+    const absent = await signup({ email: 'nope', password: 'abc' });
+    expect(absent.body.errors).toEqual(errors);
+    expect(absent.body.message).toBe(empty.body.message);
+    expect(Object.keys(absent.body).sort()).toEqual([
+      'error',
+      'errors',
+      'message',
+      'missingFields',
+      'statusCode',
+    ]);
+
+    const wrongKind = await signup({ email: 'ana@example.com', password: 'secret123', fullName: 42 });
+    expect(wrongKind.body.errors).toEqual([{ field: 'fullName', message: 'fullName must be a string' }]);
   });
 
   it('answers a well-formed recommendations cursor past the dates a Date holds with 400 Invalid cursor', async () => {

@@ -19,7 +19,7 @@ describe('The built frontend served with the API (FRONTEND_DIST)', () => {
     writeFileSync(join(dist, 'index.html'), INDEX);
     writeFileSync(join(dist, 'assets', 'app.js'), 'console.log("app")');
     b = await startTestBackends();
-    api = await spawnApi({ ...b.env, FRONTEND_DIST: dist });
+    api = await spawnApi({ ...b.env, FRONTEND_DIST: dist, TRUST_PROXY: 'loopback' });
     root = api.base.replace(/\/api$/, '');
   });
 
@@ -56,9 +56,19 @@ describe('The built frontend served with the API (FRONTEND_DIST)', () => {
     expect(await (await get('/api/docs')).text()).not.toBe(INDEX);
   });
 
-  it("lets the SPA's pages reach Stream and avatar hosts under the content security policy", async () => {
+  it("lets the SPA's pages reach Stream (the configured http and ws origins too) and avatar hosts", async () => {
     const csp = (await get('/')).headers.get('content-security-policy');
-    expect(csp).toMatch(/connect-src 'self' https: wss:/);
+    const stream = new URL(b.stream.baseUrl).origin;
+    const ws = stream.replace('http', 'ws').replace(':3030', ':8800');
+    expect(csp).toContain(`connect-src 'self' https: wss: ${stream} ${ws}`);
     expect(csp).toMatch(/img-src 'self' data: https:/);
+  });
+
+  it('upgrades insecure requests only for a page served over https (X-Forwarded-Proto from a trusted proxy)', async () => {
+    expect((await get('/')).headers.get('content-security-policy')).not.toContain(
+      'upgrade-insecure-requests',
+    );
+    const overHttps = await fetch(`${root}/`, { headers: { 'X-Forwarded-Proto': 'https' } });
+    expect(overHttps.headers.get('content-security-policy')).toContain('upgrade-insecure-requests');
   });
 });

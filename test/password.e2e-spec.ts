@@ -9,7 +9,10 @@ describe('Passwords (/api/auth/password)', () => {
       APP_URL: 'http://app.test',
       MAIL_FROM: 'Lingo <no-reply@lingo.test>',
       PASSWORD_RESET_EMAIL_LIMIT: '3',
-      THROTTLE_ACCOUNT_LOGIN_LIMIT: '3',
+      THROTTLE_ACCOUNT_LOGIN_LIMIT: '10',
+      THROTTLE_ACCOUNT_LOGIN_CEILING: '20',
+      // The tests play clients at several addresses (X-Forwarded-For from the loopback "proxy").
+      TRUST_PROXY: 'loopback',
     });
   });
   afterAll(() => t.close());
@@ -149,12 +152,48 @@ describe('Passwords (/api/auth/password)', () => {
   });
 
   describe('failed logins per account', () => {
-    it('answers 429 for an account after too many wrong passwords, even with the right one', async () => {
+    const loginFrom = (address: string, email: string, password: string) =>
+      login(email, password).set('X-Forwarded-For', address);
+
+    it('locks out only the address that failed 10 times: the owner signs in from another', async () => {
       const user = await signUp(t);
-      const bystander = await signUp(t);
-      for (let i = 0; i < 3; i++) await login(user.email, 'wrong guess').expect(401);
-      await login(user.email, user.password).expect(429);
-      await login(bystander.email, bystander.password).expect(200);
+      const statuses: number[] = [];
+      for (let i = 0; i < 12; i++)
+        statuses.push((await loginFrom('203.0.113.9', user.email, 'guess')).status);
+      expect(statuses).toEqual([...Array<number>(10).fill(401), 429, 429]);
+
+      const locked = await loginFrom('203.0.113.9', user.email, user.password).expect(429);
+      const wait = Number(locked.headers['retry-after']);
+      expect(wait).toBeGreaterThan(800);
+      expect(locked.body).toEqual({
+        statusCode: 429,
+        message:
+          'Too many failed sign-in attempts for this account from your address: try again in 15 minutes, ' +
+          'or reset your password to sign in now',
+        error: 'Too Many Requests',
+      });
+      await loginFrom('198.51.100.7', user.email, user.password).expect(200);
+    });
+
+    it('locks the account everywhere at the ceiling, and a password reset lets the owner in at once', async () => {
+      const user = await signUp(t);
+      for (const address of ['203.0.113.21', '203.0.113.22']) {
+        for (let i = 0; i < 10; i++) await loginFrom(address, user.email, 'guess').expect(401);
+      }
+      const locked = await loginFrom('198.51.100.8', user.email, user.password).expect(429);
+      expect(locked.body.message).toBe(
+        'Too many failed sign-in attempts for this account: try again in 15 minutes, ' +
+          'or reset your password to sign in now',
+      );
+
+      const token = await resetTokenFor(user);
+      await t
+        .http()
+        .post('/api/auth/password/reset')
+        .send({ token, newPassword: 'a fresh start' })
+        .expect(200);
+      await loginFrom('198.51.100.8', user.email, 'a fresh start').expect(200);
+      await loginFrom('203.0.113.21', user.email, 'a fresh start').expect(200);
     });
   });
 });

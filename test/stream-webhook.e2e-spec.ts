@@ -37,6 +37,9 @@ describe('Stream webhooks (POST /api/stream/webhook)', () => {
     const answer: unknown = await res.json();
     return answer;
   };
+  /** An event's JSON as Stream sends it: stamped with created_at (now, unless given). */
+  const eventBody = (event: Record<string, unknown>, createdAt = new Date()) =>
+    Buffer.from(JSON.stringify({ ...event, created_at: createdAt.toISOString() }));
   const flags = () => t.db.collection('moderationflags');
   const calls = () => t.db.collection<{ _id: string; status: string }>('webhookcalls');
 
@@ -83,9 +86,7 @@ describe('Stream webhooks (POST /api/stream/webhook)', () => {
   });
 
   it('answers 401 and stores nothing for a missing, forged or foreign-secret signature', async () => {
-    const body = Buffer.from(
-      JSON.stringify({ type: 'user.flagged', user: { id: 'x' }, target_user: { id: 'y' } }),
-    );
+    const body = eventBody({ type: 'user.flagged', user: { id: 'x' }, target_user: { id: 'y' } });
     const id = randomUUID();
     const before = { calls: await calls().countDocuments(), flags: await flags().countDocuments() };
 
@@ -103,9 +104,7 @@ describe('Stream webhooks (POST /api/stream/webhook)', () => {
 
   it('drops a replayed call (same X-Webhook-Id) and processes it once', async () => {
     const bob = await signUpOnboarded(t);
-    const body = Buffer.from(
-      JSON.stringify({ type: 'user.flagged', user: { id: 'moderator' }, target_user: { id: bob.id } }),
-    );
+    const body = eventBody({ type: 'user.flagged', user: { id: 'moderator' }, target_user: { id: bob.id } });
     const headers = { 'X-Webhook-Id': randomUUID(), 'X-Signature': sign(body) };
     expect(await post(body, headers, 200)).toEqual({ status: 'queued' });
     expect(await post(body, { ...headers, 'X-Webhook-Attempt': '2' }, 200)).toEqual({
@@ -117,6 +116,44 @@ describe('Stream webhooks (POST /api/stream/webhook)', () => {
     expect(await flags().countDocuments({ targetUserId: bob.id })).toBe(1);
   });
 
+  it('drops the same body replayed under a new X-Webhook-Id: one moderation flag', async () => {
+    const bob = await signUpOnboarded(t);
+    const body = eventBody({ type: 'user.flagged', user: { id: 'moderator' }, target_user: { id: bob.id } });
+    const first = randomUUID();
+    expect(await post(body, { 'X-Webhook-Id': first, 'X-Signature': sign(body) }, 200)).toEqual({
+      status: 'queued',
+    });
+    const replay = randomUUID();
+    expect(await post(body, { 'X-Webhook-Id': replay, 'X-Signature': sign(body) }, 200)).toEqual({
+      status: 'duplicate',
+    });
+    await eventually(async () => (await calls().countDocuments({ _id: first, status: 'done' })) === 1);
+    expect(await calls().countDocuments({ _id: replay })).toBe(0);
+    expect(await flags().countDocuments({ targetUserId: bob.id })).toBe(1);
+  });
+
+  it('refuses (400, not retried by Stream) an event older than STREAM_WEBHOOK_MAX_AGE_SECONDS or without created_at, storing nothing', async () => {
+    const bob = await signUpOnboarded(t);
+    const event = { type: 'user.flagged', user: { id: 'moderator' }, target_user: { id: bob.id } };
+    const old = eventBody(event, new Date(Date.now() - 3601_000));
+    const before = await calls().countDocuments();
+    expect(await post(old, { 'X-Webhook-Id': randomUUID(), 'X-Signature': sign(old) }, 400)).toEqual({
+      statusCode: 400,
+      message: 'Webhook event too old: not processed',
+      error: 'Bad Request',
+    });
+    const undated = Buffer.from(JSON.stringify(event));
+    expect(
+      await post(undated, { 'X-Webhook-Id': randomUUID(), 'X-Signature': sign(undated) }, 400),
+    ).toMatchObject({ message: 'Webhook event without a valid created_at' });
+    expect(await calls().countDocuments()).toBe(before);
+    expect(await flags().countDocuments({ targetUserId: bob.id })).toBe(0);
+
+    const recent = eventBody(event, new Date(Date.now() - 3000_000));
+    await post(recent, { 'X-Webhook-Id': randomUUID(), 'X-Signature': sign(recent) }, 200);
+    await eventually(async () => (await flags().countDocuments({ targetUserId: bob.id })) === 1);
+  });
+
   it('verifies a gzipped body over its uncompressed bytes', async () => {
     const alice = await signUpOnboarded(t);
     const bob = await signUpOnboarded(t);
@@ -125,7 +162,7 @@ describe('Stream webhooks (POST /api/stream/webhook)', () => {
     expect(t.stream.webhooks.deliveries.at(-1)?.attempts).toEqual([{ status: 200 }]);
     await eventually(async () => (await flags().countDocuments({ targetUserId: bob.id })) === 1);
 
-    const body = Buffer.from(JSON.stringify({ type: 'user.flagged', target_user: { id: alice.id } }));
+    const body = eventBody({ type: 'user.flagged', target_user: { id: alice.id } });
     const zipped = gzipSync(body);
     await post(
       zipped,

@@ -1,3 +1,4 @@
+import { DiscoveryService } from '@nestjs/core';
 import { StreamError } from '../stream/stream.errors';
 import type { StreamDeleteMode, StreamService } from '../stream/stream.service';
 import type { BlocksService } from '../users/blocks.service';
@@ -72,6 +73,7 @@ function setup(appIds: string[], streamIds: string[]) {
     { discardAll: () => Promise.resolve(0) } as unknown as EmailVerificationsService,
     { deleteAllOf: () => Promise.resolve(0) } as unknown as SecondFactorsService,
     { deleteAllOf: () => Promise.resolve() } as unknown as PendingSignInsService,
+    { getProviders: () => [] } as unknown as DiscoveryService,
   );
   const deleteUsers = (
     ids: string[],

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
 import { chunk } from '../common/chunk';
 import { OBJECT_ID_PATTERN, toObjectId } from '../common/object-id';
 import { retry } from '../common/retry';
@@ -19,6 +20,7 @@ import { FriendRequestsService } from '../users/friend-requests.service';
 import { FriendsService } from '../users/friends.service';
 import { UsersService } from '../users/users.service';
 import { EmailVerificationsService } from '../verification/email-verifications.service';
+import { AccountDataOwner, OwnsAccountData } from './account-data';
 
 /** A retryable Stream error is tried this many times in all, with exponential backoff between attempts. */
 export const STREAM_ATTEMPTS = 3;
@@ -74,8 +76,10 @@ export type MyAccountDeletion =
  * Deletes accounts everywhere: my account (the API), these users (the admin CLI), and Stream users the app does
  * not have (pruning). Per user, in this order:
  *   1. Stream (hard by default), waiting for Stream's asynchronous task; a user absent from Stream counts as done.
- *   2. its sessions, identities at providers, second factors and passkeys, then the id out of every other user's `friends`;
- *   3. every friend request the user sent or received, and every block they made or received;
+ *   2. its sessions, identities at providers, second factors and passkeys, then the id out of every other user's
+ *      `friends`;
+ *   3. every friend request the user sent or received, every block they made or received, their pending email
+ *      verifications, and what the flows above keep about them (reset tokens, export slots: @OwnsAccountData);
  *   4. the user document, last: while any earlier step is unfinished the user still exists, so a re-run finds it
  *      and finishes the job. A re-run after success finds nothing anywhere and reports "not-found".
  * A Stream failure leaves that user's app data untouched (their account keeps working, and a re-run retries).
@@ -96,7 +100,15 @@ export class AccountDeletionService {
     private readonly verifications: EmailVerificationsService,
     private readonly secondFactors: SecondFactorsService,
     private readonly pendingSignIns: PendingSignInsService,
+    private readonly discovery: DiscoveryService,
   ) {}
+
+  /** The owners of user data above accounts/ that this app (API or CLI) registers. */
+  private accountDataOwners(): AccountDataOwner[] {
+    return this.discovery
+      .getProviders({ metadataKey: OwnsAccountData.KEY })
+      .map((wrapper) => wrapper.instance as AccountDataOwner);
+  }
 
   /**
    * The signed-in user deletes their own account, password asked again: a hard delete that completes or
@@ -265,6 +277,7 @@ export class AccountDeletionService {
       const blocksRemoved = await this.blocks.deleteAllInvolving(id);
       // Pending links and codes hold an address: personal data that goes with the account.
       await this.verifications.discardAll(id);
+      for (const owner of this.accountDataOwners()) await owner.discardAllOf(id);
       const removedDocument = await this.users.deleteUserDocument(id);
       const found =
         inApp || inStream || removedDocument || friendLinksRemoved + requestsRemoved + blocksRemoved > 0;

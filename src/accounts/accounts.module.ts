@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { ExternalIdentitiesModule } from '../external-identities/external-identities.module';
 import { IdentityModule } from '../identity/identity.module';
 import { SecondFactorsModule } from '../second-factors/second-factors.module';
@@ -27,6 +28,7 @@ import { StreamSyncService } from './stream-sync.service';
   // Identity: the guard, the login limit DELETE /api/users/me shares, and the sessions deletion ends;
   // verification: the pending links and codes deletion drops; the identities at providers it removes; second
   // factors and passkeys: what a sign-in asks for before its session, and what deletion removes.
+  // DiscoveryModule: the owners of user data above this layer (@OwnsAccountData), which deletion empties.
   imports: [
     UsersModule,
     IdentityModule,
@@ -34,6 +36,7 @@ import { StreamSyncService } from './stream-sync.service';
     ExternalIdentitiesModule,
     SecondFactorsModule,
     PasskeysModule,
+    DiscoveryModule,
   ],
   controllers: [MyAccountController, BlocksController, FriendshipsController],
   providers: [

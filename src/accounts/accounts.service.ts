@@ -64,10 +64,13 @@ export class AccountsService {
 
   /**
    * Stream refuses every chat token of this user issued until now (sign-out everywhere, a password change or
-   * reset). Pushed like a profile change: if Stream is down, the worker delivers it later.
+   * reset, POST /api/chats/token/revoke). Pushed like a profile change: if Stream is down, the worker delivers it
+   * later. Returns the cut-off (seconds): tokens issued before it are refused.
    */
-  async revokeChatTokens(id: string): Promise<void> {
-    await this.users.queueChatTokenRevocation(id, revocationCutOff());
+  async revokeChatTokens(id: string): Promise<number> {
+    const cutOff = revocationCutOff();
+    await this.users.queueChatTokenRevocation(id, cutOff);
     await this.sync.pushNow(id);
+    return cutOff;
   }
 }

@@ -6,6 +6,7 @@ import {
   HttpCode,
   HttpStatus,
   Inject,
+  Ip,
   Post,
   Put,
   Res,
@@ -101,13 +102,18 @@ export class AuthController {
       'Account suspended until <ISO time>, or permanently (banned); or REQUIRE_VERIFIED_EMAIL=login and the ' +
       'email address is not verified yet',
   })
-  @ApiTooManyRequestsResponse({ description: 'Too many attempts from this client, or for this account' })
+  @ApiTooManyRequestsResponse({
+    description:
+      'Too many attempts from this client, or too many failed ones on this account from this client (or, past ' +
+      'the ceiling, from everywhere): the message says how long, and that a password reset lifts it',
+  })
   async login(
     @Body() dto: LoginDto,
     @Headers('user-agent') userAgent: string | undefined,
+    @Ip() client: string,
     @Res({ passthrough: true }) res: Response,
   ): Promise<UserResponse | SecondFactorRequiredResponse> {
-    return this.signedIn(await this.auth.login(dto, userAgent), res);
+    return this.signedIn(await this.auth.login(dto, userAgent, client), res);
   }
 
   /** The session's cookie and the seed's `{ success, user }`; or the second step's cookie and what it accepts. */

@@ -105,8 +105,10 @@ export class AuthService {
     await this.emails.startVerification(user);
   }
 
-  async login(dto: LoginDto, userAgent: string | undefined): Promise<SignInOutcome> {
-    await this.limiter.assertLoginAllowed(dto.email);
+  /** `client`: the caller's address (req.ip), which the per-account limit counts failures by. */
+  async login(dto: LoginDto, userAgent: string | undefined, client: string): Promise<SignInOutcome> {
+    const attempt = { email: dto.email, client, passwordStamp: await this.users.passwordStamp(dto.email) };
+    await this.limiter.assertLoginAllowed(attempt);
     const check = await this.users.checkCredentials(dto.email, dto.password);
     if (check.outcome !== 'signed-in') {
       this.logins.inc({ outcome: 'invalid_credentials' });
@@ -115,7 +117,7 @@ export class AuthService {
       if (check.outcome === 'no-password' && this.verification.requireVerifiedEmail !== 'login') {
         throw new UnauthorizedException(await this.noPassword(check.userId));
       }
-      await this.limiter.recordLoginFailure(dto.email);
+      await this.limiter.recordLoginFailure(attempt);
       throw new UnauthorizedException('Invalid email or password');
     }
     const { user } = check;

@@ -197,7 +197,7 @@ export class EmailAddressService {
     // Links and codes sent to the old address prove nothing about the new one; a reset link there would hand the
     // account back to whoever reads the old mailbox (often the reason to move).
     await this.verifications.discardAll(spent.userId);
-    await this.resets.discard(spent.userId);
+    await this.resets.discardAllOf(spent.userId);
     await this.sessions.endAll(spent.userId, me?.id === spent.userId ? me.sessionId : undefined);
     await this.accounts.revokeChatTokens(spent.userId);
     this.logger.log(`user ${spent.userId} changed their email address; other sessions ended`);

@@ -3,6 +3,7 @@ import { ConfigType } from '@nestjs/config';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { authConfig, mailConfig } from '../config/configuration';
+import { AccountDataOwner, OwnsAccountData } from '../accounts/account-data';
 import { MailService } from '../mail/mail.service';
 import { hashSecret, newSecretToken } from '../common/secrets';
 import { appLink, passwordResetMail } from './mails';
@@ -10,7 +11,8 @@ import { PasswordReset } from './schemas/password-reset.schema';
 
 /** Owns the `password_resets` collection: one live token per user, mailed as a link, spent on use. */
 @Injectable()
-export class PasswordResetService {
+@OwnsAccountData('password_resets')
+export class PasswordResetService implements AccountDataOwner {
   constructor(
     @InjectModel(PasswordReset.name) private readonly resets: Model<PasswordReset>,
     private readonly mail: MailService,
@@ -35,8 +37,8 @@ export class PasswordResetService {
     );
   }
 
-  /** Drops the user's live reset link (it went to an address that is no longer theirs). */
-  async discard(userId: string): Promise<void> {
+  /** Drops the user's live reset link (it went to an address that is no longer theirs, or the account goes). */
+  async discardAllOf(userId: string): Promise<void> {
     await this.resets.deleteOne({ user: new Types.ObjectId(userId) }).exec();
   }
 

@@ -7,6 +7,7 @@ import {
   ServiceUnavailableException,
   UnauthorizedException,
 } from '@nestjs/common';
+import { AccountsService } from '../accounts/accounts.service';
 import { StreamSyncService } from '../accounts/stream-sync.service';
 import type { Principal } from '../identity/principal';
 import { StreamError } from '../stream/stream.errors';
@@ -35,6 +36,7 @@ export class ChatService {
     private readonly friends: FriendsService,
     private readonly sync: StreamSyncService,
     private readonly blocks: BlocksService,
+    private readonly accounts: AccountsService,
   ) {}
 
   /**
@@ -50,11 +52,12 @@ export class ChatService {
     return { token, apiKey: this.stream.apiKey, userId: me.id, expiresAt: expiresAt.toISOString() };
   }
 
+  /**
+   * Through the Stream mirror, like every other revocation: stored here first (new tokens start after it at once),
+   * then pushed; if Stream is down the worker delivers it, so only a failure to store it is an error (503).
+   */
   async revokeTokens(me: Principal): Promise<RevokeTokensResponse> {
-    const cutOff = await this.stream
-      .revokeUserTokens(me.id)
-      .catch((e: unknown) => Promise.reject(toHttpError(e)));
-    await this.users.setChatTokensValidFrom(me.id, cutOff);
+    const cutOff = await this.accounts.revokeChatTokens(me.id);
     return { success: true, revokedBefore: new Date(cutOff * 1000).toISOString() };
   }
 

@@ -6,6 +6,9 @@ import { authSchemas } from '../auth/auth-schemas';
 import { identitySchemas } from '../identity/identity-schemas';
 import { verificationSchemas } from '../verification/verification-schemas';
 import { dataExportSchemas } from '../data-export/data-export-schemas';
+import { DataExportModule } from '../data-export/data-export.module';
+import { PasswordResetService } from '../auth/password-reset.service';
+import { MailModule } from '../mail/mail.module';
 import { oidcSignInSchemas } from '../oidc-sign-in/oidc-sign-in-schemas';
 import { webhooksSchemas } from '../webhooks/webhooks-schemas';
 import { lazyMongoConnection } from '../common/mongo-connection';
@@ -39,6 +42,9 @@ import { SyncUsersCommand } from './sync-users.command';
     ModerationModule,
     MigrationModule,
     IndexesModule,
+    // The owners of user data that delete-users empties with the account (@OwnsAccountData).
+    DataExportModule,
+    MailModule,
     // Not these modules themselves: their collections, so `indexes` sees every schema the API registers.
     identitySchemas(),
     verificationSchemas(),
@@ -48,6 +54,7 @@ import { SyncUsersCommand } from './sync-users.command';
     oidcSignInSchemas(),
   ],
   providers: [
+    PasswordResetService,
     DeleteUsersCommand,
     SyncUsersCommand,
     MigrateCommand,

@@ -25,4 +25,9 @@ describe('TooManyRequestsException', () => {
       error: 'Too Many Requests',
     });
   });
+
+  it('names a way past the limit after the wait', () => {
+    const e = new TooManyRequestsException('Too many attempts', 600, 'or reset your password');
+    expect(e.message).toBe('Too many attempts: try again in 10 minutes, or reset your password');
+  });
 });

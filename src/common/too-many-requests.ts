@@ -15,13 +15,16 @@ export function waitInWords(seconds: number): string {
 export class TooManyRequestsException extends HttpException {
   readonly retryAfterSeconds: number;
 
-  /** `what` names the limit ("Too many sign-in attempts for this account"); the wait is appended. */
-  constructor(what: string, retryAfterSeconds: number) {
+  /**
+   * `what` names the limit ("Too many sign-in attempts for this account"); the wait is appended, then `orElse`
+   * when there is a way past the limit sooner ("or reset your password to sign in now").
+   */
+  constructor(what: string, retryAfterSeconds: number, orElse?: string) {
     const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
     super(
       {
         statusCode: HttpStatus.TOO_MANY_REQUESTS,
-        message: `${what}: try again in ${waitInWords(seconds)}`,
+        message: `${what}: try again in ${waitInWords(seconds)}${orElse ? `, ${orElse}` : ''}`,
         error: 'Too Many Requests',
       },
       HttpStatus.TOO_MANY_REQUESTS,

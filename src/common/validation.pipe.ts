@@ -5,24 +5,44 @@ export interface FieldError {
   message: string;
 }
 
-const fieldErrors = (errors: ValidationError[], prefix = ''): FieldError[] =>
-  errors.flatMap((e) => [
-    ...Object.values(e.constraints ?? {}).map((message) => ({ field: `${prefix}${e.property}`, message })),
-    ...fieldErrors(e.children ?? [], `${prefix}${e.property}.`),
-  ]);
+/** The rules that fail when a field is absent (or empty): its one message is then "x is required". */
+const PRESENCE_RULES = ['isNotEmpty', 'isDefined'];
+/** Rules on the kind of value: when one fails, the others (length, format) only repeat it. */
+const TYPE_RULE = /^is(String|Int|Number|Boolean|Array|Object|Date|Enum|In|MongoId)$/;
+
+interface FieldProblem extends FieldError {
+  missing: boolean;
+}
+
+/** One problem per field, the most relevant of its failed rules: absent first, then the wrong kind, then the first. */
+const fieldProblems = (errors: ValidationError[], prefix = ''): FieldProblem[] =>
+  errors.flatMap((e) => {
+    const field = `${prefix}${e.property}`;
+    const constraints = e.constraints ?? {};
+    const rules = Object.keys(constraints);
+    const missing = rules.some((rule) => PRESENCE_RULES.includes(rule));
+    const rule = rules.find((r) => TYPE_RULE.test(r)) ?? rules[0];
+    const own: FieldProblem[] = missing
+      ? [{ field, message: `${field} is required`, missing }]
+      : rule
+        ? [{ field, message: constraints[rule], missing }]
+        : [];
+    return [...own, ...fieldProblems(e.children ?? [], `${field}.`)];
+  });
 
 /**
- * One readable sentence for clients that show `message` as is (the seed's frontend does): the missing fields
- * when some are, else every problem in turn.
+ * One readable sentence for clients that show `message` as is (the seed's frontend does): every problem, the
+ * missing fields first.
  */
-const summary = (errors: FieldError[], missingFields: string[]): string =>
-  missingFields.length > 0
-    ? `Missing required fields: ${missingFields.join(', ')}`
-    : errors.map((e) => e.message).join('; ');
+const summary = (problems: FieldProblem[], missingFields: string[]): string =>
+  [
+    ...(missingFields.length > 0 ? [`Missing required fields: ${missingFields.join(', ')}`] : []),
+    ...problems.filter((p) => !p.missing).map((p) => p.message),
+  ].join('; ');
 
 /**
  * The global pipe: unknown fields are refused (naming them) before any query runs. The 400 says what is wrong in
- * `message`, field by field in `errors`, and lists absent required fields in `missingFields`, as the seed's
+ * `message`, in `errors` once per field, and lists absent required fields in `missingFields`, as the seed's
  * clients expect.
  */
 export function createValidationPipe(): ValidationPipe {
@@ -31,13 +51,13 @@ export function createValidationPipe(): ValidationPipe {
     forbidNonWhitelisted: true,
     transform: true,
     exceptionFactory: (validationErrors) => {
-      const errors = fieldErrors(validationErrors);
-      const missingFields = validationErrors.filter((e) => e.constraints?.isNotEmpty).map((e) => e.property);
+      const problems = fieldProblems(validationErrors);
+      const missingFields = problems.filter((p) => p.missing).map((p) => p.field);
       return new BadRequestException({
         statusCode: 400,
-        message: summary(errors, missingFields),
+        message: summary(problems, missingFields),
         error: 'Bad Request',
-        errors,
+        errors: problems.map(({ field, message }) => ({ field, message })),
         ...(missingFields.length > 0 ? { missingFields } : {}),
       });
     },

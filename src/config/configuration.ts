@@ -30,6 +30,8 @@ export const appConfig = namespace('app', (e) => {
     trustProxy: parseTrustProxy(e.TRUST_PROXY) ?? false,
     bodyLimit: '100kb',
     frontendDist: e.FRONTEND_DIST,
+    // Where the frontend is served from; https there makes its pages upgrade insecure requests.
+    appUrl: e.APP_URL,
     // SIGTERM: readiness answers 503 and the server keeps accepting for drainMs (load balancers stop sending),
     // then in-flight requests get up to graceMs to finish.
     shutdownDrainMs: e.SHUTDOWN_DRAIN_MS ?? (e.NODE_ENV === NodeEnv.Production ? 5000 : 0),
@@ -110,7 +112,9 @@ export const throttleConfig = namespace('throttle', (e) => {
     loginLimit: e.THROTTLE_LOGIN_LIMIT,
     signupLimit: e.THROTTLE_SIGNUP_LIMIT,
     passwordResetLimit: e.THROTTLE_PASSWORD_RESET_LIMIT,
+    // Failed logins on one account: from one client address, and from all of them together.
     accountLoginLimit: e.THROTTLE_ACCOUNT_LOGIN_LIMIT,
+    accountLoginCeiling: e.THROTTLE_ACCOUNT_LOGIN_CEILING,
     accountTtlMs: e.THROTTLE_ACCOUNT_TTL_SECONDS * 1000,
     resetEmailLimit: e.PASSWORD_RESET_EMAIL_LIMIT,
     emailVerificationLimit: e.THROTTLE_EMAIL_VERIFICATION_LIMIT,
@@ -201,6 +205,7 @@ export const webhookConfig = namespace('webhook', (e) => {
   return {
     userDeleted: e.STREAM_WEBHOOK_USER_DELETED,
     dedupeTtlSeconds: e.STREAM_WEBHOOK_DEDUPE_TTL_SECONDS,
+    maxAgeSeconds: e.STREAM_WEBHOOK_MAX_AGE_SECONDS,
   };
 });
 
@@ -274,6 +279,7 @@ export const configNamespaces = (env: EnvironmentVariables): ConfigFactory[] =>
 
 export type AuthConfig = ReturnType<typeof authConfig>;
 export type ThrottleConfig = ReturnType<typeof throttleConfig>;
+export type StreamConfig = ReturnType<typeof streamConfig>;
 export type OidcConfig = ReturnType<typeof oidcConfig>;
 export type VerificationConfig = ReturnType<typeof verificationConfig>;
 export type MfaConfig = ReturnType<typeof mfaConfig>;

@@ -146,9 +146,14 @@ export class EnvironmentVariables {
   @IntRange(1, 1000)
   SESSIONS_LIST_MAX = 100;
 
-  // Failed logins per account (whatever the client address): past the limit within the window, 429 until it ends.
+  // Failed logins on one account within the window: from one client address (past the limit, that client gets 429
+  // for that account until the window ends), and from every address together (the ceiling: the account's logins
+  // get 429, which only a distributed attack reaches). A new password starts both counts afresh.
   @IntRange(1)
   THROTTLE_ACCOUNT_LOGIN_LIMIT = 10;
+
+  @IntRange(1)
+  THROTTLE_ACCOUNT_LOGIN_CEILING = 100;
 
   @IntRange(1)
   THROTTLE_ACCOUNT_TTL_SECONDS = 900;
@@ -232,6 +237,12 @@ export class EnvironmentVariables {
 
   @IntRange(60, 30 * 24 * 3600)
   STREAM_WEBHOOK_DEDUPE_TTL_SECONDS = 86400;
+
+  // A webhook call whose event (created_at) is older is refused. Stream gives up on a call within 15 s of its
+  // first attempt; the hour covers clock skew and Stream's own queueing, and is no replay window: a call is
+  // remembered (dropped if seen again) at least until it is this old.
+  @IntRange(60, 30 * 24 * 3600)
+  STREAM_WEBHOOK_MAX_AGE_SECONDS = 3600;
 
   // Live notifications (friend requests, blocks) through Stream: how long one may take before it is given up.
   @IntRange(50, 30000)

@@ -1,7 +1,8 @@
-import { HttpException, HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
+import { AccountDataOwner, OwnsAccountData } from '../accounts/account-data';
 import { exportConfig } from '../config/configuration';
 import { ExternalIdentitiesService } from '../external-identities/external-identities.service';
 import { SecondFactorsService } from '../second-factors/second-factors.service';
@@ -12,6 +13,7 @@ import { StreamService } from '../stream/stream.service';
 import { BlocksService } from '../users/blocks.service';
 import { FriendRequestsService } from '../users/friend-requests.service';
 import { isDuplicateKey } from '../common/mongo-errors';
+import { TooManyRequestsException } from '../common/too-many-requests';
 import { FriendsService } from '../users/friends.service';
 import { UserStandingService } from '../users/user-standing.service';
 import { UserSyncStateService } from '../users/user-sync-state.service';
@@ -32,7 +34,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * Stream (its export task). Owns `dataexportslots`, behind the per-day limit.
  */
 @Injectable()
-export class DataExportService {
+@OwnsAccountData('dataexportslots')
+export class DataExportService implements AccountDataOwner {
   private readonly logger = new Logger(DataExportService.name);
 
   constructor(
@@ -51,6 +54,11 @@ export class DataExportService {
     private readonly verifications: EmailVerificationsService,
     private readonly stream: StreamService,
   ) {}
+
+  /** Account deletion: the user's export slots go with it. */
+  async discardAllOf(userId: string): Promise<void> {
+    await this.slots.deleteMany({ user: new Types.ObjectId(userId) }).exec();
+  }
 
   /** `currentSession` is marked as such among my sessions. */
   async exportMyData(me: string, currentSession: string): Promise<DataExportResponse> {
@@ -122,10 +130,16 @@ export class DataExportService {
         if (!isDuplicateKey(error)) throw error;
       }
     }
-    throw new HttpException(
-      `Data export limit reached (${this.config.dailyLimit} per day); please try again later`,
-      HttpStatus.TOO_MANY_REQUESTS,
+    throw new TooManyRequestsException(
+      `Data export limit reached (${this.config.dailyLimit} per day)`,
+      ((await this.firstSlotFreeAt(user)) - now.getTime()) / 1000,
     );
+  }
+
+  /** When the soonest of the user's slots frees up (ms since the epoch). */
+  private async firstSlotFreeAt(user: Types.ObjectId): Promise<number> {
+    const soonest = await this.slots.findOne({ user }, { expiresAt: 1 }).sort({ expiresAt: 1 }).lean().exec();
+    return soonest?.expiresAt.getTime() ?? Date.now();
   }
 
   private async friendRequests(me: string): Promise<FriendRequestsExport> {

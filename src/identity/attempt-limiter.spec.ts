@@ -7,6 +7,7 @@ describe('AttemptLimiter', () => {
   const config = {
     accountTtlMs: 60_000,
     accountLoginLimit: 3,
+    accountLoginCeiling: 5,
     ttlMs: 60_000,
     resetEmailLimit: 2,
     verificationMailLimit: 2,
@@ -33,21 +34,52 @@ describe('AttemptLimiter', () => {
       (e: TooManyRequestsException) => ({ wait: e.retryAfterSeconds, message: e.message }),
     );
 
-  it('locks an account after the limit of failed passwords, whatever the next password', async () => {
-    for (let i = 0; i < 2; i++) {
-      expect(await status(limiter.assertLoginAllowed('ana@example.com'))).toBe('allowed');
-      await limiter.recordLoginFailure('ana@example.com');
-    }
-    expect(await status(limiter.assertLoginAllowed('ana@example.com'))).toBe('allowed');
-    await limiter.recordLoginFailure('ana@example.com');
+  const from = (client: string, email = 'ana@example.com', passwordStamp = '0') => ({
+    email,
+    client,
+    passwordStamp,
+  });
 
-    expect(await status(limiter.assertLoginAllowed('ana@example.com'))).toBe(429);
-    expect(await status(limiter.assertLoginAllowed('bo@example.com'))).toBe('allowed');
+  it('locks out the client that failed too often on an account, and only that client', async () => {
+    for (let i = 0; i < 2; i++) {
+      expect(await status(limiter.assertLoginAllowed(from('10.0.0.1')))).toBe('allowed');
+      await limiter.recordLoginFailure(from('10.0.0.1'));
+    }
+    expect(await status(limiter.assertLoginAllowed(from('10.0.0.1')))).toBe('allowed');
+    await limiter.recordLoginFailure(from('10.0.0.1'));
+
+    expect(await refusal(limiter.assertLoginAllowed(from('10.0.0.1')))).toEqual({
+      wait: 60,
+      message:
+        'Too many failed sign-in attempts for this account from your address: try again in 60 seconds, ' +
+        'or reset your password to sign in now',
+    });
+    expect(await status(limiter.assertLoginAllowed(from('10.0.0.2')))).toBe('allowed');
+    expect(await status(limiter.assertLoginAllowed(from('10.0.0.1', 'bo@example.com')))).toBe('allowed');
+  });
+
+  it('locks the whole account at the ceiling, which only many clients together reach', async () => {
+    for (const client of ['10.0.0.1', '10.0.0.2']) {
+      for (let i = 0; i < 2; i++) await limiter.recordLoginFailure(from(client));
+    }
+    expect(await status(limiter.assertLoginAllowed(from('10.0.0.3')))).toBe('allowed');
+    await limiter.recordLoginFailure(from('10.0.0.3'));
+
+    expect(await refusal(limiter.assertLoginAllowed(from('10.0.0.4')))).toEqual({
+      wait: 60,
+      message:
+        'Too many failed sign-in attempts for this account: try again in 60 seconds, ' +
+        'or reset your password to sign in now',
+    });
+    // A new password (a new stamp) starts every count afresh.
+    expect(await status(limiter.assertLoginAllowed(from('10.0.0.4', 'ana@example.com', '1')))).toBe(
+      'allowed',
+    );
   });
 
   it('does not count checks that were not followed by a failure', async () => {
     for (let i = 0; i < 10; i++) {
-      expect(await status(limiter.assertLoginAllowed('ana@example.com'))).toBe('allowed');
+      expect(await status(limiter.assertLoginAllowed(from('10.0.0.1')))).toBe('allowed');
     }
   });
 
@@ -56,14 +88,6 @@ describe('AttemptLimiter', () => {
     expect(await status(limiter.assertResetMailAllowed('ana@example.com'))).toBe('allowed');
     expect(await status(limiter.assertResetMailAllowed('ana@example.com'))).toBe(429);
     expect(await status(limiter.assertResetMailAllowed('bo@example.com'))).toBe('allowed');
-  });
-
-  it('says how long a locked account waits', async () => {
-    for (let i = 0; i < 3; i++) await limiter.recordLoginFailure('ana@example.com');
-    expect(await refusal(limiter.assertLoginAllowed('ana@example.com'))).toEqual({
-      wait: 60,
-      message: 'Too many failed sign-in attempts for this account: try again in 60 seconds',
-    });
   });
 
   it('limits verification mails per address and per account, with the longer wait', async () => {

@@ -10,8 +10,33 @@ const keyOf = (kind: string, subject: string): string => `${kind}:${hashSecret(s
 
 const PROBE_HIT_TTL_MS = 1000;
 
-/** The per-account locks: failed passwords, wrong second-factor codes. */
-type AccountLock = 'login' | 'mfa';
+/**
+ * A sign-in attempt as the login limits see it: the account's email, the client's address, and a stamp of the
+ * account's password (UsersService.passwordStamp), so that setting a new password (a reset or a change) starts
+ * every count of the account afresh: the owner always has a way back in.
+ */
+export interface LoginAttempt {
+  email: string;
+  client: string;
+  passwordStamp: string;
+}
+
+const loginKeys = ({ email, client, passwordStamp }: LoginAttempt) => {
+  const account = `${email}\n${passwordStamp}`;
+  const fromClient = `${account}\n${client}`;
+  return {
+    clientFailures: keyOf('login-failures', fromClient),
+    clientLock: keyOf('login-lock', fromClient),
+    accountFailures: keyOf('login-failures', account),
+    accountLock: keyOf('login-lock', account),
+  };
+};
+
+/** A lock's window and the throttler name its records carry. */
+interface LockKind {
+  windowMs: number;
+  name: string;
+}
 
 /** One count against a limit: whether it was past the limit, and until when (seconds). */
 interface Hit {
@@ -22,7 +47,8 @@ interface Hit {
 /**
  * Limits keyed by account, address or code rather than by client address, on the throttler's own storage (what
  * the per-client limits use, so a shared store makes them cluster-wide). A limit ends with its window: nobody,
- * attacker included, can lock an account for longer than that. Every 429 carries its wait (Retry-After).
+ * attacker included, can lock an account for longer than that, and failed logins lock out the client that made
+ * them before they lock the account. Every 429 carries its wait (Retry-After).
  */
 @Injectable()
 export class AttemptLimiter {
@@ -31,24 +57,59 @@ export class AttemptLimiter {
     @Inject(throttleConfig.KEY) private readonly config: ConfigType<typeof throttleConfig>,
   ) {}
 
-  /** Refuses (429) while the account is locked by failed passwords, before any password is checked. */
-  assertLoginAllowed(email: string): Promise<void> {
-    return this.assertUnlocked('login', email);
+  /**
+   * Refuses (429) while this client is locked out of the account, or the whole account is, before any password
+   * is checked, so a correct guess during a lock learns nothing. The probes' own limit can never be reached: they
+   * only report a lock.
+   */
+  async assertLoginAllowed(attempt: LoginAttempt): Promise<void> {
+    const keys = loginKeys(attempt);
+    const [client, account] = await Promise.all([
+      this.probeLock(keys.clientLock),
+      this.probeLock(keys.accountLock),
+    ]);
+    const lock = client.blocked ? client : account;
+    if (lock.blocked) {
+      throw new TooManyRequestsException(
+        client.blocked
+          ? 'Too many failed sign-in attempts for this account from your address'
+          : 'Too many failed sign-in attempts for this account',
+        lock.retryAfterSeconds,
+        'or reset your password to sign in now',
+      );
+    }
   }
 
-  /** Counts a wrong password; past THROTTLE_ACCOUNT_LOGIN_LIMIT within THROTTLE_ACCOUNT_TTL_SECONDS the account locks for one window. */
-  recordLoginFailure(email: string): Promise<void> {
-    return this.recordFailure('login', email);
+  /**
+   * Counts a wrong password twice: for this client on this account (THROTTLE_ACCOUNT_LOGIN_LIMIT), so one client
+   * locks only itself out, and for the account from every client (THROTTLE_ACCOUNT_LOGIN_CEILING), which only a
+   * distributed attack reaches. Either lock lasts one THROTTLE_ACCOUNT_TTL_SECONDS window.
+   */
+  async recordLoginFailure(attempt: LoginAttempt): Promise<void> {
+    const keys = loginKeys(attempt);
+    await Promise.all([
+      this.countFailure(keys.clientFailures, keys.clientLock, this.config.accountLoginLimit),
+      this.countFailure(keys.accountFailures, keys.accountLock, this.config.accountLoginCeiling),
+    ]);
   }
 
-  /** The same for second-factor codes (TOTP or recovery) of this account, on every route that checks one. */
-  assertSecondFactorAllowed(userId: string): Promise<void> {
-    return this.assertUnlocked('mfa', userId);
+  /** The same for second-factor codes (TOTP, recovery, passkey) of this account, on every route that checks one. */
+  async assertSecondFactorAllowed(userId: string): Promise<void> {
+    const probe = await this.probeLock(keyOf('mfa-lock', userId), this.mfaLock());
+    if (probe.blocked) {
+      throw new TooManyRequestsException('Too many wrong codes for this account', probe.retryAfterSeconds);
+    }
   }
 
   /** Counts a wrong code; past MFA_CODE_LIMIT within MFA_CODE_WINDOW_SECONDS the account's codes lock for one window. */
   recordSecondFactorFailure(userId: string): Promise<void> {
-    return this.recordFailure('mfa', userId);
+    const { mfaCodeLimit } = this.config;
+    return this.countFailure(
+      keyOf('mfa-failures', userId),
+      keyOf('mfa-lock', userId),
+      mfaCodeLimit,
+      this.mfaLock(),
+    );
   }
 
   /** Password-reset mails per address, whoever asks: a 429 here says nothing about whether the account exists. */
@@ -104,6 +165,32 @@ export class AttemptLimiter {
     return !(await this.hit(keyOf('code-tries', linkHash), tries, ttl, 'verification-code')).blocked;
   }
 
+  /** The probe's own hits expire at once (1 s), so a lock's record stays small however often it is probed. */
+  private probeLock(lockKey: string, { windowMs, name }: LockKind = this.loginLock()): Promise<Hit> {
+    return this.hit(lockKey, Number.MAX_SAFE_INTEGER, windowMs, name, PROBE_HIT_TTL_MS);
+  }
+
+  /** Counts a failure; at `limit` within the window, `lockKey` locks for one window. */
+  private async countFailure(
+    failuresKey: string,
+    lockKey: string,
+    limit: number,
+    { windowMs, name }: LockKind = this.loginLock(),
+  ): Promise<void> {
+    const failures = await this.storage.increment(failuresKey, windowMs, limit, windowMs, name);
+    if (failures.totalHits < limit) return;
+    // A limit of 0 blocks at once, for one window.
+    await this.storage.increment(lockKey, windowMs, 0, windowMs, name);
+  }
+
+  private loginLock(): LockKind {
+    return { windowMs: this.config.accountTtlMs, name: 'login-account' };
+  }
+
+  private mfaLock(): LockKind {
+    return { windowMs: this.config.mfaCodeWindowMs, name: 'mfa-account' };
+  }
+
   private countVerificationMail(address: string): Promise<Hit> {
     return this.hit(
       keyOf('verification-mail', address),
@@ -111,55 +198,6 @@ export class AttemptLimiter {
       this.config.verificationWindowMs,
       'verification-mail',
     );
-  }
-
-  private lock(kind: AccountLock) {
-    const c = this.config;
-    return kind === 'login'
-      ? {
-          limit: c.accountLoginLimit,
-          windowMs: c.accountTtlMs,
-          name: 'login-account',
-          what: 'Too many failed sign-in attempts for this account',
-        }
-      : {
-          limit: c.mfaCodeLimit,
-          windowMs: c.mfaCodeWindowMs,
-          name: 'mfa-account',
-          what: 'Too many wrong codes for this account',
-        };
-  }
-
-  /**
-   * Refuses (429) while `subject` is locked by failures, before anything is checked, so a right guess during the
-   * lock learns nothing. The probe's own limit can never be reached, and its hits expire at once (1 s), so the
-   * record stays small however often it is tried: it only reports a lock.
-   */
-  private async assertUnlocked(kind: AccountLock, subject: string): Promise<void> {
-    const { windowMs, name, what } = this.lock(kind);
-    const probe = await this.hit(
-      keyOf(`${kind}-lock`, subject),
-      Number.MAX_SAFE_INTEGER,
-      windowMs,
-      name,
-      PROBE_HIT_TTL_MS,
-    );
-    if (probe.blocked) throw new TooManyRequestsException(what, probe.retryAfterSeconds);
-  }
-
-  /** Counts a failure of `subject`; at the limit within the window, it locks for one window. */
-  private async recordFailure(kind: AccountLock, subject: string): Promise<void> {
-    const { limit, windowMs, name } = this.lock(kind);
-    const failures = await this.storage.increment(
-      keyOf(`${kind}-failures`, subject),
-      windowMs,
-      limit,
-      windowMs,
-      name,
-    );
-    if (failures.totalHits < limit) return;
-    // A limit of 0 blocks at once, for one window.
-    await this.storage.increment(keyOf(`${kind}-lock`, subject), windowMs, 0, windowMs, name);
   }
 
   /** One hit on `key`: past `limit` within `windowMs`, blocked until the window of the oldest hit ends. */

@@ -152,13 +152,6 @@ export class StreamService {
     };
   }
 
-  /** Revokes every token issued to the user until now and returns the cut-off in seconds (revocationCutOff). */
-  async revokeUserTokens(userId: string): Promise<number> {
-    const cutOff = revocationCutOff();
-    await this.call('revokeUserToken', () => this.client.revokeUserToken(userId, new Date(cutOff * 1000)));
-    return cutOff;
-  }
-
   /** Ids among `ids` that exist in Stream. */
   async existingUserIds(ids: string[]): Promise<Set<string>> {
     const found = new Set<string>();

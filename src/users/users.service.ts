@@ -255,11 +255,6 @@ export class UsersService {
     this.access.delete(id);
   }
 
-  async setChatTokensValidFrom(id: string, seconds: number): Promise<void> {
-    await this.users.updateOne({ _id: id }, { $set: { chatTokensValidFrom: seconds } }).exec();
-    this.access.delete(id);
-  }
-
   /** The account with this email, if any: its id only. */
   async findIdByEmail(email: string): Promise<string | null> {
     const user = await this.users.findOne({ email }, { _id: 1 }).lean().exec();
@@ -312,7 +307,18 @@ export class UsersService {
 
   async setPassword(id: string, password: string): Promise<void> {
     const hash = await this.passwords.hash(password);
-    await this.users.updateOne({ _id: id }, { $set: { password: hash } }).exec();
+    await this.users
+      .updateOne({ _id: id }, { $set: { password: hash, passwordChangedAt: new Date() } })
+      .exec();
+  }
+
+  /**
+   * What the login limits key on besides the address: it changes whenever a password is set, so a reset lifts
+   * every lock of the account. The same for an unknown address and an account that never changed its password.
+   */
+  async passwordStamp(email: string): Promise<string> {
+    const user = await this.users.findOne({ email }, { passwordChangedAt: 1 }).lean().exec();
+    return String(user?.passwordChangedAt?.getTime() ?? 0);
   }
 
   /** Which of these ids have an app user (ids are ObjectId strings; the caller validates them). */

@@ -24,10 +24,13 @@ export class StreamWebhookController {
   })
   @ApiHeader({
     name: 'X-Webhook-Id',
-    description: 'Stable across retries: a repeated id is acknowledged, not processed',
+    description: 'Stable across retries: a repeated id (or body) is acknowledged, not processed',
   })
   @ApiOkResponse({ type: WebhookAckResponse, description: 'Verified and queued, or a duplicate dropped' })
-  @ApiBadRequestResponse({ description: 'No X-Webhook-Id' })
+  @ApiBadRequestResponse({
+    description:
+      'No X-Webhook-Id, or an event without created_at or older than STREAM_WEBHOOK_MAX_AGE_SECONDS',
+  })
   @ApiUnauthorizedResponse({ description: 'Missing or wrong signature: nothing was stored' })
   receive(
     @Req() req: Request,

@@ -14,6 +14,7 @@ import { AccountDeletionService } from '../accounts/account-deletion.service';
 import { webhookConfig } from '../config/configuration';
 import { StreamService } from '../stream/stream.service';
 import { isDuplicateKey } from '../common/mongo-errors';
+import { hashSecret } from '../common/secrets';
 import { WebhookAckResponse } from './dto/webhook-ack.response';
 import { ModerationFlagsService } from '../flags/moderation-flags.service';
 import { ModerationFlagKind } from '../flags/schemas/moderation-flag.schema';
@@ -43,8 +44,11 @@ export class StreamWebhookService implements OnApplicationBootstrap, OnApplicati
 
   /**
    * Nothing is stored unless the signature (HMAC-SHA256 of the raw body with the app secret, over the
-   * uncompressed bytes of a gzipped body) matches. A call whose X-Webhook-Id was seen within the dedupe window is
-   * a retry or a replay: acknowledged, not processed again.
+   * uncompressed bytes of a gzipped body) matches. A call whose X-Webhook-Id or body was seen within the dedupe
+   * window is a retry or a replay: acknowledged, not processed again. The signature covers neither the id nor the
+   * time of the call, so an event older than STREAM_WEBHOOK_MAX_AGE_SECONDS (its created_at) is refused: a body
+   * captured once cannot be replayed after its dedupe record expired. Refused with a 400, which Stream does not
+   * retry (it retries 408, 429 and 5xx only).
    */
   async receive(
     rawBody: Buffer,
@@ -55,13 +59,18 @@ export class StreamWebhookService implements OnApplicationBootstrap, OnApplicati
     const event = this.stream.parseWebhook(rawBody, signature);
     if (!event) throw new UnauthorizedException('Invalid webhook signature');
     if (!webhookId) throw new BadRequestException('Missing X-Webhook-Id');
+    const createdAt = this.freshCreatedAt(event);
     const type = str(event.type) ?? 'unknown';
+    const now = Date.now();
     try {
       await this.calls.create({
         _id: webhookId,
+        bodyHash: hashSecret(rawBody),
         type,
         event,
-        expiresAt: new Date(Date.now() + this.config.dedupeTtlSeconds * 1000),
+        expiresAt: new Date(
+          Math.max(now + this.config.dedupeTtlSeconds * 1000, createdAt + this.config.maxAgeSeconds * 1000),
+        ),
       });
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
@@ -70,6 +79,16 @@ export class StreamWebhookService implements OnApplicationBootstrap, OnApplicati
     }
     this.enqueue(webhookId);
     return { status: 'queued' };
+  }
+
+  /** The event's created_at (ms), or a 400 when it is missing or older than STREAM_WEBHOOK_MAX_AGE_SECONDS. */
+  private freshCreatedAt(event: Json): number {
+    const createdAt = Date.parse(str(event.created_at) ?? '');
+    if (Number.isNaN(createdAt)) throw new BadRequestException('Webhook event without a valid created_at');
+    if (Date.now() - createdAt > this.config.maxAgeSeconds * 1000) {
+      throw new BadRequestException('Webhook event too old: not processed');
+    }
+    return createdAt;
   }
 
   /** Calls left queued by a previous process (stopped after answering Stream, before the work) run now. */

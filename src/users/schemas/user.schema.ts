@@ -24,6 +24,10 @@ export class User {
   @Prop({ select: false })
   password?: string;
 
+  // When a password was last set (a reset or a change): the login limits start afresh from it.
+  @Prop({ type: Date })
+  passwordChangedAt?: Date;
+
   @Prop({ required: true, trim: true })
   fullName!: string;
 
