@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { EnvironmentVariables, validateEnv } from '../src/config/env.validation';
+import { EnvironmentVariables } from '../src/config/env.validation';
+import { validateEnv } from '../src/config/validate-env';
 
 // No Docker engine runs on our machines: these checks keep the deployment files true to the code.
 const root = join(__dirname, '..');

@@ -1,5 +1,6 @@
 import { ConsoleLogger, Logger, LogLevel } from '@nestjs/common';
-import { EnvironmentVariables, EnvName, EnvValidationError } from '../config/env.validation';
+import { EnvironmentVariables, EnvName } from '../config/env.validation';
+import { EnvValidationError } from '../config/validate-env';
 import { readProcessEnv, resolveEnvironment } from '../config/environment';
 import { prepareBackends } from '../common/backends';
 import { CliPrinter } from './cli-printer';

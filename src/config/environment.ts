@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { EnvironmentVariables, EnvName, validateEnv } from './env.validation';
+import { EnvironmentVariables, EnvName } from './env.validation';
+import { validateEnv } from './validate-env';
 
 /** The variables one CLI command reads, and those of them it cannot run without. */
 export interface EnvScope {

@@ -1,4 +1,4 @@
-import { EnvValidationError, validateEnv } from './env.validation';
+import { EnvValidationError, validateEnv } from './validate-env';
 
 const problemsOf = (env: Record<string, string>): string[] => {
   try {

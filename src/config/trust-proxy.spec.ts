@@ -1,4 +1,4 @@
-import { EnvValidationError, validateEnv } from './env.validation';
+import { EnvValidationError, validateEnv } from './validate-env';
 import { hopCountWarning, parseTrustProxy } from './trust-proxy';
 
 const problemOf = (value: string): string | undefined => {

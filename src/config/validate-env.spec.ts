@@ -1,5 +1,5 @@
 import { webauthnConfig } from './configuration';
-import { EnvValidationError, validateEnv } from './env.validation';
+import { EnvValidationError, validateEnv } from './validate-env';
 
 const strongProd = {
   NODE_ENV: 'production',
