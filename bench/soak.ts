@@ -2,7 +2,8 @@
  * Soak: many users run the whole journey at once against the built API (dist/main.js: `npm run build` first)
  * and the MongoDB and Stream emulators, all on 127.0.0.1. Each virtual pair of users signs up, onboards, sends
  * and accepts a friend request, fetches chat tokens and opens their direct channel, then starts again with new
- * accounts until SOAK_SECONDS (default 600) are up. SOAK_PAIRS (default 10) pairs run concurrently.
+ * accounts until SOAK_SECONDS (default 600) are up. SOAK_PAIRS (default 10) pairs run concurrently. The API runs
+ * with the Docker image's heap cap (PROD_NODE_FLAGS).
  *
  * Heap snapshots: after SOAK_WARMUP_SECONDS (default 30) of the same load, the load pauses, the sync worker drains
  * and the API writes a heap snapshot (start); the same once the soak ends (end). Both follow a full collection,
@@ -20,7 +21,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startMongoEmulator, startStreamEmulator } from 'offline-emulators';
 import { heapCensus, HeapCensus, topGrowth } from './heap-snapshot';
-import { askProbe, machine, ROOT, startProcess, stopProcess } from './lib';
+import { askProbe, machine, PROD_NODE_FLAGS, ROOT, startProcess, stopProcess } from './lib';
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 600);
 const WARMUP_SECONDS = Number(process.env.SOAK_WARMUP_SECONDS ?? 30);
@@ -144,7 +145,8 @@ async function main(): Promise<void> {
   const mongo = await startMongoEmulator({ port: 0 });
   const stream = await startStreamEmulator({ port: 0 });
   const app = await startProcess(
-    [join(ROOT, 'dist/main.js')],
+    // As the image runs it: with its heap cap (an out-of-memory would show as failed requests).
+    [...PROD_NODE_FLAGS, join(ROOT, 'dist/main.js')],
     {
       NODE_ENV: 'production',
       MONGODB_URI: `${mongo.uri}soak`,
