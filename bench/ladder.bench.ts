@@ -35,7 +35,7 @@ export const STEP_LABELS: Record<Step, string> = {
   floor: 'floor: Nest on Express, static JSON',
   cookies: '+ cookie parsing (cookie-parser)',
   helmet: '+ helmet',
-  accessLog: '+ access log and request id (nestjs-pino)',
+  accessLog: '+ access log and request id',
   metrics: '+ metrics (duration histogram)',
   passport: '+ Passport JWT guard (session check stubbed)',
   userChecks: '+ session and user checks (cached)',
