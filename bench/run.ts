@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: every benchmark against the built app (`npm run build` first) and the stand-ins
  * (BENCH_MONGODB_URI: a real MongoDB): the token endpoint with its targets, the login burst and memory
- * (token.bench.ts), the regression guard on its CPU per request (baseline.ts: exit code 1 when it trips), the
+ * (token.bench.ts), the regression guard on its CPU per request (regression-guard.ts: exit code 1 when it trips), the
  * layer ladder with allocation per request (ladder.bench.ts), recommended users at 100 and 10,000 users (users-recommendations.bench.ts), then the webhook
  * acknowledgement, the admin CLI's start-up and the access line's cost (webhook, cli-startup, fleet: own tables).
  * Writes bench/results/*.json, *.svg and summary.md (the tables in Markdown), then prints the tables.
@@ -11,7 +11,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { guardTokenCpu } from './baseline';
+import { guardTokenCpu } from './regression-guard';
 import { renderCharts } from './charts';
 import { ladderMarkdown, printLadderReport, runLadderBench } from './ladder.bench';
 import { RESULTS, ROOT, runMain, writeResult } from './lib';

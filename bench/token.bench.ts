@@ -35,7 +35,7 @@ import {
   stopProcess,
   writeResult,
 } from './lib';
-import { guardTokenCpu } from './baseline';
+import { guardTokenCpu } from './regression-guard';
 import jwt from 'jsonwebtoken';
 
 export const VARIANTS = ['floor', 'api', 'apiLogins', 'apiCapped', 'apiNoCache', 'seed'] as const;
