@@ -3,6 +3,7 @@
  * (A, B, A, B... BENCH_PAIRS pairs of BENCH_SECONDS runs), median of the pair ratios B ÷ A.
  * A is the build folder in BENCH_AB_BASE (a copy of dist/ made before the change, kept inside the repository so
  * it resolves node_modules); B is dist/, or BENCH_AB_CHANGED. Both run at once against the same stand-ins.
+ * Then the bytes each allocates per request over BENCH_ALLOC_REQUESTS requests (lib.ts measureAllocation), A then B.
  */
 import { resolve } from 'node:path';
 import {
@@ -11,6 +12,7 @@ import {
   freePorts,
   load,
   LoadResult,
+  measureAllocation,
   median,
   round2,
   runMain,
@@ -59,6 +61,21 @@ runMain(async () => {
     const rps = round2(median(rows.map((r) => r.b.requestsPerSec / r.a.requestsPerSec)));
     const p99 = round2(median(rows.map((r) => r.b.p99Ms / Math.max(1, r.a.p99Ms))));
     const cpu = round2(median(rows.map((r) => (r.b.cpuUsPerRequest ?? 0) / (r.a.cpuUsPerRequest ?? 1))));
+    const alloc = (child: typeof a, port: number) =>
+      measureAllocation(child, `http://127.0.0.1:${port}/api/chats/token`, {
+        requests: envNumber('BENCH_ALLOC_REQUESTS', 20_000),
+        connections,
+        headers: { cookie },
+      });
+    const [allocA, allocB] = [await alloc(a, portA), await alloc(b, portB)];
+    const cpuA = median(rows.map((r) => r.a.cpuUsPerRequest ?? 0));
+    const cpuB = median(rows.map((r) => r.b.cpuUsPerRequest ?? 0));
+    console.log(`CPU µs/request (median): A ${cpuA}, B ${cpuB}`);
+    console.log(
+      `bytes allocated per request: A ${allocA.bytesPerRequest}, B ${allocB.bytesPerRequest} ` +
+        `(${round2(allocB.bytesPerRequest / allocA.bytesPerRequest)}×); live heap after a full GC under load: ` +
+        `A ${allocA.liveHeapMb} MB, B ${allocB.liveHeapMb} MB`,
+    );
     console.log(`B ÷ A, median of ${pairs} pairs: req/s ${rps}×, p99 ${p99}×, CPU per request ${cpu}×`);
   } finally {
     await stopProcess(b);

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
 import { RESULTS, runMain, writeResult } from './lib';
+import type { LadderReport } from './ladder.bench';
 import type { TokenReport } from './token.bench';
 import { VARIANT_LABELS, VARIANTS } from './token.bench';
 import type { UsersReport } from './users-recommendations.bench';
@@ -126,6 +127,38 @@ function memorySpec(r: TokenReport): TopLevelSpec {
   };
 }
 
+/** The ladder: what each layer adds, in CPU time and in bytes allocated per request. */
+function ladderSpec(r: LadderReport): TopLevelSpec {
+  const values = r.steps.map((s) => ({
+    layer: s.label,
+    addedCpuUs: s.addedCpuUs,
+    cpuUsPerRequest: s.cpuUsPerRequest,
+    bytesPerRequest: s.allocation.bytesPerRequest,
+  }));
+  const y = { field: 'layer', type: 'nominal', sort: null, title: null, axis: { labelLimit: 320 } } as const;
+  const bars = (field: string, title: string, color: string, axis = true) => ({
+    width: 200,
+    mark: { type: 'bar' as const, color },
+    encoding: {
+      y: axis ? y : { ...y, axis: null },
+      x: { field, type: 'quantitative' as const, title },
+      tooltip: { field, type: 'quantitative' as const },
+    },
+  });
+  return {
+    title: {
+      text: `The ladder, GET /api/chats/token: median of ${r.rounds} interleaved rounds, ${r.connections} connections`,
+      subtitle: subtitle(r),
+    },
+    data: { values },
+    hconcat: [
+      bars('cpuUsPerRequest', 'server CPU µs per request', '#4c78a8'),
+      bars('addedCpuUs', 'added by the layer (µs)', '#f58518', false),
+      bars('bytesPerRequest', 'bytes allocated per request', '#72b7b2', false),
+    ],
+  };
+}
+
 function usersSpec(r: UsersReport): TopLevelSpec {
   const values = r.measured.flatMap((m) => [
     { users: m.users.toLocaleString('en'), page: 'first page, median', ms: m.page1MedianMs },
@@ -150,8 +183,13 @@ function usersSpec(r: UsersReport): TopLevelSpec {
 }
 
 /** Writes bench/results/*.svg for whichever reports are given; returns the files written. */
-export async function renderCharts(token?: TokenReport, users?: UsersReport): Promise<string[]> {
+export async function renderCharts(
+  token?: TokenReport,
+  users?: UsersReport,
+  ladder?: LadderReport,
+): Promise<string[]> {
   const charts: [string, TopLevelSpec][] = [];
+  if (ladder) charts.push(['ladder.svg', ladderSpec(ladder)]);
   if (token) {
     charts.push(['token.svg', tokenSpec(token)], ['token-targets.svg', targetsSpec(token)]);
     charts.push(['memory.svg', memorySpec(token)]);
@@ -168,6 +206,7 @@ if (require.main === module) {
     const files = await renderCharts(
       read<TokenReport>('token.json'),
       read<UsersReport>('users-recommendations.json'),
+      read<LadderReport>('ladder.json'),
     );
     console.log(files.join('\n'));
   });

@@ -36,17 +36,20 @@ export async function freePorts(count: number): Promise<number[]> {
   return ports;
 }
 
-/** Starts `node <args>` with env and resolves once `url` answers (any status). */
+/**
+ * Starts `node <args>` with env and resolves once `url` answers (any status). The process carries the heap probe
+ * (heap-probe.cjs, over an IPC channel: see askProbe).
+ */
 export async function startProcess(
   args: string[],
   env: Record<string, string>,
   url: string,
 ): Promise<ChildProcess> {
-  const child = spawn(process.execPath, args, {
+  const child = spawn(process.execPath, ['-r', join(ROOT, 'bench/heap-probe.cjs'), ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     // stdout is a pipe that is drained, as under a container runtime: the log's cost is part of what is measured.
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   child.stdout?.resume();
   const deadline = Date.now() + 60_000;
@@ -71,15 +74,15 @@ export async function stopProcess(child: ChildProcess): Promise<void> {
 
 /**
  * Starts the built API (dist/main.js, or main.js in another build folder) on `port`, with Node's default heap
- * unless BENCH_NODE_FLAGS says otherwise.
+ * unless BENCH_NODE_FLAGS (or `flags`) says otherwise.
  */
 export function startApi(
   port: number,
   env: Record<string, string>,
   dist = join(ROOT, 'dist'),
+  flags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean),
 ): Promise<ChildProcess> {
   if (!existsSync(join(dist, 'main.js'))) throw new Error(`no ${dist}/main.js: run npm run build first`);
-  const flags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
   return startProcess(
     [...flags, join(dist, 'main.js')],
     { ...env, PORT: String(port) },
@@ -119,6 +122,57 @@ export function cpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
+/** Asks a server's heap probe (heap-probe.cjs) and resolves with its answer. */
+export function askProbe<T>(child: ChildProcess, message: { probe: string; file?: string }): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (answer: { probe?: string }) => {
+      if (answer?.probe !== message.probe) return;
+      child.off('message', onMessage);
+      resolve(answer as T);
+    };
+    child.on('message', onMessage);
+    child.send(message, (error) => error && reject(error));
+  });
+}
+
+export interface Allocation {
+  /** Bytes the server's JavaScript heap allocated per request. */
+  bytesPerRequest: number;
+  /** Garbage collections per 1,000 requests, and their pause time per request. */
+  collectionsPer1000: number;
+  gcUsPerRequest: number;
+  /** The live heap after a full collection, taken while the load still runs (the steady state), in MB. */
+  liveHeapMb: number;
+}
+
+/**
+ * What `requests` requests cost the server's heap: bytes allocated (heap growth plus what the collections freed,
+ * from V8's GC profiler) over a fixed number of requests, then the live heap after a full collection under load.
+ */
+export async function measureAllocation(
+  child: ChildProcess,
+  url: string,
+  options: { requests: number; connections: number; headers?: Record<string, string> },
+): Promise<Allocation> {
+  const common = { url, connections: options.connections, headers: options.headers };
+  await askProbe(child, { probe: 'alloc-start' });
+  const run = await autocannon({ ...common, amount: options.requests });
+  const alloc = await askProbe<{ bytes: number; collections: number; gcMs: number }>(child, {
+    probe: 'alloc-stop',
+  });
+  const total = Math.max(1, run.requests.total);
+  const steady = autocannon({ ...common, duration: 3 });
+  await new Promise((r) => setTimeout(r, 1500));
+  const { usedHeapBytes } = await askProbe<{ usedHeapBytes: number }>(child, { probe: 'gc' });
+  await steady;
+  return {
+    bytesPerRequest: Math.round(alloc.bytes / total),
+    collectionsPer1000: round2((alloc.collections * 1000) / total),
+    gcUsPerRequest: round2((alloc.gcMs * 1000) / total),
+    liveHeapMb: round2(usedHeapBytes / 2 ** 20),
+  };
+}
+
 export interface LoadResult {
   requestsPerSec: number;
   p50Ms: number;
@@ -127,6 +181,8 @@ export interface LoadResult {
   errors: number;
   /** The server's CPU time per request (when its pid is given): barely moved by other load, unlike req/s. */
   cpuUsPerRequest?: number;
+  /** The load generator's (this process's) CPU time over the run's wall time: 1 is a whole core. */
+  generatorCores?: number;
 }
 
 export interface LoadOptions {
@@ -141,6 +197,8 @@ export interface LoadOptions {
 
 export async function load(url: string, options: LoadOptions): Promise<LoadResult> {
   const cpuBefore = options.pid ? cpuMs(options.pid) : 0;
+  const generatorBefore = process.cpuUsage();
+  const wallBefore = performance.now();
   const result = await autocannon({
     url,
     headers: options.headers,
@@ -149,12 +207,14 @@ export async function load(url: string, options: LoadOptions): Promise<LoadResul
     connections: options.connections,
     duration: options.seconds,
   });
+  const generator = process.cpuUsage(generatorBefore);
   return {
     requestsPerSec: Math.round(result.requests.average),
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     non2xx: result.non2xx,
     errors: result.errors,
+    generatorCores: round2((generator.user + generator.system) / 1000 / (performance.now() - wallBefore)),
     ...(options.pid && {
       cpuUsPerRequest: round2(((cpuMs(options.pid) - cpuBefore) * 1000) / Math.max(1, result.requests.total)),
     }),

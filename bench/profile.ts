@@ -1,12 +1,17 @@
 /**
- * `npm run bench:profile`: a CPU profile of the built API (`node --cpu-prof dist/main.js`) while
- * GET /api/chats/token runs under load (BENCH_SECONDS, BENCH_CONNECTIONS), then the top self-time frames, grouped
- * by package and by function (start-up and warm-up left out). The .cpuprofile lands in bench/results/profile/ (open it in Chrome DevTools).
+ * `npm run bench:profile`: a CPU profile of the built API (`node --cpu-prof dist/main.js`), or of one rung of the
+ * layer ladder (BENCH_PROFILE_RUNG=passport, see ladder-server.ts), while GET /api/chats/token runs under load
+ * (BENCH_SECONDS, BENCH_CONNECTIONS), then the top self-time frames, grouped by package and by function (start-up
+ * and warm-up left out). The .cpuprofile lands in bench/results/profile/ (open it in Chrome DevTools).
+ * BENCH_PROFILE_KIND=alloc samples allocations instead (V8's sampling heap profiler through the heap probe,
+ * collected objects included): bytes allocated during the measured load by package and by function, in
+ * bench/results/profile/alloc.heapprofile.
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   apiEnv,
+  askProbe,
   envNumber,
   freePorts,
   load,
@@ -16,6 +21,8 @@ import {
   signup,
   startApi,
   startBackends,
+  startProcess,
+  stopProcess,
 } from './lib';
 
 interface CpuProfile {
@@ -60,6 +67,32 @@ function selfTime(
     .map(([frame, hits]) => ({ frame, selfPct: round2((hits / busy) * 100) }));
 }
 
+interface HeapProfileNode {
+  callFrame: { functionName: string; url: string };
+  selfSize: number;
+  children: HeapProfileNode[];
+}
+
+/** Bytes allocated per request by package and by function, from a sampling heap profile of `requests` requests. */
+function printAllocations(file: string, requests: number): void {
+  const { head } = JSON.parse(readFileSync(file, 'utf8')) as { head: HeapProfileNode };
+  const top = (key: (f: HeapProfileNode['callFrame']) => string, limit: number) => {
+    const sums = new Map<string, number>();
+    const walk = (node: HeapProfileNode) => {
+      sums.set(key(node.callFrame), (sums.get(key(node.callFrame)) ?? 0) + node.selfSize);
+      node.children.forEach(walk);
+    };
+    walk(head);
+    return [...sums.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, limit)
+      .map(([frame, bytes]) => ({ frame, bytesPerRequest: Math.round(bytes / Math.max(1, requests)) }));
+  };
+  console.log(`allocation profile: bench/results/profile/alloc.heapprofile, ${requests} requests (sampled):`);
+  console.table(top((f) => origin(f.url), 20));
+  console.table(top((f) => `${f.functionName || '(anonymous)'} ${origin(f.url)}`, 40));
+}
+
 runMain(async () => {
   const seconds = envNumber('BENCH_SECONDS', 10);
   const connections = envNumber('BENCH_CONNECTIONS', 50);
@@ -67,33 +100,52 @@ runMain(async () => {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const backends = await startBackends();
-  const [port] = await freePorts(1);
+  const [port, rungPort] = await freePorts(2);
   const base = `http://127.0.0.1:${port}`;
-  process.env.BENCH_NODE_FLAGS = `${process.env.BENCH_NODE_FLAGS ?? ''} --cpu-prof --cpu-prof-dir=${dir}`;
+  const env = apiEnv(backends, 'bench_profile');
+  const rung = process.env.BENCH_PROFILE_RUNG;
+  const alloc = process.env.BENCH_PROFILE_KIND === 'alloc';
+  const profiling = alloc ? [] : ['--cpu-prof', `--cpu-prof-dir=${dir}`];
   const spawnedAt = performance.now();
-  const api = await startApi(port, apiEnv(backends, 'bench_profile'));
+  const api = await startApi(port, env, undefined, rung ? [] : profiling);
+  // The ladder's servers exit on SIGINT, which is when node writes the profile.
+  const profiled = rung
+    ? await startProcess(
+        [...profiling, '-r', 'ts-node/register/transpile-only', join(__dirname, 'ladder-server.ts')],
+        { ...env, LADDER_RUNG: rung, PORT: String(rungPort) },
+        `http://127.0.0.1:${rungPort}/`,
+      )
+    : api;
   const window = { fromMs: 0, toMs: 0 };
+  let requests = 0;
   try {
     const cookie = await signup(base, {
       email: 'profile@example.com',
       password: 'bench-password',
       fullName: 'P',
     });
-    const url = `${base}/api/chats/token`;
+    const url = `http://127.0.0.1:${rung ? rungPort : port}/api/chats/token`;
     await load(url, { seconds: Math.min(3, seconds), connections, headers: { cookie } });
     window.fromMs = performance.now() - spawnedAt;
+    if (alloc) await askProbe(profiled, { probe: 'sampling-start' });
     const result = await load(url, { seconds, connections, headers: { cookie } });
     window.toMs = performance.now() - spawnedAt;
+    if (alloc) {
+      await askProbe(profiled, { probe: 'sampling-stop', file: join(dir, 'alloc.heapprofile') });
+      requests = Math.round(result.requestsPerSec * seconds);
+    }
     console.log(
       `${result.requestsPerSec} req/s, p99 ${result.p99Ms} ms (profiler attached: slower than a bench run)`,
     );
   } finally {
     // SIGINT lets Nest close and exit normally, which is when node writes the profile.
-    const exited = new Promise((r) => api.once('exit', r));
-    api.kill('SIGINT');
+    const exited = new Promise((r) => profiled.once('exit', r));
+    profiled.kill('SIGINT');
     await exited;
+    await stopProcess(api);
     await backends.close();
   }
+  if (alloc) return printAllocations(join(dir, 'alloc.heapprofile'), requests);
   const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
   if (!file) throw new Error('no .cpuprofile written');
   console.log(`profile: bench/results/profile/${file}; self time during the measured load, % of busy CPU:`);

@@ -2,24 +2,36 @@
  * Soak: many users run the whole journey at once against the built API (dist/main.js: `npm run build` first)
  * and the MongoDB and Stream emulators, all on 127.0.0.1. Each virtual pair of users signs up, onboards, sends
  * and accepts a friend request, fetches chat tokens and opens their direct channel, then starts again with new
- * accounts until SOAK_SECONDS (default 120) are up. SOAK_PAIRS (default 10) pairs run concurrently.
+ * accounts until SOAK_SECONDS (default 600) are up. SOAK_PAIRS (default 10) pairs run concurrently. The API runs
+ * with the Docker image's heap cap (PROD_NODE_FLAGS).
+ *
+ * Heap snapshots: after SOAK_WARMUP_SECONDS (default 30) of the same load, the load pauses, the sync worker drains
+ * and the API writes a heap snapshot (start); the same once the soak ends (end). Both follow a full collection,
+ * so they hold what is retained; they are compared by constructor (bench/results/soak/*.heapsnapshot, open them
+ * in Chrome DevTools' Memory tab to dig further).
  *
  * Reports: journeys and requests done, unexpected responses (any status the journey does not expect, or a failed
  * connection), Stream syncs still pending once the load stops (after up to SOAK_SETTLE_SECONDS, default 15, for
- * the sync worker to drain), and the API's RSS at 20 s against its mean over the last 20 s. Targets: 0 unexpected,
- * 0 pending, last-20-s RSS within 20 % of the 20-s RSS; exit code 1 when one is missed. Writes
- * bench/results/soak.json.
+ * the sync worker to drain), the API's RSS at 20 s against its mean over the last 20 s, and the retained objects
+ * and heap at start and end with the constructors that grew most. Targets: 0 unexpected, 0 pending, last-20-s RSS
+ * within 20 % of the 20-s RSS, retained objects and bytes within 10 % of the start's; exit code 1 when one is
+ * missed. Writes bench/results/soak.json.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startMongoEmulator, startStreamEmulator } from 'offline-emulators';
-import { machine, ROOT, startProcess, stopProcess } from './lib';
+import { heapCensus, HeapCensus, topGrowth } from './heap-snapshot';
+import { askProbe, machine, PROD_NODE_FLAGS, ROOT, startProcess, stopProcess } from './lib';
 
-const SECONDS = Number(process.env.SOAK_SECONDS ?? 120);
+const SECONDS = Number(process.env.SOAK_SECONDS ?? 600);
+const WARMUP_SECONDS = Number(process.env.SOAK_WARMUP_SECONDS ?? 30);
 const PAIRS = Number(process.env.SOAK_PAIRS ?? 10);
 const SETTLE_SECONDS = Number(process.env.SOAK_SETTLE_SECONDS ?? 15);
 const API_PORT = Number(process.env.SOAK_PORT ?? 5098);
 const RSS_WINDOW_S = 20;
+/** Retained objects or bytes at the end may exceed the start's by this share (bounded caches fill up). */
+const HEAP_GROWTH_LIMIT = 0.1;
+const SNAPSHOTS = join(ROOT, 'bench/results/soak');
 /** At most this many unexpected responses are kept as samples (all are counted). */
 const SAMPLES = 10;
 
@@ -133,7 +145,8 @@ async function main(): Promise<void> {
   const mongo = await startMongoEmulator({ port: 0 });
   const stream = await startStreamEmulator({ port: 0 });
   const app = await startProcess(
-    [join(ROOT, 'dist/main.js')],
+    // As the image runs it: with its heap cap (an out-of-memory would show as failed requests).
+    [...PROD_NODE_FLAGS, join(ROOT, 'dist/main.js')],
     {
       NODE_ENV: 'production',
       MONGODB_URI: `${mongo.uri}soak`,
@@ -149,23 +162,44 @@ async function main(): Promise<void> {
     `${api}/api/health`,
   );
   const pid = app.pid as number;
-  const rss: { t: number; mb: number }[] = [];
-  const started = Date.now();
-  const deadline = started + SECONDS * 1000;
-  const sampler = setInterval(() => rss.push({ t: (Date.now() - started) / 1000, mb: rssMb(pid) }), 1000);
-  try {
+  /** Runs the journeys until `seconds` are up, then lets the sync worker drain; the syncs still pending. */
+  const loadFor = async (seconds: number): Promise<number> => {
+    const deadline = Date.now() + seconds * 1000;
     // Bounded: each worker stops at the deadline; a failed journey is counted and the worker goes on.
     await Promise.all(
       Array.from({ length: PAIRS }, async () => {
         while (Date.now() < deadline) await journey().catch(() => undefined);
       }),
     );
-    clearInterval(sampler);
     let pending = await pendingSyncs();
     for (let waited = 0; pending !== 0 && waited < SETTLE_SECONDS; waited += 1) {
       await sleep(1000);
       pending = await pendingSyncs();
     }
+    return pending;
+  };
+  const snapshot = async (name: string): Promise<HeapCensus> => {
+    mkdirSync(SNAPSHOTS, { recursive: true });
+    const { file } = await askProbe<{ file: string }>(app, {
+      probe: 'snapshot',
+      file: join(SNAPSHOTS, `${name}.heapsnapshot`),
+    });
+    return heapCensus(file);
+  };
+  const rss: { t: number; mb: number }[] = [];
+  let sampler: NodeJS.Timeout | undefined;
+  try {
+    await loadFor(WARMUP_SECONDS);
+    const start = await snapshot('start');
+    const started = Date.now();
+    sampler = setInterval(() => rss.push({ t: (Date.now() - started) / 1000, mb: rssMb(pid) }), 1000);
+    const pending = await loadFor(SECONDS);
+    clearInterval(sampler);
+    const end = await snapshot('end');
+    const growth = {
+      objects: Math.round(((end.objects - start.objects) / start.objects) * 1000) / 10,
+      bytes: Math.round(((end.bytes - start.bytes) / start.bytes) * 1000) / 10,
+    };
 
     const at20 = rss.find((s) => s.t >= RSS_WINDOW_S)?.mb ?? Number.NaN;
     const last = rss.filter((s) => s.t >= SECONDS - RSS_WINDOW_S).map((s) => s.mb);
@@ -175,10 +209,11 @@ async function main(): Promise<void> {
       date: new Date().toISOString(),
       machine: machine(),
       seconds: SECONDS,
+      warmupSeconds: WARMUP_SECONDS,
       pairs: PAIRS,
       journeys: tally.journeys,
       requests: tally.requests,
-      requestsPerSec: Math.round(tally.requests / SECONDS),
+      requestsPerSec: Math.round(tally.requests / (SECONDS + WARMUP_SECONDS)),
       unexpected: tally.unexpected,
       unexpectedSamples: tally.samples,
       streamSyncsPending: pending,
@@ -186,12 +221,30 @@ async function main(): Promise<void> {
       rssLast20sMeanMb: lastMean,
       rssLast20sMaxMb: Math.max(...last),
       rssDriftPercent: drift,
+      retainedObjects: { start: start.objects, end: end.objects, growthPercent: growth.objects },
+      retainedMb: {
+        start: Math.round(start.bytes / 104857.6) / 10,
+        end: Math.round(end.bytes / 104857.6) / 10,
+        growthPercent: growth.bytes,
+      },
+      topGrowth: topGrowth(start, end),
     };
-    console.table({ ...result, unexpectedSamples: tally.samples.length });
+    console.table({
+      ...result,
+      unexpectedSamples: tally.samples.length,
+      retainedObjects: `${start.objects} → ${end.objects} (${growth.objects} %)`,
+      retainedMb: `${result.retainedMb.start} → ${result.retainedMb.end} (${growth.bytes} %)`,
+      topGrowth: undefined,
+    });
+    console.table(result.topGrowth);
     for (const sample of tally.samples) console.log(`unexpected: ${sample}`);
     mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
     writeFileSync(join(ROOT, 'bench/results/soak.json'), `${JSON.stringify(result, null, 2)}\n`);
-    const met = tally.unexpected === 0 && pending === 0 && Math.abs(drift) <= 20;
+    const met =
+      tally.unexpected === 0 &&
+      pending === 0 &&
+      Math.abs(drift) <= 20 &&
+      Math.max(growth.objects, growth.bytes) <= HEAP_GROWTH_LIMIT * 100;
     console.log(met ? 'soak: all targets met' : 'soak: TARGET MISSED');
     if (!met) process.exitCode = 1;
   } finally {

@@ -1,10 +1,11 @@
 /**
  * GET /api/chats/token against the built app (`npm run build` first) and the stand-ins (BENCH_MONGODB_URI: a real
  * MongoDB). All servers stay up for the whole session; each round runs, one after another:
- *   floor       Nest on Express serving one static JSON route (bench/nest-floor-server.ts), same versions
- *   api         the API, quiet
+ *   floor       Nest on Express serving one static JSON route: the ladder's first rung (bench/ladder-server.ts)
+ *   api         the API, quiet; its peak RSS is read per run
  *   apiLogins   the API while BENCH_LOGINS_PER_SEC logins (bcrypt) run against it; its peak RSS is read per run
- *   apiNoCache  a second API process with the user/session cache off: every request reads MongoDB (report only)
+ *   apiCapped   a second API process with the image's heap cap (PROD_NODE_FLAGS); its peak RSS is read per run
+ *   apiNoCache  a third API process with the user/session cache off: every request reads MongoDB (report only)
  *   seed        the seed app's route as users run it today (bench/seed-reference-server.ts, report only)
  * Targets are medians over the rounds of ratios taken inside one round, so the machine's drift cancels.
  * Then, once: a login burst (concurrent POST /api/auth/login) and the API's idle and peak RSS.
@@ -22,24 +23,28 @@ import {
   machine,
   median,
   peakRssMb,
+  PROD_NODE_FLAGS,
   resetPeakRss,
   round2,
   rssMb,
-  runReport,
+  runMain,
   signup,
   startApi,
   startBackends,
   startBenchServer,
   stopProcess,
+  writeResult,
 } from './lib';
+import { guardTokenCpu } from './regression-guard';
 import jwt from 'jsonwebtoken';
 
-export const VARIANTS = ['floor', 'api', 'apiLogins', 'apiNoCache', 'seed'] as const;
+export const VARIANTS = ['floor', 'api', 'apiLogins', 'apiCapped', 'apiNoCache', 'seed'] as const;
 export type Variant = (typeof VARIANTS)[number];
 export const VARIANT_LABELS: Record<Variant, string> = {
   floor: 'Nest on Express floor (static JSON)',
   api: 'API, quiet',
   apiLogins: 'API while logins run',
+  apiCapped: "API with the image's heap cap",
   apiNoCache: 'API, user/session cache off',
   seed: 'seed app (Express, DB read per request)',
 };
@@ -97,8 +102,14 @@ export async function runTokenBench(): Promise<TokenReport> {
   const warmupSeconds = Math.min(3, seconds);
 
   const backends: Backends = await startBackends();
-  const [apiPort, noCachePort, floorPort, seedPort] = await freePorts(4);
-  const PORTS = { api: apiPort, apiNoCache: noCachePort, floor: floorPort, seed: seedPort };
+  const [apiPort, cappedPort, noCachePort, floorPort, seedPort] = await freePorts(5);
+  const PORTS = {
+    api: apiPort,
+    apiCapped: cappedPort,
+    apiNoCache: noCachePort,
+    floor: floorPort,
+    seed: seedPort,
+  };
   const env = apiEnv(backends, 'bench_token');
   const children: ChildProcess[] = [];
   const pids: Record<number, number> = {};
@@ -112,8 +123,18 @@ export async function runTokenBench(): Promise<TokenReport> {
     const base = `http://127.0.0.1:${PORTS.api}`;
     const cookie = await signup(base, ACCOUNT);
     const userId = (jwt.decode(cookie.slice('jwt='.length)) as { userId: string }).userId;
+    const capped = await started(
+      PORTS.apiCapped,
+      startApi(PORTS.apiCapped, env, undefined, [
+        ...PROD_NODE_FLAGS,
+        ...(process.env.BENCH_NODE_FLAGS?.split(' ') ?? []),
+      ]),
+    );
     await started(PORTS.apiNoCache, startApi(PORTS.apiNoCache, { ...env, ...CACHE_OFF }));
-    await started(PORTS.floor, startBenchServer('nest-floor-server.ts', PORTS.floor, {}));
+    await started(
+      PORTS.floor,
+      startBenchServer('ladder-server.ts', PORTS.floor, { ...env, LADDER_RUNG: 'floor' }),
+    );
     await started(
       PORTS.seed,
       startBenchServer('seed-reference-server.ts', PORTS.seed, {
@@ -133,8 +154,13 @@ export async function runTokenBench(): Promise<TokenReport> {
         headers,
         pid: pids[port],
       });
-    const floorRun = (secs = seconds) =>
-      load(`http://127.0.0.1:${PORTS.floor}/`, { seconds: secs, connections, pid: pids[PORTS.floor] });
+    const floorRun = (secs = seconds) => tokenRun(PORTS.floor, { cookie }, secs);
+    /** A token run with the peak RSS of this run only. */
+    const peakRun = async (child: ChildProcess, port: number) => {
+      resetPeakRss(child.pid as number);
+      const result = await tokenRun(port, { cookie });
+      return { ...result, peakRssMb: peakRssMb(child.pid as number) };
+    };
     const loginBody = JSON.stringify({ email: ACCOUNT.email, password: ACCOUNT.password });
     const login = () =>
       fetch(`${base}/api/auth/login`, {
@@ -168,6 +194,7 @@ export async function runTokenBench(): Promise<TokenReport> {
     // Warm-up: JIT, connection pools, caches.
     await floorRun(warmupSeconds);
     await tokenRun(PORTS.api, { cookie }, warmupSeconds);
+    await tokenRun(PORTS.apiCapped, { cookie }, warmupSeconds);
     await tokenRun(PORTS.apiNoCache, { cookie }, warmupSeconds);
     await tokenRun(PORTS.seed, { cookie: seedCookie }, warmupSeconds);
     const idleRssMb = rssMb(api.pid as number);
@@ -175,8 +202,9 @@ export async function runTokenBench(): Promise<TokenReport> {
     const runs = Object.fromEntries(VARIANTS.map((v) => [v, []])) as unknown as TokenReport['runs'];
     for (let round = 1; round <= rounds; round += 1) {
       runs.floor.push(await floorRun());
-      runs.api.push(await tokenRun(PORTS.api, { cookie }));
+      runs.api.push(await peakRun(api, PORTS.api));
       runs.apiLogins.push(await withLogins());
+      runs.apiCapped.push(await peakRun(capped, PORTS.apiCapped));
       runs.apiNoCache.push(await tokenRun(PORTS.apiNoCache, { cookie }));
       runs.seed.push(await tokenRun(PORTS.seed, { cookie: seedCookie }));
       const r = round - 1;
@@ -201,13 +229,27 @@ export async function runTokenBench(): Promise<TokenReport> {
 
     const ratio = (a: Variant, b: Variant, field: keyof LoadResult) =>
       runs[a].map((run, i) => (run[field] ?? 0) / Math.max(1, runs[b][i][field] ?? 0));
-    const peaks = runs.apiLogins.map((run) => run.peakRssMb as number);
+    const peakOf = (v: Variant) => runs[v].map((run) => run.peakRssMb as number);
+    const peaks = peakOf('apiLogins');
+    // Issue 25's targets (Node 24); the logins and RSS ones are issue 12's.
     const targets = [
-      target('token req/s ÷ floor req/s', ratio('api', 'floor', 'requestsPerSec'), { min: 0.7 }, '×'),
+      target('token req/s ÷ floor req/s', ratio('api', 'floor', 'requestsPerSec'), { min: 0.4 }, '×'),
+      target(
+        'token CPU/request ÷ floor CPU/request',
+        ratio('api', 'floor', 'cpuUsPerRequest'),
+        { max: 2.5 },
+        '×',
+      ),
       target(
         `token p99 ÷ floor p99 (${connections} connections)`,
         ratio('api', 'floor', 'p99Ms'),
-        { max: 2 },
+        { max: 3 },
+        '×',
+      ),
+      target(
+        'heap-capped req/s ÷ default-heap req/s',
+        ratio('apiCapped', 'api', 'requestsPerSec'),
+        { min: 0.95 },
         '×',
       ),
       target(
@@ -217,7 +259,8 @@ export async function runTokenBench(): Promise<TokenReport> {
         '×',
       ),
       target('peak RSS during the logins run', peaks, { max: 200 }, 'MB'),
-      target('token CPU/request ÷ floor CPU/request', ratio('api', 'floor', 'cpuUsPerRequest'), {}, '×'),
+      target('peak RSS, token load, default heap', peakOf('api'), {}, 'MB'),
+      target("peak RSS, token load, image's heap cap", peakOf('apiCapped'), {}, 'MB'),
       target('cache off req/s ÷ cached req/s', ratio('apiNoCache', 'api', 'requestsPerSec'), {}, '×'),
       target('seed app req/s ÷ API req/s', ratio('seed', 'api', 'requestsPerSec'), {}, '×'),
     ];
@@ -248,7 +291,7 @@ export async function runTokenBench(): Promise<TokenReport> {
       medians,
       targets,
       loginBurst,
-      memory: { idleRssMb, peakRssMbMax: Math.max(...peaks, loginBurst.peakRssMb) },
+      memory: { idleRssMb, peakRssMbMax: Math.max(...peaks, ...peakOf('api'), loginBurst.peakRssMb) },
     };
   } finally {
     for (const child of children.reverse()) await stopProcess(child);
@@ -317,4 +360,12 @@ export function tokenMarkdown(report: TokenReport): string {
   ].join('\n');
 }
 
-if (require.main === module) runReport('token.json', runTokenBench, printTokenReport);
+if (require.main === module)
+  runMain(async () => {
+    const report = await runTokenBench();
+    writeResult('token.json', report);
+    printTokenReport(report);
+    const guard = guardTokenCpu(report);
+    console.log(`regression guard: ${guard.message}`);
+    if (guard.flagged) process.exitCode = 1;
+  });

@@ -39,6 +39,20 @@ describe('Logs', () => {
     expect(accessLines(t).filter((e) => e.requestId === id)).toHaveLength(1);
   });
 
+  it("carries the request's id on the lines logged while serving it, and only on those", async () => {
+    const [a, b] = [await signUp(t), await signUp(t)];
+    await t
+      .http()
+      .post(`/api/users/blocks/${b.id}`)
+      .set('Cookie', a.cookie)
+      .set('X-Request-Id', 'block-req-1')
+      .expect(201);
+    const line = t.logs.entries().find((e) => e.msg === `user ${a.id} blocked ${b.id}`);
+    expect(line).toMatchObject({ requestId: 'block-req-1', context: 'BlocksService' });
+    const started = t.logs.entries().find((e) => e.msg === 'Nest application successfully started');
+    expect(started).not.toHaveProperty('requestId');
+  });
+
   it('logs a 404 too, with its path and no route pattern', async () => {
     const res = await t.http().get('/api/no-such-thing').expect(404);
     const line = accessLines(t).find((e) => e.requestId === res.headers['x-request-id']);

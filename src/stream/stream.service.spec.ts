@@ -1,5 +1,7 @@
 import jwt from 'jsonwebtoken';
 import { Counter, Histogram } from 'prom-client';
+import { startStreamEmulator } from 'offline-emulators';
+import { StreamChat } from 'stream-chat';
 import { revocationCutOff, StreamService, TOKEN_CLOCK_SKEW_SECONDS } from './stream.service';
 
 const SECRET = 'unit-test-stream-secret-0123456789';
@@ -70,5 +72,25 @@ describe('StreamService tokens', () => {
     const after = claims(s.createUserToken('u1', sessionEnd, cutOff).token);
     expect(after.iat * 1000).toBeGreaterThanOrEqual(revokedBeforeMs);
     expect(after.iat).toBeLessThanOrEqual(nowSec); // still not in Stream's future (error 42)
+  });
+});
+
+describe('StreamService against the Stream emulator', () => {
+  let emulator: Awaited<ReturnType<typeof startStreamEmulator>>;
+  beforeAll(async () => {
+    emulator = await startStreamEmulator({ port: 0 });
+  });
+  afterAll(() => emulator.close());
+
+  it('keeps no channel in memory after opening one: a server opens a new one per pair of friends', async () => {
+    const s = service({ apiKey: emulator.apiKey, apiSecret: emulator.apiSecret, baseUrl: emulator.baseUrl });
+    const ids = Array.from({ length: 6 }, (_, i) => `soak-user-${i}`);
+    await s.upsertUsers(ids.map((id) => ({ id, name: id, image: '', role: 'user' })));
+    for (const other of ids.slice(1)) {
+      await s.ensureChannel('messaging', `${ids[0]}-${other}`, [ids[0], other], ids[0]);
+      await s.ensureChannel('messaging', `${ids[0]}-${other}`, [ids[0], other], ids[0]); // the existing one
+    }
+    const client = (s as unknown as { client: StreamChat }).client;
+    expect(Object.keys(client.activeChannels)).toEqual([]);
   });
 });
