@@ -29,5 +29,7 @@ EXPOSE 5000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 5000) + '/api/health/live').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["/usr/bin/tini", "--"]
-# A capped old space keeps peak RSS under load near 165 MB instead of ~265 MB (npm run bench; docs/benchmarks.md).
-CMD ["node", "--max-old-space-size=128", "dist/main.js"]
+# A capped old space keeps peak RSS under load near 215 MB instead of ~420 MB. Under a small old-space cap V8 also
+# shrinks the young generation, and the token route then ran at 0.15-0.2x the uncapped rate (p99 380-455 ms); a
+# 16 MB semi-space (V8's own 64-bit maximum) gives back most of it: 0.6-0.75x, p99 75-108 ms (docs/benchmarks.md).
+CMD ["node", "--max-old-space-size=128", "--max-semi-space-size=16", "dist/main.js"]

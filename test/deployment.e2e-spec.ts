@@ -105,7 +105,9 @@ describe('deployment files', () => {
       ]);
       expect(production.instructions.filter((l) => l.startsWith('USER '))).toEqual(['USER node']);
       expect(has(/^ENTRYPOINT \["\/usr\/bin\/tini", "--"\]$/)).toBe(true);
-      expect(has(/^CMD \["node", "--max-old-space-size=\d+", "dist\/main.js"\]$/)).toBe(true);
+      expect(
+        has(/^CMD \["node", "--max-old-space-size=\d+", "--max-semi-space-size=\d+", "dist\/main.js"\]$/),
+      ).toBe(true);
     });
 
     it('checks health on the liveness probe, which touches no dependency', () => {
