@@ -15,7 +15,7 @@ import { ParseObjectIdPipe } from '../common/parse-object-id.pipe';
 import { CurrentUser } from '../identity/current-user.decorator';
 import { JwtAuthGuard } from '../identity/jwt-auth.guard';
 import type { Principal } from '../identity/principal';
-import { FriendRequestView, MessageResponse } from '../users/friend-request.view';
+import { FriendRequestView, FriendRequestMessage } from '../users/friend-request.view';
 import { VerifiedEmailGuard } from '../users/verified-email.guard';
 import { FriendshipsService } from './friendships.service';
 
@@ -23,7 +23,7 @@ import { FriendshipsService } from './friendships.service';
 const ApiRequestAction = (allowed: 'recipient' | 'sender') =>
   applyDecorators(
     ApiParam({ name: 'id', description: 'The friend request id' }),
-    ApiOkResponse({ type: MessageResponse }),
+    ApiOkResponse({ type: FriendRequestMessage }),
     ApiBadRequestResponse({ description: 'Malformed id' }),
     ApiForbiddenResponse({ description: `Not the ${allowed}` }),
     ApiNotFoundResponse({ description: 'No such request' }),
@@ -44,13 +44,16 @@ export class FriendshipsController {
 
   @Delete('friends/:id')
   @ApiParam({ name: 'id', description: 'The friend (user id)' })
-  @ApiOkResponse({ type: MessageResponse, description: 'Unfriended both ways; they get `friend_removed`' })
+  @ApiOkResponse({
+    type: FriendRequestMessage,
+    description: 'Unfriended both ways; they get `friend_removed`',
+  })
   @ApiBadRequestResponse({ description: 'Malformed id, or yourself' })
   @ApiNotFoundResponse({ description: 'Not your friend' })
   async unfriend(
     @CurrentUser() user: Principal,
     @Param('id', ParseObjectIdPipe) id: string,
-  ): Promise<MessageResponse> {
+  ): Promise<FriendRequestMessage> {
     await this.friendships.unfriend(user.id, id);
     return { message: 'Friend removed' };
   }
@@ -75,7 +78,7 @@ export class FriendshipsController {
   async accept(
     @CurrentUser() user: Principal,
     @Param('id', ParseObjectIdPipe) id: string,
-  ): Promise<MessageResponse> {
+  ): Promise<FriendRequestMessage> {
     await this.friendships.accept(id, user.id);
     return { message: 'Friend request accepted' };
   }
@@ -85,7 +88,7 @@ export class FriendshipsController {
   async reject(
     @CurrentUser() user: Principal,
     @Param('id', ParseObjectIdPipe) id: string,
-  ): Promise<MessageResponse> {
+  ): Promise<FriendRequestMessage> {
     await this.friendships.reject(id, user.id);
     return { message: 'Friend request rejected' };
   }
@@ -95,7 +98,7 @@ export class FriendshipsController {
   async withdraw(
     @CurrentUser() user: Principal,
     @Param('id', ParseObjectIdPipe) id: string,
-  ): Promise<MessageResponse> {
+  ): Promise<FriendRequestMessage> {
     await this.friendships.withdraw(id, user.id);
     return { message: 'Friend request withdrawn' };
   }

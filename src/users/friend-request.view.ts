@@ -52,7 +52,8 @@ export class FriendRequestsOverview {
   @ApiProperty({ type: [AcceptedFriendRequest] }) acceptedReqs!: AcceptedFriendRequest[];
 }
 
-export class MessageResponse {
+/** `{ message }`: what accepting a friend request answers (the seed's shape; MessageResponse also carries `success`). */
+export class FriendRequestMessage {
   @ApiProperty({ example: 'Friend request accepted' }) message!: string;
 }
 
