@@ -25,7 +25,7 @@ import type { PublicKeyCredentialCreationOptionsJSON } from '../passkeys/webauth
 import { CurrentUser } from '../identity/current-user.decorator';
 import { JwtAuthGuard } from '../identity/jwt-auth.guard';
 import type { Principal } from '../identity/principal';
-import { CeremonyOptions } from './ceremony-options.decorator';
+import { CeremonyOptions } from '../identity/ceremony-options.decorator';
 import { PasskeyNameDto, RegisterPasskeyDto } from './dto/passkey.dto';
 import { PasskeyListResponse, PasskeyResponse } from './dto/passkeys.response';
 import { MyPasskeysService } from './my-passkeys.service';
