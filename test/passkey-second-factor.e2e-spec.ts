@@ -1,9 +1,9 @@
 import { Types } from 'mongoose';
 import { authCookie, chatToken, createTestApp, signUp, SignedUpUser, TestApp } from './harness';
-import { passkeyAssertion, registerPasskey, SoftAuthenticator } from './soft-authenticator';
+import { passkeyAssertion, registerPasskey, removePasskey, SoftAuthenticator } from './soft-authenticator';
 import { activateTotp, pendingCookie } from './totp';
 
-describe('A passkey as the second factor (/api/auth/mfa/challenge)', () => {
+describe('A passkey as a second factor (/api/auth/mfa/challenge, removing a passkey)', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp({ MFA_CODE_LIMIT: '3', MFA_CODE_WINDOW_SECONDS: '600' });
@@ -159,5 +159,81 @@ describe('A passkey as the second factor (/api/auth/mfa/challenge)', () => {
     for (const secret of [offered.challenge, good.response.signature, good.response.clientDataJSON]) {
       expect(logs).not.toContain(secret);
     }
+  });
+
+  describe('removing a passkey', () => {
+    const remove = (user: SignedUpUser, id: string, body: object) =>
+      t.http().delete(`/api/auth/passkeys/${id}`).set('Cookie', user.cookie).send(body);
+    const count = () => t.db.collection('passkeys').countDocuments();
+
+    it('needs a proof; a user whose only factor is one passkey removes it with its own assertion', async () => {
+      const user = await signUp(t);
+      const device = new SoftAuthenticator();
+      const { id } = (await registerPasskey(t, user, device)).body.passkey;
+      const none = await remove(user, id, {}).expect(400);
+      expect(none.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+      const offered = await t
+        .http()
+        .post('/api/auth/passkeys/verification/options')
+        .set('Cookie', user.cookie)
+        .expect(200);
+      const stored = await t.db.collection('passkeys').findOne({ user: new Types.ObjectId(user.id) });
+      expect(offered.body.allowCredentials).toEqual([expect.objectContaining({ id: stored!.credentialId })]);
+      expect(await count()).toBe(1);
+      await removePasskey(t, user, id, device);
+      expect(await count()).toBe(0);
+      // No factor left: a password signs in at once again.
+      expect((await login(user)).body.success).toBe(true);
+    });
+
+    it("refuses a wrong code or another user's passkey (401, counted), and takes a TOTP code", async () => {
+      const [ana, bob] = [await signUp(t), await signUp(t)];
+      const { id } = (await registerPasskey(t, ana, new SoftAuthenticator())).body.passkey;
+      const { app } = await activateTotp(t, ana.cookie);
+      const bobs = new SoftAuthenticator();
+      await registerPasskey(t, bob, bobs);
+      await remove(ana, id, { code: await app.wrongCode() }).expect(401);
+      const anasOptions = await t
+        .http()
+        .post('/api/auth/passkeys/verification/options')
+        .set('Cookie', ana.cookie)
+        .expect(200);
+      const foreign = bobs.get({ ...anasOptions.body, allowCredentials: [] });
+      expect((await remove(ana, id, { webauthn: foreign }).expect(401)).body.message).toBe(
+        'This passkey does not belong to this account',
+      );
+      expect(await count()).toBe(2);
+      await remove(ana, id, { code: await app.code() }).expect(204);
+      expect(await count()).toBe(1);
+      // Two wrong proofs counted: one more reaches MFA_CODE_LIMIT (3), and the account's codes lock.
+      await remove(bob, 'ffffffffffffffffffffffff', { code: '000000' }).expect(404);
+      await t
+        .http()
+        .post('/api/auth/mfa/recovery-codes')
+        .set('Cookie', ana.cookie)
+        .send({ code: await app.wrongCode() })
+        .expect(401);
+      await t
+        .http()
+        .post('/api/auth/mfa/recovery-codes')
+        .set('Cookie', ana.cookie)
+        .send({ code: await app.code(1) })
+        .expect(429);
+    });
+
+    it('answers 404 for no passkey of mine before spending the proof, and 401 without a session', async () => {
+      const user = await signUp(t);
+      await registerPasskey(t, user, new SoftAuthenticator());
+      const { app } = await activateTotp(t, user.cookie);
+      const code = await app.code();
+      await remove(user, 'ffffffffffffffffffffffff', { code }).expect(404);
+      await t
+        .http()
+        .post('/api/auth/mfa/recovery-codes')
+        .set('Cookie', user.cookie)
+        .send({ code })
+        .expect(200);
+      await t.http().post('/api/auth/passkeys/verification/options').expect(401);
+    });
   });
 });

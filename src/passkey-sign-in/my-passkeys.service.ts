@@ -1,5 +1,10 @@
 import { BadRequestException, Injectable, Logger, NotFoundException } from '@nestjs/common';
-import type { PublicKeyCredentialCreationOptionsJSON } from '../passkeys/webauthn.service';
+import type { SecondFactorProofDto } from '../accounts/dto/second-factor-proof.dto';
+import { SecondFactorProofService } from '../accounts/second-factor-proof.service';
+import type {
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+} from '../passkeys/webauthn.service';
 import { PasskeyRefused } from '../passkeys/passkey-refused';
 import type { PasskeyView } from '../passkeys/passkey.view';
 import { PasskeysService } from '../passkeys/passkeys.service';
@@ -16,6 +21,7 @@ export class MyPasskeysService {
     private readonly webauthn: WebAuthnService,
     private readonly passkeys: PasskeysService,
     private readonly users: UsersService,
+    private readonly proofs: SecondFactorProofService,
   ) {}
 
   async registrationOptions(me: string): Promise<PublicKeyCredentialCreationOptionsJSON> {
@@ -44,11 +50,23 @@ export class MyPasskeysService {
     return renamed;
   }
 
+  /** Options to prove it is me with one of my passkeys (removing a factor): only mine allowed, the challenge mine. */
+  verificationOptions(me: string): Promise<PublicKeyCredentialRequestOptionsJSON> {
+    return this.webauthn.authenticationOptions(me);
+  }
+
   /**
-   * 404 for no such passkey of mine. A passkey is never the last way in (it is added to an account that signs in
-   * with a password or a provider, and unlinking those does not count passkeys), so none is kept back.
+   * Removing a factor needs a current second factor, and a passkey is one: every removal is proven with a TOTP
+   * code, a recovery code or an assertion of one of my passkeys (the one removed included, so a user whose only
+   * factor is one passkey can remove it). 404 for no such passkey of mine, before any proof is spent. A passkey is
+   * never the last way in (it is added to an account that signs in with a password or a provider, and unlinking
+   * those does not count passkeys), so none is kept back.
    */
-  async remove(me: string, id: string): Promise<void> {
+  async remove(me: string, id: string, proof: SecondFactorProofDto): Promise<void> {
+    if (!(await this.passkeys.listMine(me)).some((p) => p.id === id)) {
+      throw new NotFoundException('Passkey not found');
+    }
+    await this.proofs.check(me, proof);
     if (!(await this.passkeys.remove(me, id))) throw new NotFoundException('Passkey not found');
     this.logger.log(`user ${me} removed passkey ${id}`);
   }

@@ -19,9 +19,14 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiTags,
+  ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import type { PublicKeyCredentialCreationOptionsJSON } from '../passkeys/webauthn.service';
+import { SecondFactorProofDto } from '../accounts/dto/second-factor-proof.dto';
+import type {
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+} from '../passkeys/webauthn.service';
 import { CurrentUser } from '../identity/current-user.decorator';
 import { JwtAuthGuard } from '../identity/jwt-auth.guard';
 import type { Principal } from '../identity/principal';
@@ -47,6 +52,15 @@ export class PasskeysController {
   )
   registrationOptions(@CurrentUser() me: Principal): Promise<PublicKeyCredentialCreationOptionsJSON> {
     return this.mine.registrationOptions(me.id);
+  }
+
+  @Post('verification/options')
+  @CeremonyOptions(
+    'PublicKeyCredentialRequestOptionsJSON to prove it is me with one of my passkeys (the `webauthn` proof of ' +
+      'removing a factor): allowCredentials are my passkeys, its challenge works once, for me only',
+  )
+  verificationOptions(@CurrentUser() me: Principal): Promise<PublicKeyCredentialRequestOptionsJSON> {
+    return this.mine.verificationOptions(me.id);
   }
 
   @Post()
@@ -82,8 +96,15 @@ export class PasskeysController {
   @Delete(':id')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse({ description: 'Removed: it no longer signs in to my account' })
+  @ApiBadRequestResponse({ description: 'Not exactly one of code, recoveryCode, webauthn' })
+  @ApiUnauthorizedResponse({ description: 'No session, a wrong code or a passkey assertion refused' })
   @ApiNotFoundResponse({ description: 'No such passkey of mine' })
-  async remove(@CurrentUser() me: Principal, @Param('id') id: string): Promise<void> {
-    await this.mine.remove(me.id, id);
+  @ApiTooManyRequestsResponse({ description: 'Too many wrong codes for this account' })
+  async remove(
+    @CurrentUser() me: Principal,
+    @Param('id') id: string,
+    @Body() proof: SecondFactorProofDto,
+  ): Promise<void> {
+    await this.mine.remove(me.id, id, proof);
   }
 }

@@ -5,7 +5,8 @@ import { AuthenticationCredentialDto } from '../../passkeys/credential.dto';
 
 /**
  * A current second factor: the code an authenticator app shows, one unused recovery code, or a passkey's
- * assertion (exactly one of them). The challenge, removing a factor and new recovery codes all take it.
+ * assertion (exactly one of them). The challenge, removing a factor (TOTP, a passkey) and new recovery codes all
+ * take it.
  */
 export class SecondFactorProofDto {
   @ApiPropertyOptional({ example: '123456', description: 'The 6 digits the authenticator app shows' })
@@ -29,7 +30,8 @@ export class SecondFactorProofDto {
   @ApiPropertyOptional({
     type: AuthenticationCredentialDto,
     description:
-      "navigator.credentials.get()'s result for the options of POST /api/auth/mfa/challenge/options",
+      "navigator.credentials.get()'s result for the options of POST /api/auth/mfa/challenge/options (signing " +
+      'in) or POST /api/auth/passkeys/verification/options (signed in)',
   })
   @IsOptional()
   @IsObject()
