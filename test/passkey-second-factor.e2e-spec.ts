@@ -1,6 +1,12 @@
 import { Types } from 'mongoose';
 import { authCookie, chatToken, createTestApp, signUp, SignedUpUser, TestApp } from './harness';
-import { passkeyAssertion, registerPasskey, removePasskey, SoftAuthenticator } from './soft-authenticator';
+import {
+  passkeyAssertion,
+  registerPasskey,
+  removePasskey,
+  signInWithPasskey,
+  SoftAuthenticator,
+} from './soft-authenticator';
 import { activateTotp, pendingCookie } from './totp';
 
 describe('A passkey as a second factor (/api/auth/mfa/challenge, removing a passkey)', () => {
@@ -39,6 +45,19 @@ describe('A passkey as a second factor (/api/auth/mfa/challenge, removing a pass
     expect(pending).toBeDefined();
     await activateTotp(t, user.cookie);
     expect((await pendingLogin(user)).factors).toEqual(['totp', 'recovery_code', 'webauthn']);
+  });
+
+  it('makes a first passkey raise this session to aal2 and end the others (aal1); a second passkey ends none', async () => {
+    const user = await signUp(t);
+    const other = authCookie(await login(user));
+    const device = new SoftAuthenticator();
+    await registerPasskey(t, user, device);
+    await t.http().get('/api/auth/me').set('Cookie', other).expect(401);
+    const { body } = await t.http().get('/api/auth/sessions').set('Cookie', user.cookie).expect(200);
+    expect(body.sessions).toEqual([expect.objectContaining({ current: true, aal: 'aal2' })]);
+    const viaPasskey = authCookie(await signInWithPasskey(t, device));
+    await registerPasskey(t, user, new SoftAuthenticator(), 'Phone');
+    await t.http().get('/api/auth/me').set('Cookie', viaPasskey).expect(200);
   });
 
   it("offers the pending user's passkeys only, and finishes the sign-in with one: an aal2 session and a chat token", async () => {

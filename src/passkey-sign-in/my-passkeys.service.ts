@@ -1,6 +1,10 @@
 import { BadRequestException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import type { SecondFactorProofDto } from '../accounts/dto/second-factor-proof.dto';
+import { AccountsService } from '../accounts/accounts.service';
 import { SecondFactorProofService } from '../accounts/second-factor-proof.service';
+import { SignInFactorsService } from '../accounts/sign-in-factors.service';
+import type { Principal } from '../identity/principal';
+import { SessionsService } from '../identity/sessions.service';
 import type {
   PublicKeyCredentialCreationOptionsJSON,
   PublicKeyCredentialRequestOptionsJSON,
@@ -22,6 +26,9 @@ export class MyPasskeysService {
     private readonly passkeys: PasskeysService,
     private readonly users: UsersService,
     private readonly proofs: SecondFactorProofService,
+    private readonly factors: SignInFactorsService,
+    private readonly sessions: SessionsService,
+    private readonly accounts: AccountsService,
   ) {}
 
   async registrationOptions(me: string): Promise<PublicKeyCredentialCreationOptionsJSON> {
@@ -29,15 +36,27 @@ export class MyPasskeysService {
     return this.webauthn.registrationOptions({ id: me, email: user.email, fullName: user.fullName });
   }
 
-  /** 400 for a response the ceremony refuses (the reason, never the values); 409 for a passkey registered already. */
-  async register(me: string, dto: RegisterPasskeyDto): Promise<PasskeyView> {
+  /**
+   * 400 for a response the ceremony refuses (the reason, never the values); 409 for a passkey registered already.
+   * A first passkey is a first second factor: as when TOTP is activated, this session becomes aal2 and every other
+   * one (aal1) ends with every chat token issued so far, so no session of a user with a factor is aal1.
+   */
+  async register(me: Principal, dto: RegisterPasskeyDto): Promise<PasskeyView> {
+    const first = (await this.factors.factorsOf(me.id)).length === 0;
+    let passkey: PasskeyView;
     try {
-      return await this.webauthn.register(me, dto.credential, dto.name);
+      passkey = await this.webauthn.register(me.id, dto.credential, dto.name);
     } catch (error) {
       if (!(error instanceof PasskeyRefused)) throw error;
-      this.logger.warn(`user ${me}: passkey registration refused (${error.refusal})`);
+      this.logger.warn(`user ${me.id}: passkey registration refused (${error.refusal})`);
       throw new BadRequestException(error.message);
     }
+    if (first) {
+      await this.sessions.raiseToAal2(me.id, me.sessionId);
+      await this.sessions.endAll(me.id, me.sessionId);
+      await this.accounts.revokeChatTokens(me.id);
+    }
+    return passkey;
   }
 
   list(me: string): Promise<PasskeyView[]> {

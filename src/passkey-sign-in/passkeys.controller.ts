@@ -64,7 +64,12 @@ export class PasskeysController {
   }
 
   @Post()
-  @ApiCreatedResponse({ type: PasskeyResponse, description: 'Passkey verified and added to my account' })
+  @ApiCreatedResponse({
+    type: PasskeyResponse,
+    description:
+      'Passkey verified and added to my account; my first factor: this session becomes aal2, my other sessions and ' +
+      'chat tokens end',
+  })
   @ApiBadRequestResponse({
     description:
       'Not a valid registration response: challenge expired, used or not mine; another origin or RP id; the user ' +
@@ -72,7 +77,7 @@ export class PasskeysController {
   })
   @ApiConflictResponse({ description: 'This passkey is already registered' })
   async register(@CurrentUser() me: Principal, @Body() dto: RegisterPasskeyDto): Promise<PasskeyResponse> {
-    return { success: true, passkey: await this.mine.register(me.id, dto) };
+    return { success: true, passkey: await this.mine.register(me, dto) };
   }
 
   @Get()
