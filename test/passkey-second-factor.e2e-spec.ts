@@ -25,6 +25,13 @@ describe('A passkey as a second factor (/api/auth/mfa/challenge, removing a pass
     expect(JSON.stringify(res.headers['set-cookie'])).not.toContain('jwt=');
     return { factors: res.body.factors as string[], body: res.body, pending: pendingCookie(res)! };
   };
+  /** A user with one passkey whose password sign-in waits for the second step. */
+  const passkeyUserSigningIn = async () => {
+    const user = await signUp(t);
+    const device = new SoftAuthenticator();
+    await registerPasskey(t, user, device);
+    return { user, device, pending: (await pendingLogin(user)).pending };
+  };
   const options = (pending?: string) => {
     const req = t.http().post('/api/auth/mfa/challenge/options');
     return pending ? req.set('Cookie', pending) : req;
@@ -115,10 +122,7 @@ describe('A passkey as a second factor (/api/auth/mfa/challenge, removing a pass
   });
 
   it('keeps sign-in challenges and second-factor challenges apart', async () => {
-    const user = await signUp(t);
-    const device = new SoftAuthenticator();
-    await registerPasskey(t, user, device);
-    const { pending } = await pendingLogin(user);
+    const { device, pending } = await passkeyUserSigningIn();
     // A passwordless sign-in's challenge names nobody: it does not answer this user's second step...
     const signInAssertion = await passkeyAssertion(t, device);
     const res = await challenge(pending, { webauthn: signInAssertion }).expect(401);
@@ -130,10 +134,7 @@ describe('A passkey as a second factor (/api/auth/mfa/challenge, removing a pass
   });
 
   it('counts refused assertions against the per-account code limit (429 once past it, even for a right one)', async () => {
-    const user = await signUp(t);
-    const device = new SoftAuthenticator();
-    await registerPasskey(t, user, device);
-    const { pending } = await pendingLogin(user);
+    const { user, device, pending } = await passkeyUserSigningIn();
     const unverified = new SoftAuthenticator({ credentials: device.snapshot(), userVerified: false });
     for (let i = 0; i < 3; i++) {
       const refused = await challenge(pending, { webauthn: await assertion(pending, unverified) }).expect(
@@ -147,10 +148,7 @@ describe('A passkey as a second factor (/api/auth/mfa/challenge, removing a pass
   });
 
   it('answers 400 for an assertion not shaped like one, or for two proofs at once, changing nothing', async () => {
-    const user = await signUp(t);
-    const device = new SoftAuthenticator();
-    await registerPasskey(t, user, device);
-    const { pending } = await pendingLogin(user);
+    const { user, device, pending } = await passkeyUserSigningIn();
     const good = await assertion(pending, device);
     for (const body of [
       { webauthn: { id: '***' } },
@@ -167,10 +165,7 @@ describe('A passkey as a second factor (/api/auth/mfa/challenge, removing a pass
   });
 
   it('logs no challenge or assertion', async () => {
-    const user = await signUp(t);
-    const device = new SoftAuthenticator();
-    await registerPasskey(t, user, device);
-    const { pending } = await pendingLogin(user);
+    const { device, pending } = await passkeyUserSigningIn();
     const offered = (await options(pending).expect(200)).body;
     const good = device.get(offered);
     await challenge(pending, { webauthn: good }).expect(200);
