@@ -51,9 +51,11 @@ describe('Fuzzing every endpoint', () => {
     const flags = t.app.get(ModerationFlagsService);
     await flags.record({ kind: ModerationFlagKind.UserFlagged, targetUserId: other.id, webhookId: 'fuzz-1' });
     const [flag] = (await flags.page({}, 1)).items;
-    // A sign-in waiting for its second factor, so the challenge is fuzzed past its cookie check too.
+    // A sign-in waiting for its second factor (TOTP or a passkey), so the challenge and its passkey options are
+    // fuzzed past their cookie check too.
     const guarded = await signUp(t);
     await activateTotp(t, guarded.cookie);
+    await registerPasskey(t, guarded, new SoftAuthenticator());
     const login = await t
       .http()
       .post('/api/auth/login')

@@ -5,6 +5,7 @@ import { authCookie, createTestApp, deleteMyAccount, signUp, TestApp } from './h
 import {
   passkeyAssertion,
   registerPasskey,
+  removePasskey,
   signInWithPasskey,
   SoftAuthenticator,
 } from './soft-authenticator';
@@ -66,7 +67,8 @@ describe('Passkeys (WebAuthn, a software authenticator)', () => {
 
     it('keeps several passkeys, oldest first; renames one; removes one (404 once gone)', async () => {
       const user = await signUp(t);
-      const laptop = (await registerPasskey(t, user, new SoftAuthenticator(), 'Laptop')).body.passkey;
+      const laptopDevice = new SoftAuthenticator();
+      const laptop = (await registerPasskey(t, user, laptopDevice, 'Laptop')).body.passkey;
       const phone = (await registerPasskey(t, user, new SoftAuthenticator(), 'Phone')).body.passkey;
       expect((await list(user.cookie)).body.passkeys.map((p: { name: string }) => p.name)).toEqual([
         'Laptop',
@@ -79,8 +81,13 @@ describe('Passkeys (WebAuthn, a software authenticator)', () => {
         .send({ name: 'Pixel' })
         .expect(200);
       expect(renamed.body.passkey).toMatchObject({ id: phone.id, name: 'Pixel' });
-      await t.http().delete(`/api/auth/passkeys/${laptop.id}`).set('Cookie', user.cookie).expect(204);
-      await t.http().delete(`/api/auth/passkeys/${laptop.id}`).set('Cookie', user.cookie).expect(404);
+      await removePasskey(t, user, laptop.id, laptopDevice);
+      await t
+        .http()
+        .delete(`/api/auth/passkeys/${laptop.id}`)
+        .set('Cookie', user.cookie)
+        .send({ code: '123456' })
+        .expect(404);
       expect((await list(user.cookie)).body.passkeys.map((p: { name: string }) => p.name)).toEqual(['Pixel']);
     });
 
@@ -262,7 +269,12 @@ describe('Passkeys (WebAuthn, a software authenticator)', () => {
         (await t.http().post('/api/auth/passkeys/authentication').send({ credential }).expect(401)).body
           .message,
       ).toMatch(/does not belong/);
-      await t.http().delete(`/api/auth/passkeys/${anas.id}`).set('Cookie', bob.cookie).expect(404);
+      await t
+        .http()
+        .delete(`/api/auth/passkeys/${anas.id}`)
+        .set('Cookie', bob.cookie)
+        .send({ code: '123456' })
+        .expect(404);
       await t
         .http()
         .patch(`/api/auth/passkeys/${anas.id}`)

@@ -89,3 +89,23 @@ export async function signInWithPasskey(t: TestApp, authenticator: SoftAuthentic
   const credential = await passkeyAssertion(t, authenticator);
   return t.http().post('/api/auth/passkeys/authentication').send({ credential }).expect(status);
 }
+
+/** DELETE /api/auth/passkeys/:id proven with an assertion of `authenticator`; the answer (204). */
+export async function removePasskey(
+  t: TestApp,
+  user: SignedUpUser,
+  id: string,
+  authenticator: SoftAuthenticator,
+) {
+  const options = await t
+    .http()
+    .post('/api/auth/passkeys/verification/options')
+    .set('Cookie', user.cookie)
+    .expect(200);
+  return t
+    .http()
+    .delete(`/api/auth/passkeys/${id}`)
+    .set('Cookie', user.cookie)
+    .send({ webauthn: authenticator.get(options.body) })
+    .expect(204);
+}

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { ExternalIdentitiesModule } from '../external-identities/external-identities.module';
 import { IdentityModule } from '../identity/identity.module';
+import { MailModule } from '../mail/mail.module';
 import { SecondFactorsModule } from '../second-factors/second-factors.module';
 import { PasskeysModule } from '../passkeys/passkeys.module';
 import { UsersModule } from '../users/users.module';
@@ -14,6 +15,7 @@ import { BlocksController } from './blocks.controller';
 import { FriendshipsController } from './friendships.controller';
 import { FriendshipsService } from './friendships.service';
 import { MyAccountController } from './my-account.controller';
+import { SecondFactorProofService } from './second-factor-proof.service';
 import { SessionStartService } from './session-start.service';
 import { SignInFactorsService } from './sign-in-factors.service';
 import { SocialNotifier } from './social-notifier.service';
@@ -27,7 +29,8 @@ import { StreamSyncService } from './stream-sync.service';
 @Module({
   // Identity: the guard, the login limit DELETE /api/users/me shares, and the sessions deletion ends;
   // verification: the pending links and codes deletion drops; the identities at providers it removes; second
-  // factors and passkeys: what a sign-in asks for before its session, and what deletion removes.
+  // factors and passkeys: what a sign-in asks for before its session (and what proves one), and what deletion
+  // removes; mail: the notice of a recovery code used.
   // DiscoveryModule: the owners of user data above this layer (@OwnsAccountData), which deletion empties.
   imports: [
     UsersModule,
@@ -37,6 +40,7 @@ import { StreamSyncService } from './stream-sync.service';
     SecondFactorsModule,
     PasskeysModule,
     DiscoveryModule,
+    MailModule,
   ],
   controllers: [MyAccountController, BlocksController, FriendshipsController],
   providers: [
@@ -49,6 +53,7 @@ import { StreamSyncService } from './stream-sync.service';
     SocialNotifier,
     SessionStartService,
     SignInFactorsService,
+    SecondFactorProofService,
   ],
   exports: [
     AccountsService,
@@ -57,6 +62,7 @@ import { StreamSyncService } from './stream-sync.service';
     AccountStandingService,
     SessionStartService,
     SignInFactorsService,
+    SecondFactorProofService,
   ],
 })
 export class AccountsModule {}

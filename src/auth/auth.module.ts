@@ -3,6 +3,7 @@ import { AccountsModule } from '../accounts/accounts.module';
 import { ExternalIdentitiesModule } from '../external-identities/external-identities.module';
 import { IdentityModule } from '../identity/identity.module';
 import { MailModule } from '../mail/mail.module';
+import { PasskeysModule } from '../passkeys/passkeys.module';
 import { SecondFactorsModule } from '../second-factors/second-factors.module';
 import { UsersModule } from '../users/users.module';
 import { VerificationModule } from '../verification/verification.module';
@@ -31,6 +32,7 @@ import { SessionsController } from './sessions.controller';
     ExternalIdentitiesModule,
     MailModule,
     SecondFactorsModule,
+    PasskeysModule,
     authSchemas(),
   ],
   controllers: [

@@ -1,34 +1,14 @@
+import { compose, type Paragraph } from '../mail/compose';
 import type { OutgoingMail } from '../mail/mail.service';
 
 // The account mails, each a plain-text and an HTML part saying the same thing. Links point at pages of the
 // frontend (APP_URL), which POST what they carry: a mail scanner that opens a link changes nothing.
-
-const escapeHtml = (s: string): string =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** `APP_URL/<page>?token=…` (APP_URL may carry a path of its own). */
 export function appLink(appUrl: string, page: string, token: string): string {
   const link = new URL(page, appUrl.replace(/\/?$/, '/'));
   link.searchParams.set('token', token);
   return link.href;
-}
-
-/** Paragraphs as text and as HTML; a `{ href, label }` paragraph is a link (its URL spelled out in the text). */
-type Paragraph = string | { href: string; label: string };
-
-function compose(to: string, subject: string, paragraphs: Paragraph[]): OutgoingMail {
-  return {
-    to,
-    subject,
-    text: paragraphs.map((p) => (typeof p === 'string' ? p : `${p.label}:\n${p.href}`)).join('\n\n'),
-    html: paragraphs
-      .map((p) =>
-        typeof p === 'string'
-          ? `<p>${escapeHtml(p)}</p>`
-          : `<p><a href="${escapeHtml(p.href)}">${escapeHtml(p.label)}</a></p>`,
-      )
-      .join(''),
-  };
 }
 
 export function passwordResetMail(to: string, link: string, minutes: number): OutgoingMail {
@@ -86,13 +66,5 @@ export function emailChangedMail(to: string, newAddress: string, appUrl: string)
   return compose(to, 'Your email address was changed', [
     `The email address of your account was changed to ${newAddress}, and its other sessions were signed out.`,
     `If you did not do this, your account may be in someone else's hands: contact us through ${appUrl} at once.`,
-  ]);
-}
-
-export function recoveryCodeUsedMail(to: string, remaining: number, appUrl: string): OutgoingMail {
-  return compose(to, 'A recovery code was used to sign in', [
-    `One of your recovery codes was just used to sign in to your account; ${remaining} unused codes remain.`,
-    `If it was not you, your password and a recovery code are in someone else's hands: sign in at ${appUrl}, ` +
-      'change your password, end your other sessions and make new recovery codes.',
   ]);
 }

@@ -25,14 +25,17 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { SecondFactorProofDto } from '../accounts/dto/second-factor-proof.dto';
 import { authConfig, mfaConfig } from '../config/configuration';
 import { clearPendingSignInCookie, pendingSignInTokenOf, setAuthCookie } from '../identity/auth-cookie';
 import { AuthThrottlerGuard } from '../identity/auth-throttler.guard';
+import { CeremonyOptions } from '../identity/ceremony-options.decorator';
 import { CurrentUser } from '../identity/current-user.decorator';
 import { JwtAuthGuard } from '../identity/jwt-auth.guard';
 import type { Principal } from '../identity/principal';
+import type { PublicKeyCredentialRequestOptionsJSON } from '../passkeys/webauthn.service';
 import { ThrottledAs } from '../identity/throttled-as.decorator';
-import { SecondFactorProofDto, TotpCodeDto } from './dto/second-factor.dto';
+import { TotpCodeDto } from './dto/second-factor.dto';
 import {
   RecoveryCodesResponse,
   SecondFactorListResponse,
@@ -122,6 +125,16 @@ export class SecondFactorController {
     return { success: true, recoveryCodes: await this.mfa.regenerateRecoveryCodes(me, dto) };
   }
 
+  @Post('challenge/options')
+  @CeremonyOptions(
+    'PublicKeyCredentialRequestOptionsJSON for a passkey as the second factor (needs the mfa_pending cookie): ' +
+      "allowCredentials are the pending user's passkeys, its challenge works once, for that user only",
+  )
+  @ApiUnauthorizedResponse({ description: 'No pending sign-in (the mfa_pending cookie)' })
+  challengeOptions(@Req() req: Request): Promise<PublicKeyCredentialRequestOptionsJSON> {
+    return this.mfa.challengeOptions(pendingSignInTokenOf(req));
+  }
+
   @Post('challenge')
   @HttpCode(HttpStatus.OK)
   @UseGuards(AuthThrottlerGuard)
@@ -131,7 +144,9 @@ export class SecondFactorController {
     description: 'Signed in (an aal2 session): sets the jwt cookie, clears the mfa_pending cookie',
   })
   @ApiBadRequestResponse()
-  @ApiUnauthorizedResponse({ description: 'Invalid code, or no pending sign-in (the mfa_pending cookie)' })
+  @ApiUnauthorizedResponse({
+    description: 'Invalid code, a passkey assertion refused, or no pending sign-in (the mfa_pending cookie)',
+  })
   @ApiForbiddenResponse({ description: 'Account suspended' })
   @ApiTooManyRequestsResponse({
     description: 'Too many attempts from this client, or wrong codes for this account',

@@ -24,7 +24,7 @@ import { authConfig } from '../config/configuration';
 import { setAuthCookie } from '../identity/auth-cookie';
 import { AuthThrottlerGuard } from '../identity/auth-throttler.guard';
 import { ThrottledAs } from '../identity/throttled-as.decorator';
-import { CeremonyOptions } from './ceremony-options.decorator';
+import { CeremonyOptions } from '../identity/ceremony-options.decorator';
 import { PasskeySignInDto } from './dto/passkey.dto';
 import { PasskeySignInResponse } from './dto/passkeys.response';
 import { PasskeySignInService } from './passkey-sign-in.service';

@@ -19,13 +19,18 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiTags,
+  ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import type { PublicKeyCredentialCreationOptionsJSON } from '../passkeys/webauthn.service';
+import { SecondFactorProofDto } from '../accounts/dto/second-factor-proof.dto';
+import type {
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+} from '../passkeys/webauthn.service';
 import { CurrentUser } from '../identity/current-user.decorator';
 import { JwtAuthGuard } from '../identity/jwt-auth.guard';
 import type { Principal } from '../identity/principal';
-import { CeremonyOptions } from './ceremony-options.decorator';
+import { CeremonyOptions } from '../identity/ceremony-options.decorator';
 import { PasskeyNameDto, RegisterPasskeyDto } from './dto/passkey.dto';
 import { PasskeyListResponse, PasskeyResponse } from './dto/passkeys.response';
 import { MyPasskeysService } from './my-passkeys.service';
@@ -49,8 +54,22 @@ export class PasskeysController {
     return this.mine.registrationOptions(me.id);
   }
 
+  @Post('verification/options')
+  @CeremonyOptions(
+    'PublicKeyCredentialRequestOptionsJSON to prove it is me with one of my passkeys (the `webauthn` proof of ' +
+      'removing a factor): allowCredentials are my passkeys, its challenge works once, for me only',
+  )
+  verificationOptions(@CurrentUser() me: Principal): Promise<PublicKeyCredentialRequestOptionsJSON> {
+    return this.mine.verificationOptions(me.id);
+  }
+
   @Post()
-  @ApiCreatedResponse({ type: PasskeyResponse, description: 'Passkey verified and added to my account' })
+  @ApiCreatedResponse({
+    type: PasskeyResponse,
+    description:
+      'Passkey verified and added to my account; my first factor: this session becomes aal2, my other sessions and ' +
+      'chat tokens end',
+  })
   @ApiBadRequestResponse({
     description:
       'Not a valid registration response: challenge expired, used or not mine; another origin or RP id; the user ' +
@@ -58,7 +77,7 @@ export class PasskeysController {
   })
   @ApiConflictResponse({ description: 'This passkey is already registered' })
   async register(@CurrentUser() me: Principal, @Body() dto: RegisterPasskeyDto): Promise<PasskeyResponse> {
-    return { success: true, passkey: await this.mine.register(me.id, dto) };
+    return { success: true, passkey: await this.mine.register(me, dto) };
   }
 
   @Get()
@@ -82,8 +101,15 @@ export class PasskeysController {
   @Delete(':id')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse({ description: 'Removed: it no longer signs in to my account' })
+  @ApiBadRequestResponse({ description: 'Not exactly one of code, recoveryCode, webauthn' })
+  @ApiUnauthorizedResponse({ description: 'No session, a wrong code or a passkey assertion refused' })
   @ApiNotFoundResponse({ description: 'No such passkey of mine' })
-  async remove(@CurrentUser() me: Principal, @Param('id') id: string): Promise<void> {
-    await this.mine.remove(me.id, id);
+  @ApiTooManyRequestsResponse({ description: 'Too many wrong codes for this account' })
+  async remove(
+    @CurrentUser() me: Principal,
+    @Param('id') id: string,
+    @Body() proof: SecondFactorProofDto,
+  ): Promise<void> {
+    await this.mine.remove(me.id, id, proof);
   }
 }

@@ -24,8 +24,9 @@ export class WebAuthnChallengesService {
   }
 
   /**
-   * Spends the live challenge if it was issued for this purpose (and, for a registration, to this user): atomic,
-   * so a response replayed or raced finds it gone. False for a challenge unknown, spent, expired or not theirs.
+   * Spends the live challenge if it was issued for this purpose and to this user (to nobody, when none is named):
+   * atomic, so a response replayed or raced finds it gone. False for a challenge unknown, spent, expired or not
+   * theirs.
    */
   async consume(challenge: string, purpose: WebAuthnPurpose, userId?: string): Promise<boolean> {
     const spent = await this.challenges

@@ -100,21 +100,34 @@ export class WebAuthnService {
     });
   }
 
-  /** Options for navigator.credentials.get() with no user named: the authenticator offers its passkeys for us. */
-  async authenticationOptions(): Promise<PublicKeyCredentialRequestOptionsJSON> {
+  /**
+   * Options for navigator.credentials.get(). With no user named (a passwordless sign-in) the authenticator offers
+   * its passkeys for us; with one (a second factor, a proof before removing one) only that user's passkeys are
+   * allowed and the challenge is theirs alone.
+   */
+  async authenticationOptions(userId?: string): Promise<PublicKeyCredentialRequestOptionsJSON> {
+    const allowed = userId ? await this.passkeys.credentialsOf(userId) : [];
     const options = await generateAuthenticationOptions({
       rpID: this.config.rpId,
       userVerification: 'required',
       timeout: this.config.challengeTtlMs,
+      allowCredentials: allowed.map((c) => ({
+        id: c.credentialId,
+        transports: c.transports as AuthenticatorTransportFuture[],
+      })),
     });
-    await this.challenges.remember(options.challenge, 'authentication');
+    await this.challenges.remember(options.challenge, 'authentication', userId);
     return options;
   }
 
-  /** Verifies a sign-in assertion and records its use; returns whose account it signs in to. */
-  async authenticate(response: AuthenticationResponseJSON): Promise<string> {
+  /**
+   * Verifies an assertion and records its use; returns whose account it signs in to. With `userId`, the passkey
+   * must be theirs and the challenge one issued to them (authenticationOptions(userId)).
+   */
+  async authenticate(response: AuthenticationResponseJSON, userId?: string): Promise<string> {
     const stored = await this.passkeys.findCredential(response.id);
     if (!stored) throw new PasskeyRefused('unknown-credential');
+    if (userId !== undefined && stored.userId !== userId) throw new PasskeyRefused('wrong-account');
     // A discoverable credential names its account: it must be the one the passkey was registered to.
     const handle = response.response.userHandle;
     if (handle !== undefined && handle !== Buffer.from(userHandleOf(stored.userId)).toString('base64url')) {
@@ -123,7 +136,7 @@ export class WebAuthnService {
     const verification = await this.verifying((expectedChallenge) =>
       verifyAuthenticationResponse({
         response,
-        expectedChallenge: (challenge) => expectedChallenge(challenge, 'authentication'),
+        expectedChallenge: (challenge) => expectedChallenge(challenge, 'authentication', userId),
         expectedOrigin: this.config.origin,
         expectedRPID: this.config.rpId,
         credential: {

@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import type { SecondFactor } from './schemas/second-factor.schema';
 
 /** What a sign-in may be finished with; the challenge body's shape picks one (docs/api.md, "Second factors"). */
-export type FactorKind = 'totp' | 'recovery_code';
+export type FactorKind = 'totp' | 'recovery_code' | 'webauthn';
 
 /** One of my second factors as GET /api/auth/mfa and my data export show it: never its secret or codes. */
 export class SecondFactorView {

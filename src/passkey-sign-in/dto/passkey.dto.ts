@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsNotEmpty, IsObject, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { trimmed } from '../../common/transforms';
-import { AuthenticationCredentialDto, RegistrationCredentialDto } from './credential.dto';
+import { AuthenticationCredentialDto, RegistrationCredentialDto } from '../../passkeys/credential.dto';
 
 export class PasskeyNameDto {
   @ApiProperty({ example: 'MacBook Touch ID', maxLength: 64 })

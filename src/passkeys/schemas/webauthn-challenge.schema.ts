@@ -18,7 +18,10 @@ export class WebAuthnChallenge {
   @Prop({ type: String, required: true, enum: ['registration', 'authentication'] })
   purpose!: WebAuthnPurpose;
 
-  /** Registration: the signed-in user it was issued to (only their response may spend it). */
+  /**
+   * The user it was issued to (a registration, a second factor): only their response may spend it. A challenge
+   * without one is for a passwordless sign-in, and only that spends it.
+   */
   @Prop({ type: Types.ObjectId })
   user?: Types.ObjectId;
 

@@ -1,7 +1,7 @@
 import { applyDecorators, HttpCode, HttpStatus, UseGuards } from '@nestjs/common';
 import { ApiOkResponse, ApiTooManyRequestsResponse } from '@nestjs/swagger';
-import { AuthThrottlerGuard } from '../identity/auth-throttler.guard';
-import { ThrottledAs } from '../identity/throttled-as.decorator';
+import { AuthThrottlerGuard } from './auth-throttler.guard';
+import { ThrottledAs } from './throttled-as.decorator';
 
 /** A route handing out a ceremony's options: each call stores a challenge, so it is limited per client like signups. */
 export const CeremonyOptions = (description: string) =>

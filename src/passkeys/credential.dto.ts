@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import type { AuthenticatorTransportFuture } from '../../passkeys/webauthn.service';
+import type { AuthenticatorTransportFuture } from './webauthn.service';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
