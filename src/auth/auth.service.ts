@@ -107,9 +107,10 @@ export class AuthService {
 
   /** `client`: the caller's address (req.ip), which the per-account limit counts failures by. */
   async login(dto: LoginDto, userAgent: string | undefined, client: string): Promise<SignInOutcome> {
-    const attempt = { email: dto.email, client, passwordStamp: await this.users.passwordStamp(dto.email) };
+    const login = await this.users.findLogin(dto.email);
+    const attempt = { email: dto.email, client, passwordStamp: login.passwordStamp };
     await this.limiter.assertLoginAllowed(attempt);
-    const check = await this.users.checkCredentials(dto.email, dto.password);
+    const check = await login.checkPassword(dto.password);
     if (check.outcome !== 'signed-in') {
       this.logins.inc({ outcome: 'invalid_credentials' });
       // An account made by a provider is told how to get a password, except where the answers must not tell

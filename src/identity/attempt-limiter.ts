@@ -12,7 +12,7 @@ const PROBE_HIT_TTL_MS = 1000;
 
 /**
  * A sign-in attempt as the login limits see it: the account's email, the client's address, and a stamp of the
- * account's password (UsersService.passwordStamp), so that setting a new password (a reset or a change) starts
+ * account's password (UsersService.findLogin), so that setting a new password (a reset or a change) starts
  * every count of the account afresh: the owner always has a way back in.
  */
 export interface LoginAttempt {

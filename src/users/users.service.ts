@@ -38,6 +38,12 @@ export type CredentialsCheck =
   | { outcome: 'invalid' }
   | { outcome: 'no-password'; userId: string };
 
+/** A login's account, read once (UsersService.findLogin). */
+export interface PendingLogin {
+  passwordStamp: string;
+  checkPassword(password: string): Promise<CredentialsCheck>;
+}
+
 /** A password asked again (a change of password, account deletion). */
 export type PasswordCheck = 'matches' | 'wrong' | 'none-set';
 
@@ -134,15 +140,25 @@ export class UsersService {
   }
 
   /**
-   * A login: the account whose email and password match, or why not. The account and its hash come in one query,
-   * and an unknown email, a wrong password and an account without one all cost the same bcrypt compare.
+   * A login, its account read once: the password stamp the login limits key on (checked before any password),
+   * then whether the password matches. The account and its hash come in one query, and an unknown email, a wrong
+   * password and an account without one all cost the same bcrypt compare.
    */
-  async checkCredentials(email: string, password: string): Promise<CredentialsCheck> {
+  async findLogin(email: string): Promise<PendingLogin> {
     const user = await this.users.findOne({ email }).select('+password').lean().exec();
-    const matched = await this.passwords.matches(password, user?.password);
-    if (!user) return { outcome: 'invalid' };
-    if (matched) return { outcome: 'signed-in', user: toUserView(user, this.config.pageLimitMax) };
-    return user.password ? { outcome: 'invalid' } : { outcome: 'no-password', userId: user._id.toString() };
+    return {
+      // Changes whenever a password is set, so a reset lifts every lock of the account; the same for an unknown
+      // address and an account that never changed its password.
+      passwordStamp: String(user?.passwordChangedAt?.getTime() ?? 0),
+      checkPassword: async (password) => {
+        const matched = await this.passwords.matches(password, user?.password);
+        if (!user) return { outcome: 'invalid' };
+        if (matched) return { outcome: 'signed-in', user: toUserView(user, this.config.pageLimitMax) };
+        return user.password
+          ? { outcome: 'invalid' }
+          : { outcome: 'no-password', userId: user._id.toString() };
+      },
+    };
   }
 
   /** Whether `password` is this user's (asked again before an action like account deletion), or none is set. */
@@ -310,15 +326,6 @@ export class UsersService {
     await this.users
       .updateOne({ _id: id }, { $set: { password: hash, passwordChangedAt: new Date() } })
       .exec();
-  }
-
-  /**
-   * What the login limits key on besides the address: it changes whenever a password is set, so a reset lifts
-   * every lock of the account. The same for an unknown address and an account that never changed its password.
-   */
-  async passwordStamp(email: string): Promise<string> {
-    const user = await this.users.findOne({ email }, { passwordChangedAt: 1 }).lean().exec();
-    return String(user?.passwordChangedAt?.getTime() ?? 0);
   }
 
   /** Which of these ids have an app user (ids are ObjectId strings; the caller validates them). */
