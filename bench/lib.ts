@@ -277,6 +277,8 @@ export const apiEnv = (backends: Backends, db: string): Record<string, string> =
   JWT_SECRET_KEY: JWT_SECRET,
   // Required in production; no mail is sent here.
   SMTP_URL: 'smtp://127.0.0.1:2525',
+  // Required in production (second factors' secrets are sealed with it); a fixed bench-only key.
+  MFA_ENCRYPTION_KEYS: `bench:${Buffer.alloc(32, 7).toString('base64')}`,
   THROTTLE_LOGIN_LIMIT: '1000000',
   THROTTLE_SIGNUP_LIMIT: '1000000',
 });
