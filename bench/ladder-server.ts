@@ -41,6 +41,7 @@ export type Rung = (typeof RUNGS)[number];
 const rung = RUNGS.indexOf((process.env.LADDER_RUNG ?? 'floor') as Rung);
 const has = (name: Rung) => rung >= RUNGS.indexOf(name);
 const STATIC = { token: 'x'.repeat(180) };
+const onEveryRequest = built<(app: unknown, type: Type) => () => void>('app.setup', 'onEveryRequest');
 const JwtAuthGuard = built('identity/jwt-auth.guard', 'JwtAuthGuard');
 const VerifiedEmailGuard = built('users/verified-email.guard', 'VerifiedEmailGuard');
 const UsersService = built('users/users.service', 'UsersService');
@@ -124,7 +125,12 @@ async function main(): Promise<void> {
   app.set('etag', false);
   if (has('cookies')) app.use(cookieParser());
   if (has('helmet')) app.use(helmet());
-  if (has('accessLog')) app.useLogger(app.get(Logger));
+  if (has('accessLog')) {
+    app.useLogger(app.get(Logger));
+    app.use(onEveryRequest(app, built('common/logging.module', 'AccessLogMiddleware')));
+  }
+  if (has('metrics'))
+    app.use(onEveryRequest(app, built('metrics/http-metrics.middleware', 'HttpMetricsMiddleware')));
   await app.listen(Number(process.env.PORT ?? 5097), '127.0.0.1');
   // An exit on SIGINT, so that `node --cpu-prof` writes its profile (profile.ts).
   process.once('SIGINT', () => process.exit(0));

@@ -1,15 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  Global,
-  Inject,
-  Injectable,
-  MiddlewareConsumer,
-  Module,
-  NestMiddleware,
-  NestModule,
-  RequestMethod,
-} from '@nestjs/common';
+import { Global, Inject, Injectable, Module, NestMiddleware } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import type { NextFunction, Request, Response } from 'express';
 import { Logger, Params, PARAMS_PROVIDER_TOKEN, PinoLogger } from 'nestjs-pino';
@@ -92,7 +83,7 @@ class RequestStore {
  * listeners per request for the same line (issue 25: a quarter of the access log's cost, measured).
  */
 @Injectable()
-class AccessLogMiddleware implements NestMiddleware {
+export class AccessLogMiddleware implements NestMiddleware {
   constructor(@Inject(ROOT_LOGGER) private readonly root: Pino) {}
 
   use(req: Request, res: Response, next: NextFunction): void {
@@ -143,11 +134,6 @@ class AccessLogMiddleware implements NestMiddleware {
     Logger,
     AccessLogMiddleware,
   ],
-  exports: [PinoLogger, Logger],
+  exports: [PinoLogger, Logger, AccessLogMiddleware],
 })
-export class LoggingModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    // Every path, 404s included; `{*splat}` is the Express 5 spelling of "everything".
-    consumer.apply(AccessLogMiddleware).forRoutes({ path: '{*splat}', method: RequestMethod.ALL });
-  }
-}
+export class LoggingModule {}

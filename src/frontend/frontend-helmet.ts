@@ -1,5 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import helmet from 'helmet';
+import { staticHeaders } from '../common/static-headers';
 
 /**
  * The origins a page reaches Stream at: the REST base URL and its WebSocket counterpart, derived as stream-chat
@@ -19,15 +20,17 @@ export function streamOrigins(baseUrl: string | undefined): string[] {
  */
 export function frontendHelmet(options: { streamBaseUrl?: string; appUrl: string }): RequestHandler {
   const policy = (upgrade: boolean) =>
-    helmet({
-      contentSecurityPolicy: {
-        directives: {
-          connectSrc: ["'self'", 'https:', 'wss:', ...streamOrigins(options.streamBaseUrl)],
-          imgSrc: ["'self'", 'data:', 'https:'],
-          upgradeInsecureRequests: upgrade ? [] : null,
+    staticHeaders(
+      helmet({
+        contentSecurityPolicy: {
+          directives: {
+            connectSrc: ["'self'", 'https:', 'wss:', ...streamOrigins(options.streamBaseUrl)],
+            imgSrc: ["'self'", 'data:', 'https:'],
+            upgradeInsecureRequests: upgrade ? [] : null,
+          },
         },
-      },
-    });
+      }),
+    );
   const https = policy(true);
   const plain = policy(false);
   const appHttps = /^https:/i.test(options.appUrl);

@@ -1,4 +1,4 @@
-import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { HttpMetricsMiddleware } from './http-metrics.middleware';
 import { MetricsController } from './metrics.controller';
@@ -10,7 +10,7 @@ import { METRIC_PROVIDERS } from './metrics';
  */
 @Global()
 @Module({ providers: METRIC_PROVIDERS, exports: METRIC_PROVIDERS })
-export class MetricsModule implements NestModule {
+export class MetricsModule {
   /** The API: also GET /metrics (outside /api) with Node's default metrics, and the HTTP duration histogram. */
   static withEndpoint(): DynamicModule {
     return {
@@ -22,10 +22,8 @@ export class MetricsModule implements NestModule {
           defaultMetrics: { enabled: true },
         }),
       ],
+      providers: [HttpMetricsMiddleware],
+      exports: [HttpMetricsMiddleware],
     };
-  }
-
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(HttpMetricsMiddleware).forRoutes({ path: '{*splat}', method: RequestMethod.ALL });
   }
 }
