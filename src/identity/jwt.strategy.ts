@@ -2,7 +2,9 @@ import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { PassportStrategy } from '@nestjs/passport';
 import type { Request } from 'express';
-import { ExtractJwt, Strategy } from 'passport-jwt';
+import { createVerifier } from 'fast-jwt';
+import { ExtractJwt, JwtFromRequestFunction } from 'passport-jwt';
+import { Strategy } from 'passport-strategy';
 import { authConfig } from '../config/configuration';
 import { AUTH_COOKIE } from './auth-cookie';
 import { JwtPayload, Principal } from './principal';
@@ -14,24 +16,61 @@ const fromCookie = (req: Request): string | null => {
   return typeof token === 'string' && token.length > 0 ? token : null;
 };
 
+type Verified = (error: unknown, user?: Principal | false, info?: unknown) => void;
+
+/**
+ * passport-jwt's contract (its extractors, "No auth token", `validate(payload)`) with fast-jwt's verifier, which
+ * remembers the tokens it has verified (a hash of each, bounded, never past its `exp`): a client sends the same
+ * session token on every request, and passport-jwt's jsonwebtoken re-parsed and re-signed it each time (issue 25,
+ * measured in docs/benchmarks.md).
+ */
+class SessionTokenStrategy extends Strategy {
+  readonly name = 'jwt';
+  private readonly extract: JwtFromRequestFunction;
+  private readonly verifyToken: (token: string) => unknown;
+
+  constructor(
+    options: { key: Buffer; cacheSize: number },
+    private readonly verified: (payload: unknown, done: Verified) => void,
+  ) {
+    super();
+    this.extract = ExtractJwt.fromExtractors([fromCookie, ExtractJwt.fromAuthHeaderAsBearerToken()]);
+    this.verifyToken = createVerifier({
+      key: options.key,
+      algorithms: ['HS256'],
+      cache: options.cacheSize > 0 ? options.cacheSize : false,
+    });
+  }
+
+  authenticate(req: Request): void {
+    const token = this.extract(req);
+    if (!token) return this.fail(new Error('No auth token'), 401);
+    let payload: unknown;
+    try {
+      payload = this.verifyToken(token);
+    } catch (error) {
+      return this.fail(error, 401);
+    }
+    this.verified(payload, (error, user, info) => {
+      if (error) this.error(error as Error);
+      else if (!user) this.fail(info, 401);
+      else this.success(user, info);
+    });
+  }
+}
+
 /**
  * Reads the `jwt` cookie (or a Bearer header), accepts only HS256, and only while its session exists. The session
  * record is all it checks: ending an account ends its sessions. Tokens from before sessions (no `sid`) are
  * refused: their users sign in once more.
  */
 @Injectable()
-export class JwtStrategy extends PassportStrategy(Strategy) {
+export class JwtStrategy extends PassportStrategy(SessionTokenStrategy) {
   constructor(
     @Inject(authConfig.KEY) config: ConfigType<typeof authConfig>,
     private readonly sessions: SessionsService,
   ) {
-    super({
-      jwtFromRequest: ExtractJwt.fromExtractors([fromCookie, ExtractJwt.fromAuthHeaderAsBearerToken()]),
-      // passport-jwt hands the key to jsonwebtoken, which accepts a KeyObject (see authConfig.jwtKey).
-      secretOrKey: config.jwtKey as unknown as string,
-      algorithms: ['HS256'],
-      ignoreExpiration: false,
-    });
+    super({ key: config.jwtKey.export(), cacheSize: config.jwtVerifyCacheSize });
   }
 
   async validate(payload: JwtPayload & { exp?: number }): Promise<Principal> {
