@@ -1,8 +1,7 @@
-import { createSecretKey, KeyObject } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
-import jwt from 'jsonwebtoken';
+import { createSigner } from 'fast-jwt';
 import { Counter, Histogram } from 'prom-client';
 import { StreamChat } from 'stream-chat';
 import { chunk } from '../common/chunk';
@@ -97,7 +96,7 @@ class TaskStillRunning extends StreamError {
 export class StreamService {
   private readonly logger = new Logger(StreamService.name);
   private readonly client: StreamChat;
-  private readonly secretKey: KeyObject;
+  private signToken?: (claims: { user_id: string; iat: number; exp: number }) => string;
 
   constructor(
     @Inject(streamConfig.KEY) private readonly config: ConfigType<typeof streamConfig>,
@@ -112,7 +111,6 @@ export class StreamService {
       timeout: config.timeoutMs,
       disableCache: true,
     });
-    this.secretKey = createSecretKey(Buffer.from(apiSecret, 'utf8'));
   }
 
   get apiKey(): string {
@@ -149,10 +147,12 @@ export class StreamService {
     const iat = Math.max(now - TOKEN_CLOCK_SKEW_SECONDS, notBefore);
     const ttl = this.config.tokenTtlSeconds;
     const exp = ttl === undefined ? expiresAt : Math.min(expiresAt, now + ttl);
-    // The claims and algorithm of the SDK's createToken(userId, exp, iat), signed with a KeyObject: given the
-    // secret as a string, jsonwebtoken tries to parse it as a PEM key first, ~0.3 ms per token (measured).
+    // The claims and algorithm of the SDK's createToken(userId, exp, iat), from fast-jwt's signer: cheaper than
+    // jsonwebtoken's on the hot path (issue 25, docs/benchmarks.md). Made on first use: a CLI command that never
+    // talks to Stream may run without its secret.
+    this.signToken ??= createSigner({ key: Buffer.from(this.config.apiSecret, 'utf8'), algorithm: 'HS256' });
     return {
-      token: jwt.sign({ user_id: userId, iat, exp }, this.secretKey, { algorithm: 'HS256' }),
+      token: this.signToken({ user_id: userId, iat, exp }),
       expiresAt: new Date(exp * 1000),
     };
   }
