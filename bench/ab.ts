@@ -4,6 +4,7 @@
  * A is the build folder in BENCH_AB_BASE (a copy of dist/ made before the change, kept inside the repository so
  * it resolves node_modules); B is dist/, or BENCH_AB_CHANGED. Both run at once against the same stand-ins.
  * Then the bytes each allocates per request over BENCH_ALLOC_REQUESTS requests (lib.ts measureAllocation), A then B.
+ * BENCH_AB_FLAGS_A / BENCH_AB_FLAGS_B give one side its own Node flags: the same build, two heap settings.
  */
 import { resolve } from 'node:path';
 import {
@@ -22,6 +23,9 @@ import {
   stopProcess,
 } from './lib';
 
+/** Node flags for one side (e.g. the image's heap cap), else BENCH_NODE_FLAGS as for every API process. */
+const nodeFlags = (name: string): string[] | undefined => process.env[name]?.split(' ').filter(Boolean);
+
 runMain(async () => {
   const base = process.env.BENCH_AB_BASE;
   if (!base)
@@ -32,8 +36,13 @@ runMain(async () => {
   const backends = await startBackends();
   const env = apiEnv(backends, 'bench_ab');
   const [portA, portB] = await freePorts(2);
-  const a = await startApi(portA, env, resolve(base));
-  const b = await startApi(portB, env, resolve(process.env.BENCH_AB_CHANGED ?? 'dist'));
+  const a = await startApi(portA, env, resolve(base), nodeFlags('BENCH_AB_FLAGS_A'));
+  const b = await startApi(
+    portB,
+    env,
+    resolve(process.env.BENCH_AB_CHANGED ?? 'dist'),
+    nodeFlags('BENCH_AB_FLAGS_B'),
+  );
   try {
     const cookie = await signup(`http://127.0.0.1:${portA}`, {
       email: 'ab@example.com',

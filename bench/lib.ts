@@ -268,6 +268,9 @@ export async function startBackends(): Promise<Backends> {
 }
 
 /** The API's environment against these backends; rate limits raised so the load is never throttled. */
+/** Required in production (second factors' secrets are sealed with it); a fixed bench-only key. */
+export const MFA_ENCRYPTION_KEYS = `bench:${Buffer.alloc(32, 7).toString('base64')}`;
+
 export const apiEnv = (backends: Backends, db: string): Record<string, string> => ({
   NODE_ENV: 'production',
   MONGODB_URI: backends.mongoUri(db),
@@ -277,8 +280,7 @@ export const apiEnv = (backends: Backends, db: string): Record<string, string> =
   JWT_SECRET_KEY: JWT_SECRET,
   // Required in production; no mail is sent here.
   SMTP_URL: 'smtp://127.0.0.1:2525',
-  // Required in production (second factors' secrets are sealed with it); a fixed bench-only key.
-  MFA_ENCRYPTION_KEYS: `bench:${Buffer.alloc(32, 7).toString('base64')}`,
+  MFA_ENCRYPTION_KEYS,
   THROTTLE_LOGIN_LIMIT: '1000000',
   THROTTLE_SIGNUP_LIMIT: '1000000',
 });

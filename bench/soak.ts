@@ -21,7 +21,15 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startMongoEmulator, startStreamEmulator } from 'offline-emulators';
 import { heapCensus, HeapCensus, topGrowth } from './heap-snapshot';
-import { askProbe, machine, PROD_NODE_FLAGS, ROOT, startProcess, stopProcess } from './lib';
+import {
+  askProbe,
+  machine,
+  MFA_ENCRYPTION_KEYS,
+  PROD_NODE_FLAGS,
+  ROOT,
+  startProcess,
+  stopProcess,
+} from './lib';
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 600);
 const WARMUP_SECONDS = Number(process.env.SOAK_WARMUP_SECONDS ?? 30);
@@ -157,6 +165,7 @@ async function main(): Promise<void> {
       THROTTLE_SIGNUP_LIMIT: '1000000',
       THROTTLE_LOGIN_LIMIT: '1000000',
       SMTP_URL: 'smtp://127.0.0.1:2525', // required in production, never used by this journey
+      MFA_ENCRYPTION_KEYS,
       PORT: String(API_PORT),
     },
     `${api}/api/health`,
