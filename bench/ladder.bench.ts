@@ -92,7 +92,7 @@ export async function runLadderBench(): Promise<LadderReport> {
       load(url(step), { seconds: secs, connections, headers: { cookie }, pid: children.get(step)?.pid });
 
     for (const step of STEPS) {
-      const warm = await run(step, Math.min(3, seconds));
+      const warm = await run(step, envNumber('BENCH_WARMUP_SECONDS', Math.min(3, seconds)));
       if (warm.non2xx > 0) throw new Error(`${step}: ${warm.non2xx} non-2xx answers`);
     }
     const runs = Object.fromEntries(STEPS.map((s) => [s, [] as LoadResult[]])) as Record<Step, LoadResult[]>;

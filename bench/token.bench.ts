@@ -99,7 +99,7 @@ export async function runTokenBench(): Promise<TokenReport> {
   const rounds = envNumber('BENCH_PAIRS', 5);
   const connections = envNumber('BENCH_CONNECTIONS', 50);
   const loginsPerSec = envNumber('BENCH_LOGINS_PER_SEC', 20);
-  const warmupSeconds = Math.min(3, seconds);
+  const warmupSeconds = envNumber('BENCH_WARMUP_SECONDS', Math.min(3, seconds));
 
   const backends: Backends = await startBackends();
   const [apiPort, cappedPort, noCachePort, floorPort, seedPort] = await freePorts(5);

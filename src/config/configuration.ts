@@ -71,7 +71,6 @@ export const authConfig = namespace('auth', (e) => {
     // throws and costs ~0.3 ms per sign or verify (measured) on the token hot path.
     jwtKey: createSecretKey(Buffer.from(jwtSecret, 'utf8')),
     jwtExpiresInSeconds: durationSeconds(e.JWT_EXPIRES_IN),
-    jwtVerifyCacheSize: e.JWT_VERIFY_CACHE_SIZE,
     cookieSecure: e.NODE_ENV === NodeEnv.Production,
     sessionTouchIntervalMs: e.SESSION_TOUCH_INTERVAL_SECONDS * 1000,
     sessionsListMax: e.SESSIONS_LIST_MAX,

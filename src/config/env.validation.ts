@@ -63,10 +63,6 @@ export class EnvironmentVariables {
   @Matches(/^\d+\s*(s|m|h|d)$/, { message: 'JWT_EXPIRES_IN must look like 3600s, 30m, 12h or 7d' })
   JWT_EXPIRES_IN = '7d';
 
-  // Session tokens remembered as verified (a hash of each, until its exp): 0 verifies every request afresh.
-  @IntRange(0, 1_000_000)
-  JWT_VERIFY_CACHE_SIZE = 10000;
-
   @Transform(emptyToUndefined)
   @IsOptional()
   @IsString()
