@@ -60,6 +60,24 @@ describe('Logs', () => {
     expect(line).not.toHaveProperty('route');
   });
 
+  it('logs a body refused before any route (malformed JSON, too large) with its request id', async () => {
+    for (const [body, status] of [
+      ['{"email":', 400],
+      [JSON.stringify({ pad: 'x'.repeat(200_000) }), 413],
+    ] as const) {
+      const res = await t
+        .http()
+        .post('/api/auth/login')
+        .set('Content-Type', 'application/json')
+        .set('X-Request-Id', `refused-${status}`)
+        .send(body)
+        .expect(status);
+      expect(res.headers['x-request-id']).toBe(`refused-${status}`);
+      const line = accessLines(t).find((e) => e.requestId === `refused-${status}`);
+      expect(line).toMatchObject({ method: 'POST', path: '/api/auth/login', status });
+    }
+  });
+
   it('never writes headers, cookies or query strings', async () => {
     const user = await signUp(t);
     await t
