@@ -41,6 +41,7 @@ export type Rung = (typeof RUNGS)[number];
 const rung = RUNGS.indexOf((process.env.LADDER_RUNG ?? 'floor') as Rung);
 const has = (name: Rung) => rung >= RUNGS.indexOf(name);
 const STATIC = { token: 'x'.repeat(180) };
+const staticHeaders = built<(m: unknown) => () => void>('common/static-headers', 'staticHeaders');
 const onEveryRequest = built<(app: unknown, type: Type) => () => void>('app.setup', 'onEveryRequest');
 const JwtAuthGuard = built('identity/jwt-auth.guard', 'JwtAuthGuard');
 const VerifiedEmailGuard = built('users/verified-email.guard', 'VerifiedEmailGuard');
@@ -124,7 +125,8 @@ async function main(): Promise<void> {
   app.setGlobalPrefix('api');
   app.set('etag', false);
   if (has('cookies')) app.use(cookieParser());
-  if (has('helmet')) app.use(helmet());
+  // As the shipped app: helmet's headers computed once by helmet, then replayed (app.setup.ts).
+  if (has('helmet')) app.use(staticHeaders(helmet()));
   if (has('accessLog')) {
     app.useLogger(app.get(Logger));
     app.use(onEveryRequest(app, built('common/logging.module', 'AccessLogMiddleware')));

@@ -42,7 +42,11 @@ export function clearPendingSignInCookie(res: Response, config: MfaConfig): void
   res.clearCookie(PENDING_SIGN_IN_COOKIE, pendingOptions(config));
 }
 
-export function pendingSignInTokenOf(req: Request): string | undefined {
-  const token = (req.cookies as Record<string, unknown> | undefined)?.[PENDING_SIGN_IN_COOKIE];
-  return typeof token === 'string' && token.length > 0 ? token : undefined;
+/** A cookie's value when the request carries it non-empty (cookie-parser has read them), else undefined. */
+export function cookieValue(req: Request, name: string): string | undefined {
+  const value = (req.cookies as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
+
+export const pendingSignInTokenOf = (req: Request): string | undefined =>
+  cookieValue(req, PENDING_SIGN_IN_COOKIE);

@@ -6,15 +6,11 @@ import { createVerifier } from 'fast-jwt';
 import { ExtractJwt, JwtFromRequestFunction } from 'passport-jwt';
 import { Strategy } from 'passport-strategy';
 import { authConfig } from '../config/configuration';
-import { AUTH_COOKIE } from './auth-cookie';
+import { AUTH_COOKIE, cookieValue } from './auth-cookie';
 import { JwtPayload, Principal } from './principal';
 import { SessionsService } from './sessions.service';
 
-const fromCookie = (req: Request): string | null => {
-  const cookies = req.cookies as Record<string, unknown> | undefined;
-  const token = cookies?.[AUTH_COOKIE];
-  return typeof token === 'string' && token.length > 0 ? token : null;
-};
+const fromCookie = (req: Request): string | null => cookieValue(req, AUTH_COOKIE) ?? null;
 
 type Verified = (error: unknown, user?: Principal | false, info?: unknown) => void;
 

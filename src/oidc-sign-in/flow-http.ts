@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { OidcConfig } from '../config/configuration';
+import { cookieValue } from '../identity/auth-cookie';
 
 /**
  * Binds a pending sign-in to the browser that started it (RFC 9700: a callback from any other browser, such as
@@ -14,9 +15,8 @@ const KEY = /^[\w-]{43}$/;
 
 /** This browser's flow key, if it has a well-formed one. */
 export function browserKeyOf(req: Request): string | undefined {
-  const cookies = req.cookies as Record<string, unknown> | undefined;
-  const key = cookies?.[FLOW_COOKIE];
-  return typeof key === 'string' && KEY.test(key) ? key : undefined;
+  const key = cookieValue(req, FLOW_COOKIE);
+  return key !== undefined && KEY.test(key) ? key : undefined;
 }
 
 /** The browser's key, kept across flows (several tabs may sign in at once), or a new one. */
